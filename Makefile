@@ -1,0 +1,117 @@
+# pathtrace: kernel-vs-userspace packet path tracer.
+#
+#   make            build build/pathtrace
+#   make test       every test (root for the kernel tests)
+#   make demo       the classroom TUN demo in a throw-away netns (root)
+#   make install    DESTDIR=, PREFIX=/usr/local
+#   V=1             show the commands
+#
+# VMLINUX_BTF names the BTF to generate vmlinux.h from; VMLINUX_H names a
+# ready vmlinux.h to use instead.
+
+OUT ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+VMLINUX_H ?=
+VERSION := 0.1.0
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WERROR ?= $(if $(CI),-Werror,)
+CFLAGS ?= -O2 -g
+override CFLAGS += -Wall -Wextra $(WERROR) -std=gnu11 -MMD -MP \
+	-Iinclude -I$(OUT) -DPT_VERSION='"$(VERSION)"'
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS += $(LIBBPF_LIBS) -lelf -lz
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
+	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS)
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+
+# Modules that need no skeleton: shared by the binary and the unit tests.
+LIB_SRCS := user/cli.c user/util.c user/packet.c user/output.c \
+	user/journey.c user/stages.c
+LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
+APP_SRCS := user/main.c user/tracer.c user/tundev.c
+APP_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(APP_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%.o,$(UNIT_SRCS))
+HELPERS := $(patsubst tests/helpers/%.c,$(OUT)/tests/%,$(wildcard tests/helpers/*.c))
+
+.PHONY: all test test-unit test-kernel demo install clean
+all: $(OUT)/pathtrace
+
+ifeq ($(VMLINUX_H),)
+$(OUT)/vmlinux.h: | $(OUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+else
+$(OUT)/vmlinux.h: $(VMLINUX_H) | $(OUT)
+	$(Q)cp $< $@
+endif
+
+$(OUT) $(OUT)/user $(OUT)/tests $(OUT)/tests/unit:
+	$(Q)mkdir -p $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/user/%.o: user/%.c | $(OUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
+# The tracer includes the skeleton.
+$(OUT)/user/tracer.o: $(SKELS)
+
+$(OUT)/pathtrace: $(APP_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tests/unit/%.o: tests/unit/%.c | $(OUT)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Iuser -c $< -o $@
+
+$(OUT)/tests/unit-tests: $(UNIT_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tests/%: tests/helpers/%.c | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(HELPERS)
+	$(Q)OUT=$(OUT) bash tests/run.sh
+
+demo: $(OUT)/pathtrace
+	$(Q)bash tools/demo.sh $(OUT)/pathtrace
+
+install: $(OUT)/pathtrace
+	install -D -m 0755 $(OUT)/pathtrace $(DESTDIR)$(PREFIX)/sbin/pathtrace
+
+clean:
+	rm -rf $(OUT)
+
+-include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d)

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic handlers behind every hook, whatever attaches them (fentry,
+ * kprobe or tracepoint entry points in pathtrace.bpf.c), and the maps they
+ * share.
+ *
+ * Before a packet has an skb on the traced device, its stages are stamped
+ * in the sending task's storage (syscall, l4, route, ip); at the first
+ * sighting of the skb on the device they move into a per-skb record, keyed
+ * by the skb address, which collects the later stages and is handed to
+ * userspace, one ring-buffer record per packet, when the kernel frees the
+ * skb.
+ */
+#ifndef PT_CORE_BPF_H
+#define PT_CORE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "pathtrace.h"
+#include "pt_flow.h"
+
+/* Set by userspace before load. */
+const volatile __u32 targ_ifindex = 0;
+const volatile __u32 targ_netns = 0;	/* inode number of the device's netns */
+/* Bitmap of the send syscalls' numbers (this architecture's). */
+const volatile __u64 send_syscalls[PT_SYSCALL_BITMAP_WORDS] = {};
+
+/* A send syscall in progress in a task: its stages before the first skb. */
+struct pt_task {
+	__u64 ts[PT_STAGE_QUEUE];
+	__s64 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pt_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PT_MAX_SKBS);
+	__type(key, __u64);
+	__type(value, struct pt_event);
+} skbs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PT_RINGBUF_BYTES);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PT_NR_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/*
+ * Scratch space for building a record (too big for the BPF stack) and for
+ * the header bytes the key is parsed from (on the stack, clang turns
+ * offsets into aligned buffers into pointer ORs, which the verifier
+ * rejects).
+ */
+struct pt_scratch {
+	struct pt_event ev;
+	__u8 l3[PT_L3_MIN];
+	__u8 l4[PT_L4_MIN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_scratch);
+} scratch SEC(".maps");
+
+static __always_inline void pt_count(enum pt_counter c)
+{
+	__u32 key = c;
+	__u64 *v = bpf_map_lookup_elem(&counters, &key);
+
+	if (v)
+		*v += 1;
+}
+
+/* The syscall number the current task is in (its entry registers). */
+static __always_inline long pt_current_syscall(void)
+{
+	struct pt_regs *regs;
+
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
+#else
+#error "pathtrace: syscall number not known for this architecture"
+#endif
+}
+
+/* The send syscall in progress in this task, or NULL. */
+static __always_inline struct pt_task *pt_task_get(void)
+{
+	struct pt_task *t;
+
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !t->ts[PT_STAGE_SYSCALL])
+		return NULL;
+	/* The stamps belong to this send only while the task is in it. */
+	if (pt_current_syscall() != t->nr)
+		return NULL;
+	return t;
+}
+
+/* sys_enter: a send syscall starts the syscall stage of this task. */
+static __always_inline void pt_on_syscall(long id)
+{
+	__u64 nr = (__u64)id;
+	struct pt_task *t;
+
+	if (nr >= PT_SYSCALL_BITMAP_WORDS * 64 ||
+	    !(send_syscalls[nr / 64] & (1ULL << (nr % 64))))
+		return;
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		pt_count(PT_CNT_NO_TASK_STORE);
+		return;
+	}
+	__builtin_memset(t->ts, 0, sizeof(t->ts));
+	t->ts[PT_STAGE_SYSCALL] = bpf_ktime_get_ns();
+	t->nr = nr;
+}
+
+/* A stage before the skb reaches the device (l4, route, ip), by task. */
+static __always_inline void pt_on_task_stage(enum pt_stage stage)
+{
+	struct pt_task *t = pt_task_get();
+
+	if (t && stage < PT_STAGE_QUEUE && !t->ts[stage])
+		t->ts[stage] = bpf_ktime_get_ns();
+}
+
+static __always_inline bool pt_dev_is_target(const struct net_device *dev)
+{
+	if (!dev || BPF_CORE_READ(dev, ifindex) != targ_ifindex)
+		return false;
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum) == targ_netns;
+}
+
+/* The packet's key, from its network header (see pt_flow.h). */
+static __always_inline void pt_skb_flow(struct sk_buff *skb, struct pt_flow *f,
+					struct pt_scratch *sc)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u32 len = BPF_CORE_READ(skb, len);
+	__u32 avail;
+	int off;
+
+	/* Bytes of the packet from the network header on. */
+	avail = len + (__u32)(data - head) - nh;
+	if (avail > len + 256)	/* network header not set yet */
+		return;
+	if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), head + nh))
+		return;
+	off = pt_flow_l3(f, sc->l3, avail);
+	if (off < 0 || off > 60)
+		return;
+	if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), head + nh + off))
+		return;
+	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
+}
+
+/*
+ * First sighting of an skb on the traced device: open its record, with the
+ * stages its sender's task stamped before.
+ */
+static __always_inline void pt_on_skb_first(struct sk_buff *skb,
+					    enum pt_stage stage)
+{
+	__u64 now = bpf_ktime_get_ns(), key = (__u64)skb;
+	struct pt_scratch *sc;
+	struct pt_event *ev;
+	struct pt_task *t;
+	__u32 zero = 0;
+	int i;
+
+	if (!pt_dev_is_target(BPF_CORE_READ(skb, dev)))
+		return;
+	ev = bpf_map_lookup_elem(&skbs, &key);
+	if (ev) {
+		/* Seen already (a second pass through the device layer). */
+		if (!ev->ts[stage])
+			ev->ts[stage] = now;
+		return;
+	}
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return;
+	ev = &sc->ev;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->skb = key;
+	ev->ts[stage] = now;
+	ev->ifindex = targ_ifindex;
+	ev->len = BPF_CORE_READ(skb, len);
+	ev->syscall_nr = -1;
+	pt_skb_flow(skb, &ev->flow, sc);
+
+	t = pt_task_get();
+	if (t) {
+		__u64 id = bpf_get_current_pid_tgid();
+
+		for (i = 0; i < PT_STAGE_QUEUE; i++)
+			ev->ts[i] = t->ts[i];
+		ev->pid = id >> 32;
+		ev->tid = (__u32)id;
+		ev->syscall_nr = t->nr;
+		ev->flags |= PT_EV_IN_SYSCALL;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+		/* The first skb of the send takes its stamps. */
+		__builtin_memset(t->ts, 0, sizeof(t->ts));
+	}
+	if (bpf_map_update_elem(&skbs, &key, ev, BPF_NOEXIST))
+		pt_count(PT_CNT_MAP_FULL);
+}
+
+/* A later stage of a followed skb. */
+static __always_inline void pt_on_skb_stage(const struct sk_buff *skb,
+					    enum pt_stage stage)
+{
+	__u64 key = (__u64)skb;
+	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key);
+
+	if (ev && !ev->ts[stage])
+		ev->ts[stage] = bpf_ktime_get_ns();
+}
+
+/* The reader's read() copies the skb: in the reader's task. */
+static __always_inline void pt_on_skb_copy(const struct sk_buff *skb, int len)
+{
+	__u64 key = (__u64)skb, id;
+	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key);
+
+	if (!ev || ev->ts[PT_STAGE_COPY])
+		return;
+	ev->ts[PT_STAGE_COPY] = bpf_ktime_get_ns();
+	id = bpf_get_current_pid_tgid();
+	ev->copy_pid = id >> 32;
+	ev->copy_tid = (__u32)id;
+	ev->copy_len = len;
+	bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
+}
+
+/* The skb is freed: hand its record over and forget it. */
+static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
+					  enum pt_end end, __u32 reason)
+{
+	__u64 key = (__u64)skb;
+	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key), *rec;
+
+	if (!ev)
+		return;
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (rec) {
+		__builtin_memcpy(rec, ev, sizeof(*rec));
+		rec->end = end;
+		rec->drop_reason = reason;
+		/*
+		 * A copied packet's reader drains the ring right after its
+		 * read(): no wake-up needed. Others are rare: wake.
+		 */
+		bpf_ringbuf_submit(rec, rec->ts[PT_STAGE_COPY] ?
+				   BPF_RB_NO_WAKEUP : 0);
+		pt_count(PT_CNT_EVENTS);
+	} else {
+		pt_count(PT_CNT_RB_FULL);
+	}
+	bpf_map_delete_elem(&skbs, &key);
+}
+
+#endif /* PT_CORE_BPF_H */

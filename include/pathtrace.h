@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ABI shared by the BPF programs (bpf/) and userspace (user/): stage
+ * ids, the per-packet record handed over through the ring buffer, the
+ * loss counters. Fixed-size types only, natural alignment, explicit
+ * padding: both sides see the same bytes.
+ */
+#ifndef PATHTRACE_H
+#define PATHTRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* The layer model of the transmit direction, in layer order (DESIGN.md). */
+enum pt_stage {
+	PT_STAGE_SYSCALL = 0,	/* app hands data to the kernel */
+	PT_STAGE_L4,		/* UDP / ICMP / raw / TCP send builds the skb */
+	PT_STAGE_ROUTE,		/* route lookup */
+	PT_STAGE_IP,		/* IP output, netfilter, fragmentation */
+	PT_STAGE_NEIGH,		/* neighbour (ARP) resolution */
+	PT_STAGE_QUEUE,		/* __dev_queue_xmit: qdisc */
+	PT_STAGE_XMIT,		/* dev_hard_start_xmit: taps, hand-off */
+	PT_STAGE_DRIVER,	/* tun_net_xmit: into the tun ring */
+	PT_STAGE_COPY,		/* the reader's read() copies the skb out */
+	PT_STAGE_USER,		/* the reader has the bytes (userspace) */
+	PT_NR_STAGES,
+};
+
+/* Stages stamped in the kernel: all but the last. */
+#define PT_NR_KSTAGES PT_STAGE_USER
+
+/* Flow family of struct pt_flow. */
+enum pt_family {
+	PT_FAM_NONE = 0,
+	PT_FAM_IPV4 = 4,
+	PT_FAM_IPV6 = 6,
+};
+
+/* Transports struct pt_flow knows (IPPROTO_* values). */
+#define PT_IPPROTO_ICMP 1
+#define PT_IPPROTO_TCP 6
+#define PT_IPPROTO_UDP 17
+#define PT_IPPROTO_ICMPV6 58
+
+/*
+ * What identifies a packet on both sides: filled from the packet bytes by
+ * the same code (include/pt_flow.h) in the kernel and in the reader.
+ * Numbers in host order, addresses as on the wire. No implicit padding:
+ * two flows are equal when their bytes are.
+ */
+struct pt_flow {
+	__u8 family;		/* enum pt_family */
+	__u8 proto;		/* IPPROTO_* of the transport */
+	__u8 icmp_type;
+	__u8 icmp_code;
+	__u16 l3_len;		/* IPv4 total length / IPv6 payload + 40 */
+	__u16 ipid;		/* IPv4 identification (0 for IPv6) */
+	__u16 sport;		/* UDP/TCP ports; ICMP echo: id, seq */
+	__u16 dport;
+	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
+	__u8 daddr[16];
+};
+
+/* How a packet's record ended. */
+enum pt_end {
+	PT_END_CONSUMED = 1,	/* freed normally (after the copy if copied) */
+	PT_END_DROPPED,		/* kfree_skb: dropped, drop_reason says why */
+};
+
+/* Flags of struct pt_event. */
+#define PT_EV_IN_SYSCALL	0x1	/* sender's syscall joined (pid valid) */
+
+/* One record per packet, emitted when the kernel frees the skb. */
+struct pt_event {
+	__u64 skb;			/* skb address: the packet's identity */
+	__u64 ts[PT_NR_KSTAGES];	/* CLOCK_MONOTONIC ns; 0 = not seen */
+	__u32 pid;			/* sender (tgid, tid) */
+	__u32 tid;
+	__u32 copy_pid;			/* reader whose read() copied it */
+	__u32 copy_tid;
+	char comm[16];
+	char copy_comm[16];
+	__u32 ifindex;
+	__u32 len;			/* skb->len at first sighting */
+	__u32 copy_len;			/* bytes copied to the reader */
+	__u32 end;			/* enum pt_end */
+	__u32 drop_reason;		/* enum skb_drop_reason if dropped */
+	__u32 flags;			/* PT_EV_* */
+	__s32 syscall_nr;		/* the sender's syscall, -1 if none */
+	__u32 __pad;
+	struct pt_flow flow;
+	__u32 __pad2;
+};
+
+/* Counters, one per-CPU slot each: everything that was not handed over. */
+enum pt_counter {
+	PT_CNT_RB_FULL = 0,	/* ring buffer reserve failed: record lost */
+	PT_CNT_MAP_FULL,	/* per-skb map full: packet not followed */
+	PT_CNT_NO_TASK_STORE,	/* per-task storage unavailable */
+	PT_CNT_EVENTS,		/* records submitted */
+	PT_NR_COUNTERS,
+};
+
+/* Bitmap words of send syscall numbers (set by userspace, per architecture). */
+#define PT_SYSCALL_BITMAP_WORDS 8
+
+/* Packets followed at once, and the ring buffer that hands them over. */
+#define PT_MAX_SKBS 16384
+#define PT_RINGBUF_BYTES (4u << 20)
+
+#endif /* PATHTRACE_H */

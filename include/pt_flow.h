@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The packet key, computed the same way on both sides: by the BPF programs
+ * from the skb's headers and by the reader from the bytes read() returned.
+ * Pure functions over byte buffers, written so the BPF verifier accepts
+ * them: fixed bounds, no loops over variable lengths.
+ *
+ * Usage: pt_flow_l3() on the network header (at least PT_L3_MIN bytes
+ * readable, `len` the bytes really present), then pt_flow_l4() on the
+ * transport header at the offset it returned.
+ */
+#ifndef PT_FLOW_H
+#define PT_FLOW_H
+
+#include "pathtrace.h"
+
+#define PT_L3_MIN 40	/* bytes the L3 parser may look at (IPv6 header) */
+#define PT_L4_MIN 8	/* bytes the L4 parser may look at */
+
+static inline __u16 pt_get16(const __u8 *p)
+{
+	return (__u16)((p[0] << 8) | p[1]);
+}
+
+/*
+ * Fill the L3 part of @f from the network header @p of which @len bytes are
+ * packet data. Returns the offset of the transport header, or -1 when the
+ * bytes are not an IP packet this parser knows (@f is then left zeroed).
+ */
+static inline int pt_flow_l3(struct pt_flow *f, const __u8 *p, __u32 len)
+{
+	__u32 ihl;
+	int i;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	if (len < 1)
+		return -1;
+	switch (p[0] >> 4) {
+	case 4:
+		ihl = (__u32)(p[0] & 0xf) * 4;
+		if (len < 20 || ihl < 20)
+			return -1;
+		f->family = PT_FAM_IPV4;
+		f->l3_len = pt_get16(p + 2);
+		f->ipid = pt_get16(p + 4);
+		f->proto = p[9];
+		for (i = 0; i < 4; i++) {
+			f->saddr[i] = p[12 + i];
+			f->daddr[i] = p[16 + i];
+		}
+		/* Only the first fragment carries the transport header. */
+		if (pt_get16(p + 6) & 0x1fff)
+			return -1;
+		return (int)ihl;
+	case 6:
+		if (len < 40)
+			return -1;
+		f->family = PT_FAM_IPV6;
+		f->l3_len = (__u16)(pt_get16(p + 4) + 40);
+		f->proto = p[6];
+		for (i = 0; i < 16; i++) {
+			f->saddr[i] = p[8 + i];
+			f->daddr[i] = p[24 + i];
+		}
+		return 40;
+	}
+	return -1;
+}
+
+/* Fill the transport part of @f from @p, of which @len bytes are data. */
+static inline void pt_flow_l4(struct pt_flow *f, const __u8 *p, __u32 len)
+{
+	if (len < PT_L4_MIN)
+		return;
+	switch (f->proto) {
+	case PT_IPPROTO_UDP:
+	case PT_IPPROTO_TCP:
+		f->sport = pt_get16(p);
+		f->dport = pt_get16(p + 2);
+		break;
+	case PT_IPPROTO_ICMP:
+	case PT_IPPROTO_ICMPV6:
+		f->icmp_type = p[0];
+		f->icmp_code = p[1];
+		/* Echo request/reply: identifier and sequence number. */
+		if (f->proto == PT_IPPROTO_ICMP ? (p[0] == 8 || p[0] == 0) :
+						  (p[0] == 128 || p[0] == 129)) {
+			f->sport = pt_get16(p + 4);
+			f->dport = pt_get16(p + 6);
+		}
+		break;
+	}
+}
+
+#endif /* PT_FLOW_H */

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "util.h"
+
+#define DEFAULT_ADDR "192.0.2.1/24"
+
+static const char usage[] =
+"Usage: pathtrace --dev IFACE [options]\n"
+"\n"
+"Follow each packet sent to a TUN device from the sending socket to the\n"
+"program that reads it, layer by layer. pathtrace itself is the reader: it\n"
+"creates the device if it does not exist and reads what arrives.\n"
+"\n"
+"Options:\n"
+"  -i, --dev IFACE       the TUN device to trace and read (created if missing)\n"
+"      --addr ADDR/LEN   IPv4 address of a device pathtrace creates\n"
+"                        (default " DEFAULT_ADDR ")\n"
+"      --no-create       fail if the device does not exist\n"
+"  -c, --count N         stop after N journeys\n"
+"      --json            one JSON object per journey on stdout\n"
+"      --ready-file FILE create FILE once tracing and reading are live\n"
+"  -v, --verbose         more diagnostics (libbpf's too)\n"
+"  -V, --version         print the version\n"
+"  -h, --help            this help\n"
+"\n"
+"Examples:\n"
+"  pathtrace --dev nsfocus_tun0          # then: ping -c 3 192.0.2.2\n"
+"  pathtrace -i tun0 --json -c 10 > journeys.jsonl\n"
+"\n"
+"Exit status: 0 on success or interrupt, 1 on failure, 2 on bad usage.\n";
+
+int pt_check_ifname(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	if (!n || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
+			return -EINVAL;
+	return 0;
+}
+
+int pt_parse_cidr4(const char *s, struct in_addr *addr, unsigned int *prefix)
+{
+	char buf[INET_ADDRSTRLEN + 4];
+	const char *slash = strchr(s, '/');
+	uint64_t len;
+
+	if (!slash || (size_t)(slash - s) >= INET_ADDRSTRLEN)
+		return -EINVAL;
+	memcpy(buf, s, slash - s);
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET, buf, addr) != 1)
+		return -EINVAL;
+	if (pt_parse_u64(slash + 1, 32, &len))
+		return -EINVAL;
+	*prefix = (unsigned int)len;
+	return 0;
+}
+
+static enum pt_cli_result bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "pathtrace: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'pathtrace --help' for more information.\n");
+	return PT_CLI_USAGE;
+}
+
+enum {
+	OPT_ADDR = 256,
+	OPT_NO_CREATE,
+	OPT_JSON,
+	OPT_READY_FILE,
+};
+
+enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "dev", required_argument, NULL, 'i' },
+		{ "addr", required_argument, NULL, OPT_ADDR },
+		{ "no-create", no_argument, NULL, OPT_NO_CREATE },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *dev = NULL;
+	int c, err;
+
+	memset(o, 0, sizeof(*o));
+	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":i:c:vVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			dev = optarg;
+			break;
+		case OPT_ADDR:
+			if (pt_parse_cidr4(optarg, &o->addr, &o->prefix))
+				return bad("invalid --addr '%s': want an IPv4 address/prefix such as 192.0.2.1/24", optarg);
+			break;
+		case OPT_NO_CREATE:
+			o->no_create = true;
+			break;
+		case 'c':
+			if (pt_parse_u64(optarg, UINT32_MAX, &o->count) || !o->count)
+				return bad("invalid count '%s': want a number from 1 to 4294967295", optarg);
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_READY_FILE:
+			o->ready_file = optarg;
+			break;
+		case 'v':
+			pt_verbose++;
+			break;
+		case 'V':
+			printf("pathtrace %s\n", PT_VERSION);
+			return PT_CLI_EXIT;
+		case 'h':
+			fputs(usage, stdout);
+			return PT_CLI_EXIT;
+		case ':':
+			return bad("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad("unexpected argument '%s'", argv[optind]);
+	if (!dev)
+		return bad("%sno device given: use --dev IFACE", "");
+	err = pt_check_ifname(dev);
+	if (err == -ENAMETOOLONG)
+		return bad("device name '%s' is too long (at most 15 bytes)", dev);
+	if (err)
+		return bad("invalid device name '%s'", dev);
+	strcpy(o->dev, dev);
+	return PT_CLI_RUN;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PT_CLI_H
+#define PT_CLI_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pt_opts {
+	char dev[IFNAMSIZ];
+	struct in_addr addr;	/* given to a device pathtrace creates */
+	unsigned int prefix;
+	bool no_create;
+	bool json;
+	uint64_t count;		/* stop after this many journeys; 0: never */
+	const char *ready_file;
+};
+
+enum pt_cli_result {
+	PT_CLI_RUN = 0,		/* options valid: run */
+	PT_CLI_EXIT = 1,	/* --help or --version printed: exit 0 */
+	PT_CLI_USAGE = 2,	/* bad usage, reported: exit 2 */
+};
+
+enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o);
+/* "192.0.2.1/24" -> address and prefix; 0 or -EINVAL. */
+int pt_parse_cidr4(const char *s, struct in_addr *addr, unsigned int *prefix);
+/* A name the kernel would take for a network device; 0 or -EINVAL/-ENAMETOOLONG. */
+int pt_check_ifname(const char *name);
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include "journey.h"
+#include "packet.h"
+
+void pt_joiner_init(struct pt_joiner *j, pt_emit_fn emit, void *ctx)
+{
+	memset(j, 0, sizeof(*j));
+	j->emit = emit;
+	j->ctx = ctx;
+}
+
+static void emit(struct pt_joiner *j, struct pt_journey *jr)
+{
+	switch (jr->status) {
+	case PT_J_READ:
+		j->stats.joined++;
+		break;
+	case PT_J_UNJOINED:
+		if (jr->have_read)
+			j->stats.unjoined_reads++;
+		else
+			j->stats.unjoined_kernel++;
+		break;
+	case PT_J_DROPPED:
+		j->stats.dropped++;
+		break;
+	case PT_J_UNREAD:
+		j->stats.unread++;
+		break;
+	}
+	j->emit(jr, j->ctx);
+}
+
+static void kernel_only(struct pt_joiner *j, const struct pt_event *ev,
+			enum pt_jstatus status)
+{
+	struct pt_journey jr = { .status = status, .have_kernel = true };
+
+	jr.ev = *ev;
+	jr.flow = ev->flow;
+	emit(j, &jr);
+}
+
+static void drop_kernel(struct pt_joiner *j, unsigned int i)
+{
+	memmove(&j->k[i], &j->k[i + 1], (j->nk - i - 1) * sizeof(j->k[0]));
+	j->nk--;
+}
+
+static void drop_read(struct pt_joiner *j, unsigned int i)
+{
+	memmove(&j->r[i], &j->r[i + 1], (j->nr - i - 1) * sizeof(j->r[0]));
+	j->nr--;
+}
+
+void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t now)
+{
+	unsigned int i;
+
+	if (!ev->ts[PT_STAGE_COPY]) {
+		kernel_only(j, ev, ev->end == PT_END_DROPPED ? PT_J_DROPPED :
+							       PT_J_UNREAD);
+		return;
+	}
+	for (i = 0; i < j->nr; i++) {
+		if (pt_flow_equal(&j->r[i].flow, &ev->flow)) {
+			struct pt_journey jr = j->r[i];
+
+			drop_read(j, i);
+			jr.status = PT_J_READ;
+			jr.have_kernel = true;
+			jr.ev = *ev;
+			emit(j, &jr);
+			return;
+		}
+	}
+	if (j->nk == PT_JOIN_CAP) {
+		kernel_only(j, &j->k[0].ev, PT_J_UNJOINED);
+		drop_kernel(j, 0);
+	}
+	j->k[j->nk].ev = *ev;
+	j->k[j->nk].t_arrival = now;
+	j->nk++;
+}
+
+void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
+		    uint64_t t_user)
+{
+	struct pt_journey jr = {
+		.status = PT_J_READ, .have_read = true,
+		.flow = *f, .read_len = len, .t_user = t_user,
+	};
+	unsigned int i;
+
+	j->stats.reads++;
+	for (i = 0; i < j->nk; i++) {
+		if (pt_flow_equal(&j->k[i].ev.flow, f)) {
+			jr.have_kernel = true;
+			jr.ev = j->k[i].ev;
+			drop_kernel(j, i);
+			emit(j, &jr);
+			return;
+		}
+	}
+	if (j->nr == PT_JOIN_CAP) {
+		j->r[0].status = PT_J_UNJOINED;
+		emit(j, &j->r[0]);
+		drop_read(j, 0);
+	}
+	j->r[j->nr++] = jr;
+}
+
+void pt_joiner_expire(struct pt_joiner *j, uint64_t now, uint64_t max_age)
+{
+	while (j->nr && (!max_age || now - j->r[0].t_user > max_age)) {
+		j->r[0].status = PT_J_UNJOINED;
+		emit(j, &j->r[0]);
+		drop_read(j, 0);
+	}
+	while (j->nk && (!max_age || now - j->k[0].t_arrival > max_age)) {
+		kernel_only(j, &j->k[0].ev, PT_J_UNJOINED);
+		drop_kernel(j, 0);
+	}
+}

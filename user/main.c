@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pathtrace: the lifecycle. Parse, make or attach the device, load and
+ * attach the BPF side, read and join until told to stop, clean up.
+ */
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include "cli.h"
+#include "journey.h"
+#include "output.h"
+#include "packet.h"
+#include "tracer.h"
+#include "tundev.h"
+#include "util.h"
+
+#define READ_BATCH 64
+#define JOIN_WAIT_NS 200000000ull	/* a read's kernel record is late: give up */
+
+struct app {
+	struct pt_opts o;
+	struct pt_tun tun;
+	struct pt_tracer tr;
+	struct pt_joiner joiner;
+	uint64_t printed;
+	bool stop;
+	bool ready_made;
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && pt_verbose < 2)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void on_journey(const struct pt_journey *j, void *ctx)
+{
+	struct app *a = ctx;
+	struct pt_print_ctx pc = {
+		.dev = a->tun.name,
+		.view = &a->tr.view,
+		.seq = ++a->printed,
+	};
+
+	if (j->status == PT_J_DROPPED)
+		pc.drop_reason = pt_tracer_drop_reason(&a->tr, j->ev.drop_reason);
+	if (a->o.json)
+		pt_print_journey_json(stdout, j, &pc);
+	else
+		pt_print_journey_text(stdout, j, &pc);
+	if (fflush(stdout) == EOF) {
+		/* Nobody reads our output any more (a closed pipe): stop. */
+		a->stop = true;
+	}
+	if (a->o.count && j->have_read && a->joiner.stats.reads >= a->o.count)
+		a->stop = true;
+}
+
+static void on_event(const struct pt_event *ev, void *ctx)
+{
+	struct app *a = ctx;
+
+	pt_joiner_kernel(&a->joiner, ev, pt_now_ns());
+}
+
+/* Read what the device has; each packet read is joined with its record. */
+static int read_packets(struct app *a)
+{
+	uint8_t buf[65536 + 4];
+
+	for (int i = 0; i < READ_BATCH && !a->stop; i++) {
+		ssize_t n = read(a->tun.fd, buf, sizeof(buf));
+		uint64_t t = pt_now_ns();
+		size_t off = a->tun.pi ? 4 : 0;
+		struct pt_flow f;
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			pt_err("cannot read from %s: %s", a->tun.name, strerror(errno));
+			return -errno;
+		}
+		if ((size_t)n < off)
+			continue;
+		/* The copy's record was submitted before read() returned. */
+		pt_tracer_drain(&a->tr);
+		pt_packet_flow(buf + off, n - off, &f);
+		pt_joiner_read(&a->joiner, &f, (uint32_t)(n - off), t);
+	}
+	return 0;
+}
+
+static int make_ready_file(const char *path)
+{
+	char buf[32];
+	int fd, len;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		pt_err("cannot create ready file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
+	if (write(fd, buf, len) != len) {
+		pt_err("cannot write ready file %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int run(struct app *a, int sfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
+	int ep, err = 0;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		pt_err("epoll: %s", strerror(errno));
+		return -1;
+	}
+	ev.data.fd = a->tun.fd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, a->tun.fd, &ev);
+	ev.data.fd = sfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	ev.data.fd = pt_tracer_epoll_fd(&a->tr);
+	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+
+	while (!a->stop) {
+		int n = epoll_wait(ep, evs, 4, 100);
+
+		if (n < 0 && errno != EINTR) {
+			pt_err("epoll: %s", strerror(errno));
+			err = -1;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.fd == sfd) {
+				struct signalfd_siginfo si;
+
+				if (read(sfd, &si, sizeof(si)) == sizeof(si))
+					a->stop = true;
+			} else if (evs[i].data.fd == a->tun.fd) {
+				if (read_packets(a)) {
+					err = -1;
+					a->stop = true;
+				}
+			}
+		}
+		pt_tracer_drain(&a->tr);
+		pt_joiner_expire(&a->joiner, pt_now_ns(), JOIN_WAIT_NS);
+	}
+	close(ep);
+	return err;
+}
+
+static void summary(struct app *a, unsigned int in_flight)
+{
+	const struct pt_join_stats *s = &a->joiner.stats;
+	uint64_t c[PT_NR_COUNTERS];
+
+	pt_tracer_counters(&a->tr, c);
+	pt_info("%" PRIu64 " packets read, %" PRIu64 " journeys complete, %" PRIu64
+		" unjoined (%" PRIu64 " reads without kernel record, %" PRIu64
+		" kernel records without read), %" PRIu64 " dropped, %" PRIu64
+		" unread, %" PRIu64 " records lost (ring buffer full), %" PRIu64
+		" packets not followed (map full), %u still in flight",
+		s->reads, s->joined, s->unjoined_reads + s->unjoined_kernel,
+		s->unjoined_reads, s->unjoined_kernel, s->dropped, s->unread,
+		c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], in_flight);
+}
+
+int main(int argc, char **argv)
+{
+	static struct app a;
+	struct pt_target tgt;
+	unsigned int in_flight;
+	sigset_t mask;
+	int sfd, err;
+
+	switch (pt_cli_parse(argc, argv, &a.o)) {
+	case PT_CLI_RUN:
+		break;
+	case PT_CLI_EXIT:
+		return 0;
+	default:
+		return 2;
+	}
+
+	/* Signals are read from a descriptor: a stop is seen, never lost. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		pt_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
+	pt_joiner_init(&a.joiner, on_journey, &a);
+
+	if (pt_tun_open(&a.tun, &a.o))
+		return 1;
+	tgt.ifindex = a.tun.ifindex;
+	tgt.netns = a.tun.netns;
+	if (pt_tracer_open(&a.tr, &tgt, on_event, &a)) {
+		pt_tun_close(&a.tun);
+		return 1;
+	}
+	pt_info("tracing %s (ifindex %u, %s)", a.tun.name, a.tun.ifindex,
+		a.tun.created ? "created by pathtrace, removed at exit" : "existing device");
+	pt_tracer_describe(&a.tr);
+
+	err = 0;
+	if (a.o.ready_file) {
+		if (make_ready_file(a.o.ready_file))
+			err = -1;
+		else
+			a.ready_made = true;
+	}
+	if (!err)
+		err = run(&a, sfd);
+
+	/*
+	 * Close the device first: what it still queued is freed now and
+	 * reported, while the programs still see it.
+	 */
+	pt_tun_close(&a.tun);
+	pt_tracer_drain(&a.tr);
+	pt_joiner_expire(&a.joiner, pt_now_ns(), 0);
+	in_flight = pt_tracer_in_flight(&a.tr);
+	summary(&a, in_flight);
+	pt_tracer_close(&a.tr);
+	if (a.ready_made)
+		unlink(a.o.ready_file);
+	close(sfd);
+	return err ? 1 : 0;
+}

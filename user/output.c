@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <string.h>
+#include "output.h"
+#include "packet.h"
+#include "util.h"
+
+const char *pt_jstatus_name(enum pt_jstatus s)
+{
+	switch (s) {
+	case PT_J_READ: return "read";
+	case PT_J_UNJOINED: return "unjoined";
+	case PT_J_DROPPED: return "dropped";
+	case PT_J_UNREAD: return "unread";
+	}
+	return "?";
+}
+
+unsigned int pt_journey_stages(const struct pt_journey *j,
+			       struct pt_stage_time st[PT_NR_STAGES])
+{
+	unsigned int n = 0;
+	uint64_t prev = 0;
+
+	for (int s = 0; s < PT_NR_STAGES; s++) {
+		uint64_t t = 0;
+
+		if (s == PT_STAGE_USER)
+			t = j->have_read ? j->t_user : 0;
+		else if (j->have_kernel)
+			t = j->ev.ts[s];
+		if (!t)
+			continue;
+		st[n].stage = s;
+		st[n].t_ns = t;
+		st[n].delta_ns = prev ? (int64_t)(t - prev) : 0;
+		prev = t;
+		n++;
+	}
+	return n;
+}
+
+void pt_json_str(FILE *out, const char *s, size_t max)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void header_text(FILE *out, const struct pt_journey *j,
+			const struct pt_print_ctx *c)
+{
+	char sum[96], src[64], dst[64];
+
+	pt_flow_summary(&j->flow, sum, sizeof(sum));
+	pt_flow_addrs(&j->flow, src, dst, sizeof(src));
+	fprintf(out, "#%" PRIu64 " %s %s -> %s, %u bytes", c->seq, sum, src, dst,
+		j->have_read ? j->read_len : j->ev.len);
+	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
+		fprintf(out, ", sent by %.16s pid %u", j->ev.comm, j->ev.pid);
+	else
+		fprintf(out, ", sender unknown (not sent from a syscall)");
+	switch (j->status) {
+	case PT_J_READ:
+		break;
+	case PT_J_UNJOINED:
+		fprintf(out, j->have_read ? " [UNJOINED: no kernel record]" :
+					    " [UNJOINED: copied in the kernel, never read here]");
+		break;
+	case PT_J_DROPPED:
+		fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
+		break;
+	case PT_J_UNREAD:
+		fprintf(out, " [UNREAD: freed before any read]");
+		break;
+	}
+	fputc('\n', out);
+}
+
+void pt_print_journey_text(FILE *out, const struct pt_journey *j,
+			   const struct pt_print_ctx *c)
+{
+	struct pt_stage_time st[PT_NR_STAGES];
+	unsigned int n = pt_journey_stages(j, st), k = 0;
+	char d[32];
+
+	header_text(out, j, c);
+	for (int s = 0; s < PT_NR_STAGES; s++) {
+		const char *name = pt_stage_name(s);
+
+		if (k < n && st[k].stage == (enum pt_stage)s) {
+			fprintf(out, "  %-8s %10" PRIu64 ".%09" PRIu64 " %10s",
+				name, st[k].t_ns / 1000000000, st[k].t_ns % 1000000000,
+				k ? pt_fmt_dur(d, sizeof(d), st[k].delta_ns) : "");
+			if (s == PT_STAGE_SYSCALL)
+				fprintf(out, "  %s()", pt_syscall_name(j->ev.syscall_nr) ?: "?");
+			else if (s == PT_STAGE_COPY)
+				fprintf(out, "  read() by %.16s pid %u", j->ev.copy_comm,
+					j->ev.copy_pid);
+			fputc('\n', out);
+			k++;
+		} else if (c->view->state[s] == PT_UNSEEN) {
+			/* Why was said once at start-up. */
+			fprintf(out, "  %-8s %20s\n", name, "unseen");
+		} else if (c->view->state[s] == PT_NA) {
+			fprintf(out, "  %-8s %20s\n", name, "n/a");
+		} else {
+			fprintf(out, "  %-8s %20s\n", name, "-");
+		}
+	}
+	if (n > 1)
+		fprintf(out, "  %-8s %31s  %s -> %s\n", "total",
+			pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns),
+			pt_stage_name(st[0].stage), pt_stage_name(st[n - 1].stage));
+	fputc('\n', out);
+}
+
+static void stage_list_json(FILE *out, const char *key,
+			    const struct pt_stage_view *v, enum pt_stage_state want)
+{
+	bool first = true;
+
+	fprintf(out, ",\"%s\":[", key);
+	for (int s = 0; s < PT_NR_STAGES; s++) {
+		if (v->state[s] != want)
+			continue;
+		fprintf(out, "%s\"%s\"", first ? "" : ",", pt_stage_name(s));
+		first = false;
+	}
+	fputc(']', out);
+}
+
+void pt_print_journey_json(FILE *out, const struct pt_journey *j,
+			   const struct pt_print_ctx *c)
+{
+	struct pt_stage_time st[PT_NR_STAGES];
+	unsigned int n = pt_journey_stages(j, st);
+	const struct pt_flow *f = &j->flow;
+	char src[64], dst[64];
+
+	pt_flow_addrs(f, src, dst, sizeof(src));
+	fprintf(out, "{\"seq\":%" PRIu64 ",\"status\":\"%s\",\"dev\":", c->seq,
+		pt_jstatus_name(j->status));
+	pt_json_str(out, c->dev, SIZE_MAX);
+	if (j->have_read)
+		fprintf(out, ",\"len\":%u", j->read_len);
+	else
+		fprintf(out, ",\"len\":null");
+	if (j->have_kernel)
+		fprintf(out, ",\"skb_len\":%u", j->ev.len);
+	fprintf(out, ",\"proto\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\"",
+		pt_flow_proto(f), src, dst);
+	if (f->family == PT_FAM_IPV4)
+		fprintf(out, ",\"ipid\":%u", f->ipid);
+	if (f->family && (f->proto == PT_IPPROTO_ICMP || f->proto == PT_IPPROTO_ICMPV6))
+		fprintf(out, ",\"icmp\":{\"type\":%u,\"code\":%u,\"id\":%u,\"seq\":%u}",
+			f->icmp_type, f->icmp_code, f->sport, f->dport);
+	else if (f->family && (f->proto == PT_IPPROTO_UDP || f->proto == PT_IPPROTO_TCP))
+		fprintf(out, ",\"sport\":%u,\"dport\":%u", f->sport, f->dport);
+	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL)) {
+		const char *sc = pt_syscall_name(j->ev.syscall_nr);
+
+		fprintf(out, ",\"pid\":%u,\"tid\":%u,\"comm\":", j->ev.pid, j->ev.tid);
+		pt_json_str(out, j->ev.comm, sizeof(j->ev.comm));
+		fprintf(out, ",\"syscall\":");
+		if (sc)
+			pt_json_str(out, sc, SIZE_MAX);
+		else
+			fprintf(out, "null");
+	} else {
+		fprintf(out, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
+	}
+	if (j->have_kernel && j->ev.ts[PT_STAGE_COPY]) {
+		fprintf(out, ",\"reader\":{\"pid\":%u,\"tid\":%u,\"comm\":",
+			j->ev.copy_pid, j->ev.copy_tid);
+		pt_json_str(out, j->ev.copy_comm, sizeof(j->ev.copy_comm));
+		fputc('}', out);
+	}
+	if (j->status == PT_J_DROPPED) {
+		fprintf(out, ",\"drop_reason\":");
+		if (c->drop_reason)
+			pt_json_str(out, c->drop_reason, SIZE_MAX);
+		else
+			fprintf(out, "%u", j->ev.drop_reason);
+	}
+	fprintf(out, ",\"stages\":[");
+	for (unsigned int k = 0; k < n; k++)
+		fprintf(out, "%s{\"stage\":\"%s\",\"t_ns\":%" PRIu64 ",\"delta_ns\":%" PRId64 "}",
+			k ? "," : "", pt_stage_name(st[k].stage), st[k].t_ns,
+			st[k].delta_ns);
+	fputc(']', out);
+	if (n > 1)
+		fprintf(out, ",\"total_ns\":%" PRIu64, st[n - 1].t_ns - st[0].t_ns);
+	stage_list_json(out, "unseen", c->view, PT_UNSEEN);
+	stage_list_json(out, "not_applicable", c->view, PT_NA);
+	fputs("}\n", out);
+}

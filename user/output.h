@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Printers: a text and a JSON twin for each. Data on stdout only. */
+#ifndef PT_OUTPUT_H
+#define PT_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "journey.h"
+#include "stages.h"
+
+struct pt_print_ctx {
+	const char *dev;
+	const struct pt_stage_view *view;
+	uint64_t seq;			/* journey number, from 1 */
+	const char *drop_reason;	/* name of ev.drop_reason, or NULL */
+};
+
+/* The stages a journey saw, in layer order, with times. */
+struct pt_stage_time {
+	enum pt_stage stage;
+	uint64_t t_ns;
+	int64_t delta_ns;		/* from the previous seen stage */
+};
+unsigned int pt_journey_stages(const struct pt_journey *j,
+			       struct pt_stage_time st[PT_NR_STAGES]);
+
+void pt_print_journey_text(FILE *out, const struct pt_journey *j,
+			   const struct pt_print_ctx *c);
+void pt_print_journey_json(FILE *out, const struct pt_journey *j,
+			   const struct pt_print_ctx *c);
+
+/* JSON string literal of @s (at most @max bytes of it), quotes included. */
+void pt_json_str(FILE *out, const char *s, size_t max);
+
+const char *pt_jstatus_name(enum pt_jstatus s);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PT_PACKET_H
+#define PT_PACKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pathtrace.h"
+
+/*
+ * The reader's side of the packet key: parse the bytes read() returned from
+ * a TUN device (an IP packet) with the code the BPF programs use. Returns 0,
+ * or -EINVAL when the bytes are not an IP packet (flow zeroed).
+ */
+int pt_packet_flow(const uint8_t *pkt, size_t len, struct pt_flow *f);
+
+/* "icmp", "udp", "tcp", "icmpv6", or "ip"/"ipv6" for another transport, "unknown". */
+const char *pt_flow_proto(const struct pt_flow *f);
+/* Source/destination as text. */
+void pt_flow_addrs(const struct pt_flow *f, char *src, char *dst, size_t len);
+/* One line: "ICMP echo request id=1234 seq=1", "UDP 40000 -> 9999", ... */
+void pt_flow_summary(const struct pt_flow *f, char *buf, size_t len);
+/* True when two keys name the same packet. */
+int pt_flow_equal(const struct pt_flow *a, const struct pt_flow *b);
+
+#endif

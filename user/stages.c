@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <sys/syscall.h>
+#include "stages.h"
+
+static const char *const names[PT_NR_STAGES] = {
+	[PT_STAGE_SYSCALL] = "syscall",
+	[PT_STAGE_L4] = "l4",
+	[PT_STAGE_ROUTE] = "route",
+	[PT_STAGE_IP] = "ip",
+	[PT_STAGE_NEIGH] = "neigh",
+	[PT_STAGE_QUEUE] = "queue",
+	[PT_STAGE_XMIT] = "xmit",
+	[PT_STAGE_DRIVER] = "driver",
+	[PT_STAGE_COPY] = "copy",
+	[PT_STAGE_USER] = "user",
+};
+
+const char *pt_stage_name(enum pt_stage s)
+{
+	return (unsigned)s < PT_NR_STAGES ? names[s] : "?";
+}
+
+int pt_stage_from_name(const char *name)
+{
+	for (int i = 0; i < PT_NR_STAGES; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+const struct pt_syscall pt_send_syscalls[] = {
+	{ SYS_sendto, "sendto" },
+	{ SYS_sendmsg, "sendmsg" },
+	{ SYS_sendmmsg, "sendmmsg" },
+	{ SYS_write, "write" },
+	{ SYS_writev, "writev" },
+};
+const unsigned int pt_nr_send_syscalls =
+	sizeof(pt_send_syscalls) / sizeof(pt_send_syscalls[0]);
+
+const char *pt_syscall_name(long nr)
+{
+	for (unsigned int i = 0; i < pt_nr_send_syscalls; i++)
+		if (pt_send_syscalls[i].nr == nr)
+			return pt_send_syscalls[i].name;
+	return NULL;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PT_STAGES_H
+#define PT_STAGES_H
+
+#include "pathtrace.h"
+
+/* DESIGN.md's names: syscall, l4, route, ip, neigh, queue, xmit, driver, copy, user. */
+const char *pt_stage_name(enum pt_stage s);
+/* -1 if @name is no stage. */
+int pt_stage_from_name(const char *name);
+
+
+/* The syscalls whose entry starts the syscall stage (this architecture's numbers). */
+struct pt_syscall {
+	long nr;
+	const char *name;
+};
+extern const struct pt_syscall pt_send_syscalls[];
+extern const unsigned int pt_nr_send_syscalls;
+/* Name of a send syscall, or NULL. */
+const char *pt_syscall_name(long nr);
+
+/* What the chosen backend can tell of each stage on this kernel. */
+enum pt_stage_state {
+	PT_SEEN = 0,	/* observed */
+	PT_UNSEEN,	/* exists, but this backend cannot observe it here */
+	PT_NA,		/* does not exist on this path (no link layer on TUN) */
+};
+
+struct pt_stage_view {
+	enum pt_stage_state state[PT_NR_STAGES];
+	const char *why[PT_NR_STAGES];	/* for PT_UNSEEN and PT_NA */
+};
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel side: loads the BPF object, decides per hook what this kernel
+ * lets it attach, attaches, and hands the per-packet records over.
+ */
+#ifndef PT_TRACER_H
+#define PT_TRACER_H
+
+#include <stdint.h>
+#include "pathtrace.h"
+#include "stages.h"
+
+#define PT_MAX_LINKS 32
+
+typedef void (*pt_event_fn)(const struct pt_event *ev, void *ctx);
+
+struct pt_tracer {
+	struct pathtrace_bpf *skel;
+	struct ring_buffer *rb;
+	struct btf *btf;		/* the kernel's, for names */
+	struct pt_stage_view view;
+	const char *backend;
+	struct bpf_link *links[PT_MAX_LINKS];
+	unsigned int nr_links;
+	pt_event_fn cb;
+	void *ctx;
+};
+
+struct pt_target {
+	unsigned int ifindex;
+	uint32_t netns;
+};
+
+/* Load and attach; reports its own errors. 0 or -errno. */
+int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
+		   pt_event_fn cb, void *ctx);
+/* The start-up lines: backend, and each stage not observed and why. */
+void pt_tracer_describe(const struct pt_tracer *tr);
+int pt_tracer_epoll_fd(const struct pt_tracer *tr);
+/* Hand every pending record to the callback. */
+int pt_tracer_drain(struct pt_tracer *tr);
+void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
+/* Packets still followed in the kernel (no end seen yet). */
+unsigned int pt_tracer_in_flight(const struct pt_tracer *tr);
+/* "FULL_RING" for SKB_DROP_REASON_FULL_RING, from the kernel's BTF; NULL if unknown. */
+const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason);
+/* Detach and unload everything. */
+void pt_tracer_close(struct pt_tracer *tr);
+
+#endif

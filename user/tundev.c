@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "tundev.h"
+#include "util.h"
+
+/* An ifreq naming @name (at most IFNAMSIZ - 1 bytes, checked by the CLI). */
+static void ifr_init(struct ifreq *ifr, const char *name)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	memcpy(ifr->ifr_name, name, strnlen(name, IFNAMSIZ - 1));
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The driver behind a device of this netns: "tun" for TUN and TAP. */
+static int dev_driver(const char *name, char *drv, size_t len, char *bus, size_t blen)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	int s, err = 0;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	ifr_init(&ifr, name);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(s, SIOCETHTOOL, &ifr) < 0)
+		err = -errno;
+	close(s);
+	if (!err) {
+		snprintf(drv, len, "%s", info.driver);
+		snprintf(bus, blen, "%s", info.bus_info);
+	}
+	return err;
+}
+
+/*
+ * Another process holding the device open for reading: pid and comm from
+ * /proc/PID/fdinfo ("iff:" names a tun file's device). 0 if none found.
+ */
+static pid_t find_reader(const char *name, char *comm, size_t len)
+{
+	char path[320], buf[512], want[IFNAMSIZ + 8];
+	struct dirent *p, *f;
+	DIR *proc, *fds;
+	pid_t self = getpid(), found = 0;
+
+	snprintf(want, sizeof(want), "iff:\t%s\n", name);
+	proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	while (!found && (p = readdir(proc))) {
+		pid_t pid = (pid_t)strtol(p->d_name, NULL, 10);
+
+		if (pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while ((f = readdir(fds))) {
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, f->d_name);
+			if (!read_file(path, buf, sizeof(buf)) && strstr(buf, want)) {
+				found = pid;
+				break;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	if (found) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", found);
+		if (read_file(path, comm, len))
+			snprintf(comm, len, "?");
+		comm[strcspn(comm, "\n")] = '\0';
+	}
+	return found;
+}
+
+/* The flags an existing device was made with, from sysfs if it shows this netns. */
+static int existing_flags(const char *name, unsigned int ifindex, short *flags)
+{
+	char path[96], buf[32];
+	unsigned long v;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
+	if (read_file(path, buf, sizeof(buf)) || strtoul(buf, NULL, 10) != ifindex)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", name);
+	if (read_file(path, buf, sizeof(buf)))
+		return -ENOENT;
+	v = strtoul(buf, NULL, 16);
+	*flags = (short)(v & (IFF_TUN | IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE |
+			      IFF_VNET_HDR));
+	return 0;
+}
+
+static int set_addr_up(struct pt_tun *t, const struct pt_opts *o)
+{
+	struct sockaddr_in *sin;
+	struct ifreq ifr = { 0 };
+	char path[96];
+	int s, fd, err = 0;
+
+	/*
+	 * No IPv6 on a device we make: its autoconfiguration traffic (router
+	 * solicitations, MLD reports) would be packets nobody sent.
+	 */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", t->name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			pt_warn("cannot disable IPv6 on %s: %s", t->name, strerror(errno));
+		close(fd);
+	}
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	ifr_init(&ifr, t->name);
+	sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	sin->sin_addr = o->addr;
+	if (ioctl(s, SIOCSIFADDR, &ifr) < 0) {
+		err = -errno;
+		pt_err("cannot set address of %s: %s", t->name, strerror(errno));
+		goto out;
+	}
+	sin->sin_addr.s_addr = o->prefix ? htonl(~0u << (32 - o->prefix)) : 0;
+	if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) {
+		err = -errno;
+		pt_err("cannot set netmask of %s: %s", t->name, strerror(errno));
+		goto out;
+	}
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 ||
+	    (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
+		err = -errno;
+		pt_err("cannot bring %s up: %s", t->name, strerror(errno));
+	}
+	t->up = !err;
+out:
+	close(s);
+	return err;
+}
+
+static bool dev_is_up(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up = false;
+
+	if (s < 0)
+		return false;
+	ifr_init(&ifr, name);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0)
+		up = ifr.ifr_flags & IFF_UP;
+	close(s);
+	return up;
+}
+
+int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
+{
+	char drv[32] = "", bus[32] = "", comm[32];
+	short flags = IFF_TUN | IFF_NO_PI;
+	unsigned int existing = if_nametoindex(o->dev);
+	struct ifreq ifr = { 0 };
+	struct stat st;
+	pid_t reader;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	snprintf(t->name, sizeof(t->name), "%s", o->dev);
+
+	if (existing) {
+		if (dev_driver(o->dev, drv, sizeof(drv), bus, sizeof(bus)) ||
+		    strcmp(drv, "tun")) {
+			pt_err("device %s is not a TUN/TAP device (driver %s)", o->dev,
+			       drv[0] ? drv : "unknown");
+			return -ENOTTY;
+		}
+		if (strcmp(bus, "tun")) {
+			pt_err("device %s is a TAP device: only TUN devices are traced for now",
+			       o->dev);
+			return -EOPNOTSUPP;
+		}
+		reader = find_reader(o->dev, comm, sizeof(comm));
+		if (reader) {
+			pt_err("device %s is read by another process (%s, pid %d): "
+			       "pathtrace must be its only reader", o->dev, comm, reader);
+			return -EBUSY;
+		}
+		if (existing_flags(o->dev, existing, &flags))
+			pt_warn("cannot read the flags of %s from sysfs: attaching "
+				"with IFF_TUN|IFF_NO_PI", o->dev);
+		if (flags & IFF_VNET_HDR) {
+			pt_err("device %s uses virtio-net headers (IFF_VNET_HDR): not supported",
+			       o->dev);
+			return -EOPNOTSUPP;
+		}
+	} else if (o->no_create) {
+		pt_err("device %s does not exist (--no-create given)", o->dev);
+		return -ENODEV;
+	}
+
+	t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (t->fd < 0) {
+		err = -errno;
+		pt_err("cannot open /dev/net/tun: %s%s", strerror(errno),
+		       errno == ENOENT ? " (kernel without TUN support?)" :
+		       errno == EACCES || errno == EPERM ? " (needs root)" : "");
+		return err;
+	}
+	ifr_init(&ifr, o->dev);
+	ifr.ifr_flags = flags;
+	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+		err = -errno;
+		if (errno == EBUSY)
+			pt_err("device %s is busy: another process reads it", o->dev);
+		else if (errno == EPERM)
+			pt_err("cannot %s device %s: permission denied (needs root or CAP_NET_ADMIN)",
+			       existing ? "attach to" : "create", o->dev);
+		else
+			pt_err("cannot %s device %s: %s", existing ? "attach to" : "create",
+			       o->dev, strerror(errno));
+		pt_tun_close(t);
+		return err;
+	}
+	t->created = !existing;
+	t->pi = !(flags & IFF_NO_PI);
+	t->ifindex = if_nametoindex(t->name);
+	if (!t->ifindex || stat("/proc/self/ns/net", &st)) {
+		err = -errno;
+		pt_err("cannot find device %s after attaching: %s", t->name, strerror(errno));
+		pt_tun_close(t);
+		return err;
+	}
+	t->netns = (uint32_t)st.st_ino;
+	if (t->created) {
+		err = set_addr_up(t, o);
+		if (err) {
+			pt_tun_close(t);
+			return err;
+		}
+	} else {
+		t->up = dev_is_up(t->name);
+		if (!t->up)
+			pt_warn("device %s is down: no packet will reach it until it is up",
+				t->name);
+	}
+	return 0;
+}
+
+void pt_tun_close(struct pt_tun *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The TUN device pathtrace reads: created, or attached to if it exists. */
+#ifndef PT_TUNDEV_H
+#define PT_TUNDEV_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "cli.h"
+
+struct pt_tun {
+	int fd;
+	char name[IFNAMSIZ];
+	unsigned int ifindex;
+	uint32_t netns;		/* inode of the network namespace */
+	bool created;		/* pathtrace made it: it goes when fd closes */
+	bool pi;		/* reads start with a 4-byte packet-info header */
+	bool up;
+};
+
+/* Create or attach; reports its own errors. 0 or -errno. */
+int pt_tun_open(struct pt_tun *t, const struct pt_opts *o);
+/* Detach; a device pathtrace created is removed. */
+void pt_tun_close(struct pt_tun *t);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PT_UTIL_H
+#define PT_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Diagnostics go to stderr, prefixed "pathtrace: ", lowercase. */
+void pt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int pt_verbose;
+
+/* Strict decimal parsing: the whole string, no sign, no overflow. 0/-EINVAL/-ERANGE. */
+int pt_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() reads. */
+uint64_t pt_now_ns(void);
+
+/* Format a duration in ns as "812ns", "12.3us", "4.56ms", "1.23s". */
+char *pt_fmt_dur(char *buf, size_t len, int64_t ns);
+
+#endif
