@@ -74,6 +74,22 @@ static enum pt_cli_result bad(const char *fmt, const char *arg)
 	return PT_CLI_USAGE;
 }
 
+/*
+ * The option getopt stopped at: a long one as typed (without "=value"), a
+ * short one by its letter (argv may hold a cluster such as "-vx").
+ */
+static const char *opt_name(char **argv, int opt)
+{
+	static char buf[64];
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (!strncmp(arg, "--", 2) || opt <= 0 || opt >= 256)
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(buf, sizeof(buf), "-%c", opt);
+	return buf;
+}
+
 enum {
 	OPT_ADDR = 256,
 	OPT_NO_CREATE,
@@ -101,7 +117,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 	memset(o, 0, sizeof(*o));
 	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
 	while ((c = getopt_long(argc, argv, ":i:c:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -134,9 +150,9 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 			fputs(usage, stdout);
 			return PT_CLI_EXIT;
 		case ':':
-			return bad("option '%s' needs an argument", argv[optind - 1]);
+			return bad("option '%s' needs an argument", opt_name(argv, optopt));
 		default:
-			return bad("unknown option '%s'", argv[optind - 1]);
+			return bad("unknown option '%s'", opt_name(argv, optopt));
 		}
 	}
 	if (optind < argc)

@@ -146,17 +146,18 @@ static int run(struct app *a, int sfd)
 			err = -1;
 			break;
 		}
+		/* A stop request first: nothing more is read after it. */
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.fd == sfd) {
-				struct signalfd_siginfo si;
+			struct signalfd_siginfo si;
 
-				if (read(sfd, &si, sizeof(si)) == sizeof(si))
-					a->stop = true;
-			} else if (evs[i].data.fd == a->tun.fd) {
-				if (read_packets(a)) {
-					err = -1;
-					a->stop = true;
-				}
+			if (evs[i].data.fd == sfd &&
+			    read(sfd, &si, sizeof(si)) == sizeof(si))
+				a->stop = true;
+		}
+		for (int i = 0; i < n && !a->stop; i++) {
+			if (evs[i].data.fd == a->tun.fd && read_packets(a)) {
+				err = -1;
+				a->stop = true;
 			}
 		}
 		pt_tracer_drain(&a->tr);
@@ -226,8 +227,8 @@ int main(int argc, char **argv)
 		a.tun.created ? "created by pathtrace, removed at exit" : "existing device");
 	pt_tracer_describe(&a.tr);
 
-	err = 0;
-	if (a.o.ready_file) {
+	err = pt_tun_configure(&a.tun, &a.o);
+	if (!err && a.o.ready_file) {
 		if (make_ready_file(a.o.ready_file))
 			err = -1;
 		else

@@ -61,16 +61,21 @@ static int dev_driver(const char *name, char *drv, size_t len, char *bus, size_t
 }
 
 /*
- * Another process holding the device open for reading: pid and comm from
- * /proc/PID/fdinfo ("iff:" names a tun file's device). 0 if none found.
+ * Another process of this network namespace holding the device open for
+ * reading: pid and comm from /proc/PID/fdinfo ("iff:" names a tun file's
+ * device; the name alone could be a device of another namespace). 0 if
+ * none found.
  */
 static pid_t find_reader(const char *name, char *comm, size_t len)
 {
 	char path[320], buf[512], want[IFNAMSIZ + 8];
+	struct stat self_ns, ns;
 	struct dirent *p, *f;
 	DIR *proc, *fds;
 	pid_t self = getpid(), found = 0;
 
+	if (stat("/proc/self/ns/net", &self_ns))
+		return 0;
 	snprintf(want, sizeof(want), "iff:\t%s\n", name);
 	proc = opendir("/proc");
 	if (!proc)
@@ -79,6 +84,10 @@ static pid_t find_reader(const char *name, char *comm, size_t len)
 		pid_t pid = (pid_t)strtol(p->d_name, NULL, 10);
 
 		if (pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+		if (stat(path, &ns) || ns.st_ino != self_ns.st_ino ||
+		    ns.st_dev != self_ns.st_dev)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
 		fds = opendir(path);
@@ -264,19 +273,18 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 		return err;
 	}
 	t->netns = (uint32_t)st.st_ino;
-	if (t->created) {
-		err = set_addr_up(t, o);
-		if (err) {
-			pt_tun_close(t);
-			return err;
-		}
-	} else {
+	if (!t->created) {
 		t->up = dev_is_up(t->name);
 		if (!t->up)
 			pt_warn("device %s is down: no packet will reach it until it is up",
 				t->name);
 	}
 	return 0;
+}
+
+int pt_tun_configure(struct pt_tun *t, const struct pt_opts *o)
+{
+	return t->created ? set_addr_up(t, o) : 0;
 }
 
 void pt_tun_close(struct pt_tun *t)

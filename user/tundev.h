@@ -20,6 +20,11 @@ struct pt_tun {
 
 /* Create or attach; reports its own errors. 0 or -errno. */
 int pt_tun_open(struct pt_tun *t, const struct pt_opts *o);
+/*
+ * Address and bring up a device pathtrace created (nothing for an existing
+ * one): done once tracing is live, so its first packets are seen.
+ */
+int pt_tun_configure(struct pt_tun *t, const struct pt_opts *o);
 /* Detach; a device pathtrace created is removed. */
 void pt_tun_close(struct pt_tun *t);
 

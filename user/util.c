@@ -70,13 +70,14 @@ uint64_t pt_now_ns(void)
 char *pt_fmt_dur(char *buf, size_t len, int64_t ns)
 {
 	const char *sign = ns < 0 ? "-" : "";
-	uint64_t a = ns < 0 ? (uint64_t)-ns : (uint64_t)ns;
+	uint64_t a = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
 
+	/* The unit is chosen after rounding: 999999ns is "1.00ms". */
 	if (a < 1000)
 		snprintf(buf, len, "%s%lluns", sign, (unsigned long long)a);
-	else if (a < 1000000)
+	else if (a < 999950)
 		snprintf(buf, len, "%s%.1fus", sign, a / 1e3);
-	else if (a < 1000000000)
+	else if (a < 999995000)
 		snprintf(buf, len, "%s%.2fms", sign, a / 1e6);
 	else
 		snprintf(buf, len, "%s%.2fs", sign, a / 1e9);

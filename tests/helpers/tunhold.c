@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plays a foreign reader (a VPN daemon): attaches to TUN device NAME,
+ * creating it if needed, writes READY_FILE, then waits for a signal.
+ */
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct ifreq ifr = { 0 };
+	int fd, rfd;
+
+	if (argc != 3 || strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: tunhold NAME READY_FILE\n");
+		return 2;
+	}
+	fd = open("/dev/net/tun", O_RDWR);
+	if (fd < 0) {
+		perror("/dev/net/tun");
+		return 1;
+	}
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	memcpy(ifr.ifr_name, argv[1], strlen(argv[1]));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		perror("TUNSETIFF");
+		return 1;
+	}
+	rfd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (rfd < 0) {
+		perror(argv[2]);
+		return 1;
+	}
+	close(rfd);
+	pause();
+	return 0;
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The core journey on this machine's kernel: the real binary, real pings and
+# UDP datagrams through a real TUN device in a netns each case makes.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+
+DEV=nsfocus_tun0
+CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
+       existing_device foreign_reader_refused full_ring_drops unread_at_exit)
+
+# The stages the tracepoint backend must report for a ping, in order.
+TP_STAGES='syscall route queue driver copy user'
+
+# Checks common to every journey of a joined packet in $TMP/out.
+check_journeys() { # want_count want_len want_proto sender_pid sender_comm
+	local n
+	n=$(jq -s 'length' "$TMP/out")
+	expect_eq "$n" "$1" "journeys printed"
+	expect_eq "$(jq -s '[.[] | select(.status == "read")] | length' "$TMP/out")" "$1" "journeys joined (status read)"
+	expect_eq "$(jq -s "[.[] | select(.len == $2)] | length" "$TMP/out")" "$1" "journeys of $2 bytes"
+	expect_eq "$(jq -s "[.[] | select(.proto == \"$3\")] | length" "$TMP/out")" "$1" "journeys of proto $3"
+	expect_eq "$(jq -s "[.[] | select(.pid == $4 and .comm == \"$5\")] | length" "$TMP/out")" "$1" "journeys with sender pid $4 ($5)"
+	expect_eq "$(jq -s "[.[] | select(.dev == \"$DEV\" and .src == \"192.0.2.1\" and .dst == \"192.0.2.2\")] | length" "$TMP/out")" "$1" "journeys on $DEV from 192.0.2.1 to 192.0.2.2"
+	expect_eq "$(jq -s '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "$TP_STAGES" "stages seen (in order)"
+	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | ($t == ($t | sort)) and all(.[]; .delta_ns >= 0) and .[0].delta_ns == 0] | all' "$TMP/out")" true "timestamps non-decreasing, deltas >= 0"
+	expect_eq "$(jq -s '[.[] | .stages | . as $s | [range(1; length) | $s[.].t_ns - $s[. - 1].t_ns == $s[.].delta_ns] | all] | all' "$TMP/out")" true "delta_ns = difference of t_ns"
+	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "l4 ip xmit" "unseen stages"
+	expect_eq "$(jq -s "[.[] | select(.reader.pid == $PT_PID)] | length" "$TMP/out")" "$1" "copies made by pathtrace's own read()"
+}
+
+case_ping_json() {
+	pt_start --dev "$DEV" --json -c 3 || return
+	ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null &
+	local ping=$!
+	PIDS+=("$ping")
+	pt_wait 20
+	wait "$ping"
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	check_journeys 3 84 icmp "$ping" ping
+	expect_eq "$(jq -s -c '[.[].icmp.seq]' "$TMP/out")" "[1,2,3]" "ICMP sequence numbers"
+	expect_eq "$(jq -s "[.[] | select(.icmp.type == 8 and .icmp.id > 0 and .total_ns > 0)] | length" "$TMP/out")" 3 "echo requests with id and total"
+	expect_ok "summary on stderr: $(tail -1 "$TMP/err")" grep -q '3 packets read, 3 journeys complete, 0 unjoined' "$TMP/err"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+case_udp_json() {
+	pt_start --dev "$DEV" --json -c 5 || return
+	ip netns exec "$NS" "$HELPERS/udpsend" 192.0.2.2 40404 5 100 &
+	local s=$!
+	PIDS+=("$s")
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	check_journeys 5 128 udp "$s" udpsend
+	expect_eq "$(jq -s '[.[] | select(.dport == 40404 and .syscall == "sendto")] | length' "$TMP/out")" 5 "journeys to port 40404 by sendto"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+case_text_output() {
+	pt_start --dev "$DEV" -c 2 || return
+	ip netns exec "$NS" ping -c 2 -i 0.2 -W 1 192.0.2.2 >/dev/null &
+	PIDS+=("$!")
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(grep -c '^#[12] ICMP echo request id=[0-9]* seq=[12] 192.0.2.1 -> 192.0.2.2, 84 bytes, sent by ping pid' "$TMP/out")" 2 "journey headers"
+	expect_eq "$(grep -c '^  l4 *unseen$' "$TMP/out")" 2 "l4 shown as unseen in each journey"
+	expect_eq "$(grep -c '^  neigh *n/a$' "$TMP/out")" 2 "neigh shown as n/a in each journey"
+	expect_eq "$(grep -c '^  copy .*read() by pathtrace pid' "$TMP/out")" 2 "copy stage with the reader"
+	expect_eq "$(grep -c 'unseen: l4: ' "$TMP/err")" 1 "l4 listed once at start-up with its reason"
+	expect_eq "$(grep -c 'unseen: ip: ' "$TMP/err")" 1 "ip listed once at start-up with its reason"
+	expect_eq "$(grep -c 'backend: tracepoint' "$TMP/err")" 1 "backend named at start-up"
+}
+
+# Packets on other devices (here loopback) are not printed.
+case_other_traffic_ignored() {
+	pt_start --dev "$DEV" --json || return
+	nsx "$HELPERS/udpsend" 127.0.0.1 40405 20 10
+	nsx "$HELPERS/udpsend" 192.0.2.2 40406 2 10
+	sleep 0.5
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status after SIGINT"
+	expect_eq "$(jq -s -c '[.[] | [.status, .dport, .len]]' "$TMP/out")" '[["read",40406,38],["read",40406,38]]' "only the device's packets"
+}
+
+case_sigint_clean() {
+	local sig
+	for sig in INT TERM; do
+		pt_start --dev "$DEV" --json || return
+		kill -"$sig" "$PT_PID"
+		pt_wait 10
+		expect_eq "$PT_RC" 0 "exit status after SIG$sig"
+		expect_ok "summary after SIG$sig" grep -q '0 packets read' "$TMP/err"
+		expect_eq "$(wc -c <"$TMP/out")" 0 "stdout after SIG$sig with no packet"
+		expect_ok "ready file removed at exit" test ! -e "$TMP/ready"
+		expect_no_dev "$DEV"
+		expect_no_bpf_left
+	done
+}
+
+# A persistent device nobody reads: attached to, then left as it was.
+case_existing_device() {
+	# Attaching a reader turns the carrier on, and with it IPv6 would
+	# give the device a link-local address: the kernel's doing, not ours.
+	nsx sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	nsx ip tuntap add dev "$DEV" mode tun
+	nsx ip addr add 192.0.2.1/24 dev "$DEV"
+	nsx ip link set "$DEV" up
+	local before after
+	before=$(nsx cat /sys/class/net/$DEV/tun_flags; nsx ip -br addr show dev "$DEV")
+	pt_start --dev "$DEV" --json --no-create -c 1 || return
+	expect_ok "start-up names an existing device" grep -q 'existing device' "$TMP/err"
+	ip netns exec "$NS" ping -c 1 -W 1 192.0.2.2 >/dev/null &
+	PIDS+=("$!")
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s 'length' "$TMP/out")" 1 "journeys"
+	after=$(nsx cat /sys/class/net/$DEV/tun_flags; nsx ip -br addr show dev "$DEV")
+	expect_eq "$after" "$before" "device flags and addresses after exit"
+	expect_no_bpf_left
+}
+
+case_foreign_reader_refused() {
+	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" &
+	PIDS+=("$!")
+	wait_for_file "$TMP/held" 10 || { fail "tunhold did not start"; return; }
+	nsx "$PT" --dev "$DEV" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status on a device another process reads"
+	expect_ok "message names the other reader: $(cat "$TMP/err")" grep -q "read by another process (tunhold, pid" "$TMP/err"
+	expect_no_bpf_left
+}
+
+# The tun ring holds txqueuelen packets: with the reader stopped, the rest
+# are dropped by tun_net_xmit and reported with the kernel's reason.
+case_full_ring_drops() {
+	pt_start --dev "$DEV" --json || return
+	nsx ip link set "$DEV" txqueuelen 4
+	kill -STOP "$PT_PID"
+	nsx "$HELPERS/udpsend" 192.0.2.2 40407 10 20
+	kill -CONT "$PT_PID"
+	sleep 0.5
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s '[.[] | select(.status == "read" and .dport == 40407)] | length' "$TMP/out")" 4 "packets read (ring of 4)"
+	expect_eq "$(jq -s '[.[] | select(.status == "dropped" and .drop_reason == "FULL_RING" and .dport == 40407)] | length' "$TMP/out")" 6 "drops reported with reason FULL_RING"
+	expect_eq "$(jq -s '[.[] | select(.status == "dropped") | .stages[-1].stage] | unique | join(",")' -r "$TMP/out")" driver "a dropped packet's last stage"
+	expect_ok "summary counts them: $(tail -1 "$TMP/err")" grep -q '4 packets read, 4 journeys complete, 0 unjoined.*, 6 dropped' "$TMP/err"
+}
+
+# Packets queued for the reader when it stops are reported, not lost.
+case_unread_at_exit() {
+	pt_start --dev "$DEV" --json || return
+	kill -STOP "$PT_PID"
+	nsx "$HELPERS/udpsend" 192.0.2.2 40408 3 20
+	kill -TERM "$PT_PID"
+	kill -CONT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s '[.[] | select(.status == "read")] | length' "$TMP/out")" 0 "packets read after the stop request"
+	expect_eq "$(jq -s '[.[] | select(.status != "read" and .dport == 40408)] | length' "$TMP/out")" 3 "queued packets reported at exit"
+	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q '0 packets read' "$TMP/err"
+}
+
+why=$(kernel_prereqs)
+for c in "${CASES[@]}"; do
+	if [ -n "$why" ]; then
+		echo "SKIP $c: $why"
+	else
+		run_case "case_$c"
+	fi
+done

@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# Helpers for the kernel tests: each case runs in a network namespace of
+# its own, made and removed here; every process a case starts is ended by
+# PID. Output protocol, one line per case: PASS name | FAIL name: why |
+# SKIP name: why.
+
+OUT=${OUT:-build}
+PT=${PT:-$OUT/pathtrace}
+HELPERS=${HELPERS:-$OUT/tests}
+
+# Names of pathtrace's BPF programs as the kernel keeps them (15 bytes).
+PT_PROG_NAMES='tp_sys_enter tp_fib_table_lo tp_net_dev_queu tp_net_dev_star tp_skb_copy_dat tp_consume_skb tp_kfree_skb'
+
+fail() {
+	T_FAILS+=("$*")
+}
+
+expect_eq() { # got want what
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+expect_ok() { # what cmd...
+	local what=$1
+	shift
+	"$@" || fail "$what"
+}
+
+# Runs a command in the case's netns. In the background, write
+# `ip netns exec "$NS" cmd &` instead: ip execs the command, so $! is its
+# PID (a function would put a subshell in between).
+nsx() {
+	ip netns exec "$NS" "$@"
+}
+
+wait_for_file() { # file seconds pid: until the file exists or pid exits
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		[ -e "$1" ] && return 0
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# pt_start ARGS...: pathtrace in the case's netns, waiting until it is live.
+pt_start() {
+	rm -f "$TMP/ready"
+	ip netns exec "$NS" "$PT" --ready-file "$TMP/ready" "$@" >"$TMP/out" 2>"$TMP/err" &
+	PT_PID=$!
+	PIDS+=("$PT_PID")
+	if ! wait_for_file "$TMP/ready" 20 "$PT_PID"; then
+		fail "pathtrace did not become ready: $(tr '\n' ' ' <"$TMP/err")"
+		return 1
+	fi
+}
+
+# pt_wait [seconds]: until pathtrace exits; PT_RC is its status.
+pt_wait() {
+	local i
+	for ((i = 0; i < ${1:-20} * 20; i++)); do
+		kill -0 "$PT_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$PT_PID" 2>/dev/null; then
+		fail "pathtrace still running after ${1:-20}s: killed"
+		kill -9 "$PT_PID" 2>/dev/null
+	fi
+	wait "$PT_PID"
+	PT_RC=$?
+}
+
+# What must hold after any run: no program of pathtrace's left loaded. The
+# kernel frees a released program asynchronously: allow it 3 seconds.
+expect_no_bpf_left() {
+	local left name i
+	for ((i = 0; i < 30; i++)); do
+		left=$(bpftool -j prog show 2>/dev/null | jq -r '.[].name // empty') || true
+		for name in $PT_PROG_NAMES; do
+			grep -qx "$name" <<<"$left" && break
+			name=
+		done
+		[ -z "$name" ] && return 0
+		sleep 0.1
+	done
+	fail "BPF program $name still loaded 3s after pathtrace exited"
+}
+
+expect_no_dev() { # name
+	if nsx ip link show "$1" >/dev/null 2>&1; then
+		fail "device $1 still exists after pathtrace exited"
+	fi
+}
+
+case_setup() {
+	T_FAILS=()
+	PIDS=()
+	NS=pt-test-$$-$RANDOM
+	TMP=$(mktemp -d)
+	ip netns add "$NS"
+	nsx ip link set lo up
+}
+
+case_teardown() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$TMP"
+}
+
+# run_case NAME: runs function NAME in a subshell with its own netns.
+run_case() {
+	local name=$1
+	(
+		case_setup
+		trap case_teardown EXIT
+		"$name"
+		if [ "${T_SKIP:-}" ]; then
+			echo "SKIP $name: $T_SKIP"
+		elif [ ${#T_FAILS[@]} -eq 0 ]; then
+			echo "PASS $name"
+		else
+			local f
+			for f in "${T_FAILS[@]}"; do
+				printf '  %s\n' "$f"
+			done
+			if [ -s "$TMP/err" ]; then
+				echo "  pathtrace stderr:"
+				sed 's/^/    /' "$TMP/err" | head -20
+			fi
+			echo "FAIL $name: ${T_FAILS[0]}"
+		fi
+	)
+}
+
+# kernel_prereqs: why kernel tests cannot run here, or nothing.
+kernel_prereqs() {
+	[ "$(id -u)" = 0 ] || { echo "not root"; return; }
+	[ -r /sys/kernel/btf/vmlinux ] || { echo "kernel has no BTF"; return; }
+	[ -c /dev/net/tun ] || { echo "no /dev/net/tun"; return; }
+	local c
+	for c in ip jq bpftool ping; do
+		command -v "$c" >/dev/null || { echo "$c not installed (run tools/setup.sh)"; return; }
+	done
+	[ -x "$PT" ] || { echo "$PT not built"; return; }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test and ends with "tests: N passed, N failed, N skipped".
+# Unit tests need nothing; kernel tests need root (they skip, saying why,
+# without it).
+set -u
+cd "$(dirname "$0")/.."
+OUT=${OUT:-build}
+export OUT
+
+pass=0 fail=0 skip=0
+count() { # reads the PASS/FAIL/SKIP protocol, echoes it, tallies it
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case $line in
+		PASS\ *) pass=$((pass + 1)) ;;
+		FAIL\ *) fail=$((fail + 1)) ;;
+		SKIP\ *) skip=$((skip + 1)) ;;
+		esac
+	done
+}
+
+echo "== unit tests"
+if [ -x "$OUT/tests/unit-tests" ]; then
+	count < <("$OUT/tests/unit-tests"; echo "rc=$?" >"$OUT/tests/unit.rc")
+	# A crash mid-way must not pass for fewer cases.
+	if [ "$(cat "$OUT/tests/unit.rc")" != rc=0 ] && [ "$fail" = 0 ]; then
+		echo "FAIL unit-tests: exited $(cat "$OUT/tests/unit.rc")"
+		fail=$((fail + 1))
+	fi
+else
+	echo "FAIL unit-tests: $OUT/tests/unit-tests not built"
+	fail=$((fail + 1))
+fi
+
+for t in tests/kernel/*.sh; do
+	echo "== ${t#tests/}"
+	count < <(bash "$t")
+done
+
+echo "tests: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/* user/cli.c: pt_check_ifname, pt_parse_cidr4, pt_cli_parse. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "unit.h"
+#include "util.h"
+
+/* pt_cli_parse() */
+
+/*
+ * Make getopt forget everything (glibc keeps its position inside a cluster
+ * of short options across calls unless optind is set to 0).
+ */
+static void reset_getopt(void)
+{
+	char a0[] = "unit", *av[] = { a0, NULL };
+
+	optind = 0;
+	opterr = 0;
+	while (getopt(1, av, "") != -1)
+		;
+}
+
+/*
+ * Run pt_cli_parse() on "pathtrace" and the NULL-terminated arguments, with
+ * its stdout in *out and its stderr in *err. getopt is reset afterwards so
+ * that one case's leftovers cannot reach another.
+ */
+static enum pt_cli_result cli(struct pt_opts *o, const char **out,
+			      const char **err, ...)
+{
+	char **argv = unit_track(calloc(32, sizeof(*argv)));
+	enum pt_cli_result r;
+	const char *a;
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = unit_track(strdup("pathtrace"));
+	va_start(ap, err);
+	while ((a = va_arg(ap, const char *)) && argc < 31)
+		argv[argc++] = unit_track(strdup(a));	/* getopt permutes */
+	va_end(ap);
+
+	unit_capture_begin(1);
+	unit_capture_begin(2);
+	r = pt_cli_parse(argc, argv, o);
+	*err = unit_capture_end(2);
+	*out = unit_capture_end(1);
+	reset_getopt();
+	return r;
+}
+
+/* A usage error: reported on stderr (containing @msg), nothing on stdout. */
+#define ASSERT_USAGE(msg, ...)						\
+	do {								\
+		struct pt_opts o_;					\
+		const char *out_, *err_;				\
+									\
+		ASSERT_EQ_I64(cli(&o_, &out_, &err_, __VA_ARGS__, NULL), \
+			      PT_CLI_USAGE);				\
+		ASSERT_CONTAINS(err_, msg);				\
+		ASSERT_STREQ(out_, "");					\
+	} while (0)
+
+UNIT_CASE(cli_dev_required)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "pathtrace: no device given");
+	ASSERT_CONTAINS(err, "Try 'pathtrace --help'");
+	ASSERT_USAGE("no device given", "--json", "-c", "3");
+}
+
+UNIT_CASE(cli_dev_too_long)
+{
+	ASSERT_USAGE("'abcdefghijklmnop' is too long", "--dev", "abcdefghijklmnop");
+}
+
+UNIT_CASE(cli_dev_invalid)
+{
+	ASSERT_USAGE("invalid device name 'a/b'", "--dev", "a/b");
+	ASSERT_USAGE("invalid device name", "--dev", "");
+}
+
+UNIT_CASE(cli_count_zero)
+{
+	ASSERT_USAGE("invalid count '0'", "--dev", "tun0", "-c", "0");
+}
+
+UNIT_CASE(cli_count_trailing_garbage)
+{
+	ASSERT_USAGE("invalid count '10abc'", "--dev", "tun0", "-c", "10abc");
+}
+
+UNIT_CASE(cli_count_negative)
+{
+	ASSERT_USAGE("invalid count '-1'", "--dev", "tun0", "-c", "-1");
+	ASSERT_USAGE("invalid count '-1'", "--dev", "tun0", "--count=-1");
+}
+
+UNIT_CASE(cli_count_bounds)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "-c", "4294967295", NULL),
+		      PT_CLI_RUN);
+	ASSERT_EQ_U64(o.count, 4294967295u);
+	ASSERT_USAGE("invalid count '4294967296'", "--dev", "tun0", "-c", "4294967296");
+}
+
+UNIT_CASE(cli_unknown_option)
+{
+	ASSERT_USAGE("unknown option '--bogus'", "--dev", "tun0", "--bogus");
+	ASSERT_USAGE("unknown option '-x'", "--dev", "tun0", "-x");
+}
+
+/* The option named must be the unknown one, also inside a cluster. */
+UNIT_CASE(cli_unknown_option_in_cluster_named)
+{
+	ASSERT_USAGE("unknown option '-x'", "-xv", "--dev", "tun0");
+}
+
+UNIT_CASE(cli_missing_argument)
+{
+	ASSERT_USAGE("option '--dev' needs an argument", "--dev");
+	ASSERT_USAGE("option '-c' needs an argument", "--dev", "tun0", "-c");
+}
+
+UNIT_CASE(cli_unexpected_argument)
+{
+	ASSERT_USAGE("unexpected argument 'extra'", "--dev", "tun0", "extra");
+}
+
+UNIT_CASE(cli_bad_addr)
+{
+	ASSERT_USAGE("invalid --addr '192.0.2.1'", "--dev", "tun0", "--addr", "192.0.2.1");
+	ASSERT_USAGE("invalid --addr '192.0.2.1/33'", "--dev", "tun0", "--addr", "192.0.2.1/33");
+}
+
+UNIT_CASE(cli_help)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--help", NULL), PT_CLI_EXIT);
+	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options]\n", 39));
+	ASSERT_CONTAINS(out, "--ready-file FILE");
+	ASSERT_STREQ(err, "");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "-h", NULL), PT_CLI_EXIT);
+	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options]\n", 39));
+	/* Before the other checks: no --dev needed, bad ones not looked at. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "a/b", "--help", NULL), PT_CLI_EXIT);
+	ASSERT_STREQ(err, "");
+}
+
+UNIT_CASE(cli_version)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "-V", NULL), PT_CLI_EXIT);
+	ASSERT_STREQ(out, "pathtrace " PT_VERSION "\n");
+	ASSERT_STREQ(err, "");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--version", NULL), PT_CLI_EXIT);
+	ASSERT_STREQ(out, "pathtrace " PT_VERSION "\n");
+}
+
+UNIT_CASE(cli_full_set)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	memset(&o, 0xab, sizeof(o));
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "x", "--addr", "198.18.0.1/15",
+			  "--json", "-c", "5", "--ready-file", "f", "--no-create",
+			  NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.dev, "x");
+	ASSERT_EQ_U64(ntohl(o.addr.s_addr), 0xc6120001);	/* 198.18.0.1 */
+	ASSERT_EQ_U64(o.prefix, 15);
+	ASSERT_TRUE(o.json);
+	ASSERT_EQ_U64(o.count, 5);
+	ASSERT_STREQ(o.ready_file, "f");
+	ASSERT_TRUE(o.no_create);
+	ASSERT_STREQ(out, "");
+	ASSERT_STREQ(err, "");
+}
+
+UNIT_CASE(cli_defaults)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	memset(&o, 0xab, sizeof(o));
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "nsfocus_tun0", NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.dev, "nsfocus_tun0");
+	ASSERT_EQ_U64(ntohl(o.addr.s_addr), 0xc0000201);	/* 192.0.2.1 */
+	ASSERT_EQ_U64(o.prefix, 24);
+	ASSERT_FALSE(o.json);
+	ASSERT_FALSE(o.no_create);
+	ASSERT_EQ_U64(o.count, 0);
+	ASSERT_NULL(o.ready_file);
+	ASSERT_STREQ(out, "");
+	ASSERT_STREQ(err, "");
+}
+
+UNIT_CASE(cli_short_options)
+{
+	struct pt_opts o;
+	const char *out, *err;
+	int verbose = pt_verbose;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "-i", "tun7", "-c", "7", NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.dev, "tun7");
+	ASSERT_EQ_U64(o.count, 7);
+	ASSERT_EQ_I64(pt_verbose, verbose);
+	/* A cluster, the last option taking the rest as its argument. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "-vitun8", NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.dev, "tun8");
+	ASSERT_EQ_I64(pt_verbose, verbose + 1);
+	ASSERT_EQ_I64(cli(&o, &out, &err, "-v", "--dev=tun9", "--verbose", NULL),
+		      PT_CLI_RUN);
+	ASSERT_STREQ(o.dev, "tun9");
+	ASSERT_EQ_I64(pt_verbose, verbose + 3);
+	pt_verbose = verbose;
+}
+
+/*
+ * pt_cli_parse() resets optind itself, so a second parse must not depend
+ * on where the first stopped: here inside the cluster "-Vx".
+ */
+UNIT_CASE(cli_reparse_after_cluster)
+{
+	char a0[] = "pathtrace", a1[] = "-Vx";
+	char b0[] = "pathtrace", b1[] = "--dev", b2[] = "tun0";
+	char *first[] = { a0, a1, NULL }, *second[] = { b0, b1, b2, NULL };
+	enum pt_cli_result r1, r2;
+	struct pt_opts o;
+	const char *out, *err;
+
+	unit_capture_begin(1);
+	unit_capture_begin(2);
+	r1 = pt_cli_parse(2, first, &o);
+	r2 = pt_cli_parse(3, second, &o);
+	err = unit_capture_end(2);
+	out = unit_capture_end(1);
+	reset_getopt();
+	ASSERT_EQ_I64(r1, PT_CLI_EXIT);
+	ASSERT_EQ_I64(r2, PT_CLI_RUN);
+	ASSERT_STREQ(o.dev, "tun0");
+	ASSERT_STREQ(out, "pathtrace " PT_VERSION "\n");
+	ASSERT_STREQ(err, "");
+}
+
+/* pt_check_ifname() */
+
+UNIT_CASE(check_ifname_ok)
+{
+	ASSERT_EQ_I64(pt_check_ifname("nsfocus_tun0"), 0);
+	ASSERT_EQ_I64(pt_check_ifname("tun0"), 0);
+	ASSERT_EQ_I64(pt_check_ifname("a"), 0);
+	ASSERT_EQ_I64(pt_check_ifname("a.b-c_d"), 0);
+	ASSERT_EQ_I64(pt_check_ifname("abcdefghijklmno"), 0);	/* 15 bytes */
+}
+
+UNIT_CASE(check_ifname_too_long)
+{
+	ASSERT_EQ_I64(pt_check_ifname("abcdefghijklmnop"), -ENAMETOOLONG);	/* 16 */
+	ASSERT_EQ_I64(pt_check_ifname("a_name_much_longer_than_ifnamsiz"), -ENAMETOOLONG);
+}
+
+UNIT_CASE(check_ifname_invalid)
+{
+	ASSERT_EQ_I64(pt_check_ifname(""), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("."), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname(".."), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("a/b"), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("a b"), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("a:b"), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("a\tb"), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("a\nb"), -EINVAL);
+	ASSERT_EQ_I64(pt_check_ifname("/"), -EINVAL);
+}
+
+/* pt_parse_cidr4() */
+
+UNIT_CASE(cidr4_good)
+{
+	struct in_addr a;
+	unsigned int p = 99;
+
+	ASSERT_EQ_I64(pt_parse_cidr4("198.18.0.1/15", &a, &p), 0);
+	ASSERT_EQ_U64(ntohl(a.s_addr), 0xc6120001);
+	ASSERT_EQ_U64(p, 15);
+	ASSERT_EQ_I64(pt_parse_cidr4("0.0.0.0/0", &a, &p), 0);
+	ASSERT_EQ_U64(ntohl(a.s_addr), 0);
+	ASSERT_EQ_U64(p, 0);
+	ASSERT_EQ_I64(pt_parse_cidr4("255.255.255.255/32", &a, &p), 0);
+	ASSERT_EQ_U64(ntohl(a.s_addr), 0xffffffff);
+	ASSERT_EQ_U64(p, 32);
+}
+
+UNIT_CASE(cidr4_missing_prefix)
+{
+	struct in_addr a;
+	unsigned int p;
+
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1/", &a, &p), -EINVAL);
+}
+
+UNIT_CASE(cidr4_bad_prefix)
+{
+	struct in_addr a;
+	unsigned int p;
+
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1/33", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1/-1", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1/+8", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1/ 8", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.1/8/8", &a, &p), -EINVAL);
+}
+
+UNIT_CASE(cidr4_bad_address)
+{
+	struct in_addr a;
+	unsigned int p;
+
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2.256/24", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("192.0.2/24", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("tun0/24", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("/24", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("2001:db8::1/64", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("1111111111111111111111111111/8", &a, &p), -EINVAL);
+}
+
+UNIT_CASE(cidr4_trailing_garbage)
+{
+	struct in_addr a;
+	unsigned int p;
+
+	ASSERT_EQ_I64(pt_parse_cidr4("1.2.3.4/24x", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4("1.2.3.4x/24", &a, &p), -EINVAL);
+	ASSERT_EQ_I64(pt_parse_cidr4(" 1.2.3.4/24", &a, &p), -EINVAL);
+}

@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0
+/* user/output.c: stage times, the JSON and text printers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "fixtures.h"
+#include "output.h"
+#include "unit.h"
+
+/* An in-memory FILE for a printer, and what was printed into it. */
+struct mem {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static FILE *mem_open(struct mem *m)
+{
+	m->buf = NULL;
+	m->f = open_memstream(&m->buf, &m->len);
+	ASSERT_TRUE(m->f != NULL);
+	return m->f;
+}
+
+static const char *mem_text(struct mem *m)
+{
+	ASSERT_EQ_I64(fclose(m->f), 0);
+	unit_track(m->buf);
+	ASSERT_EQ_U64(strlen(m->buf), m->len);	/* no NUL printed */
+	return m->buf;
+}
+
+static const char *json_str(const char *s, size_t max)
+{
+	struct mem m;
+
+	pt_json_str(mem_open(&m), s, max);
+	return mem_text(&m);
+}
+
+static const char *journey_json(const struct pt_journey *j,
+				const struct pt_print_ctx *c)
+{
+	struct mem m;
+
+	pt_print_journey_json(mem_open(&m), j, c);
+	return mem_text(&m);
+}
+
+static const char *journey_text(const struct pt_journey *j,
+				const struct pt_print_ctx *c)
+{
+	struct mem m;
+
+	pt_print_journey_text(mem_open(&m), j, c);
+	return mem_text(&m);
+}
+
+/*
+ * Run `jq -e FILTER` on @json: its exit status, or -1 when jq is not
+ * installed (the caller then skips the check).
+ */
+static int jq(const char *json, const char *filter)
+{
+	static int have = -1;
+	char cmd[2048];
+	FILE *p;
+	int st;
+
+	if (have < 0)
+		have = system("command -v jq >/dev/null 2>&1") == 0;
+	if (!have)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "jq -e '%s' >/dev/null 2>&1", filter);
+	fflush(stdout);
+	p = popen(cmd, "w");
+	if (!p)
+		return 127;
+	fputs(json, p);
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Valid JSON for which @filter holds, if jq is there to say so. */
+#define ASSERT_JQ(json, filter)						\
+	do {								\
+		int st_ = jq(json, filter);				\
+									\
+		if (st_ >= 0)						\
+			unit_check_i64(__FILE__, __LINE__,		\
+				       "jq -e '" filter "' status", "0", \
+				       st_, 0);				\
+	} while (0)
+
+/* The TUN path as the tracepoint backend sees it. */
+static const struct pt_stage_view tun_view = {
+	.state = {
+		[PT_STAGE_L4] = PT_UNSEEN,
+		[PT_STAGE_IP] = PT_UNSEEN,
+		[PT_STAGE_NEIGH] = PT_NA,
+		[PT_STAGE_XMIT] = PT_UNSEEN,
+	},
+	.why = {
+		[PT_STAGE_L4] = "no tracepoint",
+		[PT_STAGE_IP] = "no tracepoint",
+		[PT_STAGE_NEIGH] = "no link layer on TUN",
+		[PT_STAGE_XMIT] = "no tracepoint",
+	},
+};
+
+static const struct pt_print_ctx ctx1 = {
+	.dev = "nsfocus_tun0", .view = &tun_view, .seq = 1,
+};
+
+/* ping's packet, sent, copied by the reader at 5000 ns, read at 9000 ns. */
+static struct pt_journey joined(void)
+{
+	struct pt_journey j;
+
+	memset(&j, 0, sizeof(j));
+	j.status = PT_J_READ;
+	j.have_kernel = true;
+	j.have_read = true;
+	j.flow = fx_icmp4_flow();
+	j.ev = fx_event(0xffff888012345600ull, &j.flow);
+	j.read_len = 84;
+	j.t_user = 9000;
+	return j;
+}
+
+/* The line of @text starting with @prefix, without its newline. */
+static const char *line_of(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (const char *p = text; *p; ) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len >= n && !strncmp(p, prefix, n)) {
+			char *l = unit_track(strndup(p, len));
+
+			return l;
+		}
+		p += len + (e ? 1 : 0);
+	}
+	return "(no such line)";
+}
+
+static size_t count_char(const char *s, char c)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
+/* pt_json_str() */
+
+UNIT_CASE(json_str_plain)
+{
+	ASSERT_STREQ(json_str("ping", SIZE_MAX), "\"ping\"");
+	ASSERT_STREQ(json_str("", SIZE_MAX), "\"\"");
+}
+
+UNIT_CASE(json_str_quote_backslash)
+{
+	ASSERT_STREQ(json_str("a\"b", SIZE_MAX), "\"a\\\"b\"");
+	ASSERT_STREQ(json_str("a\\b", SIZE_MAX), "\"a\\\\b\"");
+	ASSERT_STREQ(json_str("\"\\\"", SIZE_MAX), "\"\\\"\\\\\\\"\"");
+}
+
+UNIT_CASE(json_str_control)
+{
+	ASSERT_STREQ(json_str("\x01", SIZE_MAX), "\"\\u0001\"");
+	ASSERT_STREQ(json_str("a\nb\tc", SIZE_MAX), "\"a\\u000ab\\u0009c\"");
+	ASSERT_STREQ(json_str("\x1f\x7f", SIZE_MAX), "\"\\u001f\\u007f\"");
+}
+
+UNIT_CASE(json_str_high_byte)
+{
+	ASSERT_STREQ(json_str("\xff", SIZE_MAX), "\"\\u00ff\"");
+	ASSERT_STREQ(json_str("x\x80y", SIZE_MAX), "\"x\\u0080y\"");
+}
+
+UNIT_CASE(json_str_max_length)
+{
+	/* comm: 16 bytes, no NUL when full. */
+	char comm[20];
+
+	memcpy(comm, "0123456789abcdefXYZ", 20);
+	ASSERT_STREQ(json_str(comm, 16), "\"0123456789abcdef\"");
+	ASSERT_STREQ(json_str("abcdef", 3), "\"abc\"");
+	ASSERT_STREQ(json_str("abcdef", 0), "\"\"");
+	/* Stops at the NUL before the limit. */
+	ASSERT_STREQ(json_str("ab\0cd", 5), "\"ab\"");
+	/* The limit counts input bytes, not escaped output. */
+	ASSERT_STREQ(json_str("\"\"\"\"", 2), "\"\\\"\\\"\"");
+}
+
+/* pt_journey_stages() */
+
+UNIT_CASE(journey_stages_full)
+{
+	static const struct {
+		enum pt_stage s;
+		uint64_t t;
+		int64_t d;
+	} want[] = {
+		{ PT_STAGE_SYSCALL, 1000, 0 },
+		{ PT_STAGE_ROUTE, 1500, 500 },
+		{ PT_STAGE_QUEUE, 2600, 1100 },
+		{ PT_STAGE_DRIVER, 3000, 400 },
+		{ PT_STAGE_COPY, 5000, 2000 },
+		{ PT_STAGE_USER, 9000, 4000 },
+	};
+	struct pt_journey j = joined();
+	struct pt_stage_time st[PT_NR_STAGES];
+	unsigned int n;
+
+	memset(st, 0xee, sizeof(st));
+	n = pt_journey_stages(&j, st);
+	ASSERT_EQ_U64(n, 6);
+	for (unsigned int i = 0; i < n; i++) {
+		ASSERT_STREQ(pt_stage_name(st[i].stage), pt_stage_name(want[i].s));
+		ASSERT_EQ_U64(st[i].t_ns, want[i].t);
+		ASSERT_EQ_I64(st[i].delta_ns, want[i].d);
+	}
+}
+
+UNIT_CASE(journey_stages_read_only)
+{
+	struct pt_journey j = joined();
+	struct pt_stage_time st[PT_NR_STAGES];
+
+	/* No kernel record: its timestamps, whatever they are, do not count. */
+	j.status = PT_J_UNJOINED;
+	j.have_kernel = false;
+	ASSERT_EQ_U64(pt_journey_stages(&j, st), 1);
+	ASSERT_EQ_U64(st[0].stage, PT_STAGE_USER);
+	ASSERT_EQ_U64(st[0].t_ns, 9000);
+	ASSERT_EQ_I64(st[0].delta_ns, 0);
+}
+
+UNIT_CASE(journey_stages_kernel_only)
+{
+	struct pt_journey j = joined();
+	struct pt_stage_time st[PT_NR_STAGES];
+
+	j.status = PT_J_UNJOINED;
+	j.have_read = false;	/* t_user still 9000: must be ignored */
+	ASSERT_EQ_U64(pt_journey_stages(&j, st), 5);
+	ASSERT_EQ_U64(st[4].stage, PT_STAGE_COPY);
+	ASSERT_EQ_U64(st[4].t_ns, 5000);
+	ASSERT_EQ_I64(st[4].delta_ns, 2000);
+
+	/* Every kernel stage stamped. */
+	for (int s = 0; s < PT_NR_KSTAGES; s++)
+		j.ev.ts[s] = 100 + 10 * (uint64_t)s;
+	ASSERT_EQ_U64(pt_journey_stages(&j, st), PT_NR_KSTAGES);
+	ASSERT_EQ_U64(st[PT_STAGE_NEIGH].stage, PT_STAGE_NEIGH);
+	ASSERT_EQ_U64(st[PT_STAGE_NEIGH].t_ns, 140);
+	ASSERT_EQ_I64(st[PT_STAGE_NEIGH].delta_ns, 10);
+}
+
+/* pt_print_journey_json() */
+
+UNIT_CASE(json_journey_joined)
+{
+	struct pt_journey j = joined();
+	const char *s = journey_json(&j, &ctx1);
+	size_t len = strlen(s);
+
+	/* One line, one object. */
+	ASSERT_EQ_U64(count_char(s, '\n'), 1);
+	ASSERT_TRUE(len > 2 && !strcmp(s + len - 2, "}\n"));
+	ASSERT_TRUE(s[0] == '{');
+	ASSERT_CONTAINS(s, "{\"seq\":1,");
+	ASSERT_CONTAINS(s, "\"status\":\"read\"");
+	ASSERT_CONTAINS(s, "\"dev\":\"nsfocus_tun0\"");
+	ASSERT_CONTAINS(s, "\"len\":84");
+	ASSERT_CONTAINS(s, "\"skb_len\":84");
+	ASSERT_CONTAINS(s, "\"proto\":\"icmp\"");
+	ASSERT_CONTAINS(s, "\"src\":\"192.0.2.1\"");
+	ASSERT_CONTAINS(s, "\"dst\":\"192.0.2.2\"");
+	ASSERT_CONTAINS(s, "\"ipid\":4660");
+	ASSERT_CONTAINS(s, "\"icmp\":{\"type\":8,\"code\":0,\"id\":77,\"seq\":3}");
+	ASSERT_CONTAINS(s, "\"pid\":");
+	ASSERT_CONTAINS(s, "\"pid\":4242,\"tid\":4243,\"comm\":\"ping\",\"syscall\":\"sendto\"");
+	ASSERT_CONTAINS(s, "\"reader\":{\"pid\":777,\"tid\":778,\"comm\":\"pathtrace\"}");
+	ASSERT_NOT_CONTAINS(s, "drop_reason");
+	ASSERT_CONTAINS(s, "\"stages\":[{\"stage\":\"syscall\"");
+	ASSERT_CONTAINS(s, "\"stages\":[{\"stage\":\"syscall\",\"t_ns\":1000,\"delta_ns\":0},"
+			   "{\"stage\":\"route\",\"t_ns\":1500,\"delta_ns\":500},");
+	ASSERT_CONTAINS(s, "{\"stage\":\"user\",\"t_ns\":9000,\"delta_ns\":4000}]");
+	ASSERT_CONTAINS(s, "\"total_ns\":8000");
+	ASSERT_CONTAINS(s, "\"unseen\":[\"l4\"");
+	ASSERT_CONTAINS(s, "\"unseen\":[\"l4\",\"ip\",\"xmit\"]");
+	ASSERT_CONTAINS(s, "\"not_applicable\":[\"neigh\"]");
+	ASSERT_JQ(s, ".");
+	ASSERT_JQ(s, ".seq == 1 and .status == \"read\" and .len == 84"
+		  " and .src == \"192.0.2.1\" and .icmp.id == 77 and .icmp.seq == 3"
+		  " and .pid == 4242 and .syscall == \"sendto\""
+		  " and ([.stages[].stage] == [\"syscall\",\"route\",\"queue\",\"driver\",\"copy\",\"user\"])"
+		  " and ([.stages[].delta_ns] == [0,500,1100,400,2000,4000])"
+		  " and .unseen == [\"l4\",\"ip\",\"xmit\"] and .not_applicable == [\"neigh\"]");
+}
+
+UNIT_CASE(json_journey_not_from_syscall)
+{
+	struct pt_journey j = joined();
+	const char *s;
+
+	j.ev.flags = 0;
+	j.ev.ts[PT_STAGE_SYSCALL] = 0;
+	s = journey_json(&j, &ctx1);
+	ASSERT_CONTAINS(s, "\"pid\":null");
+	ASSERT_CONTAINS(s, "\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
+	ASSERT_NOT_CONTAINS(s, "\"ping\"");
+	/* The reader is known all the same. */
+	ASSERT_CONTAINS(s, "\"reader\":{\"pid\":777,");
+	ASSERT_CONTAINS(s, "\"stages\":[{\"stage\":\"route\",\"t_ns\":1500,\"delta_ns\":0}");
+	ASSERT_JQ(s, ".");
+	ASSERT_JQ(s, ".pid == null and .reader.pid == 777 and .total_ns == 7500");
+}
+
+UNIT_CASE(json_journey_unknown_syscall)
+{
+	struct pt_journey j = joined();
+	const char *s;
+
+	j.ev.syscall_nr = SYS_read;
+	s = journey_json(&j, &ctx1);
+	ASSERT_CONTAINS(s, "\"comm\":\"ping\",\"syscall\":null");
+	ASSERT_JQ(s, ".");
+}
+
+UNIT_CASE(json_journey_read_only)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	j.status = PT_J_UNJOINED;
+	j.have_kernel = false;
+	c.seq = 12;
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "{\"seq\":12,\"status\":\"unjoined\"");
+	ASSERT_CONTAINS(s, "\"len\":84");
+	ASSERT_NOT_CONTAINS(s, "skb_len");
+	ASSERT_NOT_CONTAINS(s, "reader");
+	ASSERT_CONTAINS(s, "\"pid\":null");
+	ASSERT_CONTAINS(s, "\"stages\":[{\"stage\":\"user\",\"t_ns\":9000,\"delta_ns\":0}]");
+	ASSERT_NOT_CONTAINS(s, "total_ns");
+	ASSERT_JQ(s, ".");
+	ASSERT_JQ(s, ".status == \"unjoined\" and (.stages | length) == 1");
+}
+
+UNIT_CASE(json_journey_dropped)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	j.status = PT_J_DROPPED;
+	j.have_read = false;
+	j.ev.ts[PT_STAGE_COPY] = 0;
+	j.ev.ts[PT_STAGE_DRIVER] = 0;
+	j.ev.end = PT_END_DROPPED;
+	j.ev.drop_reason = 6;
+	c.drop_reason = "NETFILTER_DROP";
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "\"status\":\"dropped\"");
+	ASSERT_CONTAINS(s, "\"len\":null,\"skb_len\":84");
+	ASSERT_NOT_CONTAINS(s, "reader");
+	ASSERT_CONTAINS(s, "\"drop_reason\":\"NETFILTER_DROP\"");
+	ASSERT_CONTAINS(s, "{\"stage\":\"queue\",\"t_ns\":2600,\"delta_ns\":1100}]");
+	ASSERT_CONTAINS(s, "\"total_ns\":1600");
+	ASSERT_JQ(s, ".");
+	/* Without a name: the number. */
+	c.drop_reason = NULL;
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "\"drop_reason\":6,");
+	ASSERT_JQ(s, ".");
+	ASSERT_JQ(s, ".drop_reason == 6 and .len == null");
+}
+
+UNIT_CASE(json_journey_escapes_strings)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	memcpy(j.ev.comm, "0123456789abcdef", 16);	/* full: no NUL */
+	strcpy(j.ev.copy_comm, "r\"d\\\x01");
+	c.dev = "t\"un";
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "\"dev\":\"t\\\"un\"");
+	ASSERT_CONTAINS(s, "\"comm\":\"0123456789abcdef\",\"syscall\"");
+	ASSERT_CONTAINS(s, "\"comm\":\"r\\\"d\\\\\\u0001\"}");
+	ASSERT_JQ(s, ".");
+	ASSERT_JQ(s, ".dev == \"t\\\"un\" and .comm == \"0123456789abcdef\"");
+}
+
+UNIT_CASE(json_journey_not_ip)
+{
+	struct pt_journey j;
+	const char *s;
+
+	memset(&j, 0, sizeof(j));
+	j.status = PT_J_UNJOINED;
+	j.have_read = true;
+	j.read_len = 3;
+	j.t_user = 77;
+	s = journey_json(&j, &ctx1);
+	ASSERT_CONTAINS(s, "\"proto\":\"unknown\",\"src\":\"?\",\"dst\":\"?\",\"pid\":null");
+	ASSERT_NOT_CONTAINS(s, "ipid");
+	ASSERT_NOT_CONTAINS(s, "icmp");
+	ASSERT_NOT_CONTAINS(s, "sport");
+	ASSERT_JQ(s, ".");
+}
+
+UNIT_CASE(json_journey_udp6)
+{
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct pt_journey j = joined();
+	const char *s;
+
+	memset(&j.flow, 0, sizeof(j.flow));
+	j.flow.family = PT_FAM_IPV6;
+	j.flow.proto = PT_IPPROTO_UDP;
+	j.flow.l3_len = 60;
+	j.flow.sport = 5353;
+	j.flow.dport = 53;
+	memcpy(j.flow.saddr, a6, 16);
+	memcpy(j.flow.daddr, a6, 16);
+	j.flow.daddr[15] = 2;
+	j.ev.flow = j.flow;
+	s = journey_json(&j, &ctx1);
+	ASSERT_CONTAINS(s, "\"proto\":\"udp\",\"src\":\"2001:db8::1\",\"dst\":\"2001:db8::2\","
+			   "\"sport\":5353,\"dport\":53,");
+	ASSERT_NOT_CONTAINS(s, "ipid");
+	ASSERT_NOT_CONTAINS(s, "icmp");
+	ASSERT_JQ(s, ".");
+}
+
+/* pt_print_journey_text() */
+
+UNIT_CASE(text_journey_joined)
+{
+	struct pt_journey j = joined();
+	const char *s = journey_text(&j, &ctx1);
+
+	ASSERT_TRUE(!strncmp(s, "#1 ICMP echo request", 20));
+	ASSERT_STREQ(line_of(s, "#1 "),
+		     "#1 ICMP echo request id=77 seq=3 192.0.2.1 -> 192.0.2.2, 84 bytes,"
+		     " sent by ping pid 4242");
+	ASSERT_CONTAINS(line_of(s, "  syscall "), "0.000001000");
+	ASSERT_CONTAINS(line_of(s, "  syscall "), "sendto()");
+	ASSERT_CONTAINS(line_of(s, "  l4 "), "unseen");
+	ASSERT_CONTAINS(line_of(s, "  route "), "500ns");
+	ASSERT_CONTAINS(line_of(s, "  ip "), "unseen");
+	ASSERT_CONTAINS(line_of(s, "  neigh "), "n/a");
+	ASSERT_CONTAINS(line_of(s, "  queue "), "1.1us");
+	ASSERT_CONTAINS(line_of(s, "  xmit "), "unseen");
+	ASSERT_CONTAINS(line_of(s, "  driver "), "400ns");
+	ASSERT_CONTAINS(line_of(s, "  copy "), "2.0us");
+	ASSERT_CONTAINS(line_of(s, "  copy "), "read() by pathtrace pid 777");
+	ASSERT_CONTAINS(line_of(s, "  user "), "0.000009000");
+	ASSERT_CONTAINS(line_of(s, "  user "), "4.0us");
+	ASSERT_CONTAINS(line_of(s, "  total "), "8.0us");
+	ASSERT_CONTAINS(line_of(s, "  total "), "syscall -> user");
+	/* Header, ten stages, total, blank line. */
+	ASSERT_EQ_U64(count_char(s, '\n'), 13);
+	ASSERT_TRUE(strlen(s) > 2 && !strcmp(s + strlen(s) - 2, "\n\n"));
+}
+
+UNIT_CASE(text_journey_statuses)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	j.status = PT_J_UNJOINED;
+	j.have_kernel = false;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "#1 "), ", 84 bytes, sender unknown (not sent from a syscall)"
+					   " [UNJOINED: no kernel record]");
+	ASSERT_NOT_CONTAINS(s, "  total ");
+
+	j = joined();
+	j.status = PT_J_UNJOINED;
+	j.have_read = false;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "#1 "), "sent by ping pid 4242 [UNJOINED: copied in the kernel,"
+					   " never read here]");
+	ASSERT_CONTAINS(line_of(s, "  total "), "syscall -> copy");
+
+	j = joined();
+	j.status = PT_J_DROPPED;
+	j.have_read = false;
+	j.ev.ts[PT_STAGE_COPY] = 0;
+	j.ev.len = 1500;
+	c.drop_reason = "NETFILTER_DROP";
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "#1 "), ", 1500 bytes, sent by ping pid 4242 [DROPPED: NETFILTER_DROP]");
+
+	j.status = PT_J_UNREAD;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "#1 "), " [UNREAD: freed before any read]");
+}
+
+UNIT_CASE(text_journey_missing_stage)
+{
+	struct pt_journey j = joined();
+	struct pt_stage_view v = tun_view;
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	/* Observable, but this packet was not seen there. */
+	v.state[PT_STAGE_L4] = PT_SEEN;
+	c.view = &v;
+	j.ev.syscall_nr = -1;
+	s = journey_text(&j, &c);
+	ASSERT_TRUE(!strcmp(line_of(s, "  l4 ") + strlen(line_of(s, "  l4 ")) - 2, " -"));
+	ASSERT_NOT_CONTAINS(line_of(s, "  l4 "), "unseen");
+	ASSERT_CONTAINS(line_of(s, "  syscall "), "?()");
+}
+
+UNIT_CASE(jstatus_names)
+{
+	ASSERT_STREQ(pt_jstatus_name(PT_J_READ), "read");
+	ASSERT_STREQ(pt_jstatus_name(PT_J_UNJOINED), "unjoined");
+	ASSERT_STREQ(pt_jstatus_name(PT_J_DROPPED), "dropped");
+	ASSERT_STREQ(pt_jstatus_name(PT_J_UNREAD), "unread");
+}
