@@ -59,8 +59,8 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 	unsigned int i;
 
 	if (!ev->ts[PT_STAGE_COPY]) {
-		kernel_only(j, ev, ev->end == PT_END_DROPPED ? PT_J_DROPPED :
-							       PT_J_UNREAD);
+		kernel_only(j, ev, ev->end == PT_END_DROPPED && !j->reader_gone ?
+				   PT_J_DROPPED : PT_J_UNREAD);
 		return;
 	}
 	for (i = 0; i < j->nr; i++) {
@@ -109,6 +109,11 @@ void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 		drop_read(j, 0);
 	}
 	j->r[j->nr++] = jr;
+}
+
+void pt_joiner_reader_gone(struct pt_joiner *j)
+{
+	j->reader_gone = true;
 }
 
 void pt_joiner_expire(struct pt_joiner *j, uint64_t now, uint64_t max_age)

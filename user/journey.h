@@ -16,7 +16,9 @@ enum pt_jstatus {
 	PT_J_UNJOINED,	/* one side only: read without a kernel record, or
 			 * copied in the kernel without a read to match */
 	PT_J_DROPPED,	/* dropped by the kernel before any read */
-	PT_J_UNREAD,	/* freed by the kernel without being read or dropped */
+	PT_J_UNREAD,	/* freed by the kernel without being read: still
+			 * queued for the reader when it stopped, or
+			 * consumed without a copy */
 };
 
 struct pt_journey {
@@ -45,6 +47,7 @@ typedef void (*pt_emit_fn)(const struct pt_journey *j, void *ctx);
 struct pt_joiner {
 	pt_emit_fn emit;
 	void *ctx;
+	bool reader_gone;	/* the reader stopped: what is freed now was queued */
 	struct pt_join_stats stats;
 	unsigned int nk, nr;
 	struct { struct pt_event ev; uint64_t t_arrival; } k[PT_JOIN_CAP];
@@ -57,6 +60,11 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 /* A packet the reader read: @len bytes with key @f, at @t_user. */
 void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 		    uint64_t t_user);
+/*
+ * The reader stopped reading: the packets the kernel frees from now on
+ * were left in its queue (unread), whatever reason the free gives.
+ */
+void pt_joiner_reader_gone(struct pt_joiner *j);
 /* Give up on what waited longer than @max_age ns (all of it if 0). */
 void pt_joiner_expire(struct pt_joiner *j, uint64_t now, uint64_t max_age);
 

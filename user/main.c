@@ -238,9 +238,11 @@ int main(int argc, char **argv)
 		err = run(&a, sfd);
 
 	/*
-	 * Close the device first: what it still queued is freed now and
-	 * reported, while the programs still see it.
+	 * Close the device before the programs go: what it still queued for
+	 * us is freed now, and reported as unread.
 	 */
+	pt_tracer_drain(&a.tr);
+	pt_joiner_reader_gone(&a.joiner);
 	pt_tun_close(&a.tun);
 	pt_tracer_drain(&a.tr);
 	pt_joiner_expire(&a.joiner, pt_now_ns(), 0);

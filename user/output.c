@@ -80,7 +80,9 @@ static void header_text(FILE *out, const struct pt_journey *j,
 		fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
 		break;
 	case PT_J_UNREAD:
-		fprintf(out, " [UNREAD: freed before any read]");
+		fprintf(out, " [UNREAD: freed without being read%s]",
+			j->have_kernel && j->ev.ts[PT_STAGE_DRIVER] ?
+			", left in the device queue" : "");
 		break;
 	}
 	fputc('\n', out);

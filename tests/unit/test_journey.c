@@ -224,6 +224,25 @@ UNIT_CASE(joiner_dropped_without_copy)
 	ASSERT_STATS(j, 0, 0, 0, 0, 1, 0);
 }
 
+/* Once the reader stopped, a dropped queued packet counts as unread. */
+UNIT_CASE(joiner_drop_after_reader_gone_is_unread)
+{
+	struct rec *r;
+	struct pt_joiner *j = joiner(&r);
+	struct pt_flow f = flow(5), g = flow(6);
+	struct pt_event before = event(0xe1, &f, false, PT_END_DROPPED);
+	struct pt_event after = event(0xe2, &g, false, PT_END_DROPPED);
+
+	pt_joiner_kernel(j, &before, 100);
+	pt_joiner_reader_gone(j);
+	pt_joiner_kernel(j, &after, 200);
+	ASSERT_EQ_U64(r->n, 2);
+	ASSERT_EQ_U64(r->j[0].status, PT_J_DROPPED);
+	ASSERT_EQ_U64(r->j[1].status, PT_J_UNREAD);
+	ASSERT_EQ_U64(r->j[1].ev.skb, 0xe2);
+	ASSERT_STATS(j, 0, 0, 0, 0, 1, 1);
+}
+
 UNIT_CASE(joiner_unread_without_copy)
 {
 	struct rec *r;

@@ -510,7 +510,11 @@ UNIT_CASE(text_journey_statuses)
 
 	j.status = PT_J_UNREAD;
 	s = journey_text(&j, &c);
-	ASSERT_CONTAINS(line_of(s, "#1 "), " [UNREAD: freed before any read]");
+	ASSERT_CONTAINS(line_of(s, "#1 "), " [UNREAD: freed without being read,"
+					   " left in the device queue]");
+	j.ev.ts[PT_STAGE_DRIVER] = 0;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "#1 "), " [UNREAD: freed without being read]");
 }
 
 UNIT_CASE(text_journey_missing_stage)
