@@ -1,14 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Entry points: one thin program per hook, each calling the generic
- * handler of its stage (pt_core.bpf.h). Userspace chooses per kernel which
- * of them load (bpf_program__set_autoload).
+ * Entry points: one thin program per hook and attach mechanism, each
+ * calling the generic handler of its stage (pt_core.bpf.h). Userspace
+ * chooses per kernel which of them load and where they attach
+ * (user/tracer.c): fentry where the kernel allows it, kprobe (kprobe.multi
+ * where offered) otherwise, and the tracepoints for what neither reaches.
+ *
+ * Program names are the tracer's table keys: fentry_<hook>[_<n>],
+ * kprobe_<hook>, kmulti_<hook>, tp_<tracepoint>.
  */
 #include "pt_core.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* ---- tracepoint backend (tp_btf: needs only kernel BTF) ---- */
+/*
+ * Function hooks. fentry programs get their target at run time
+ * (bpf_program__set_attach_target), one target each; kprobe and kprobe.multi
+ * programs attach to every function of their hook.
+ */
+#define FN_HOOK(hook, body_args, body)					\
+	SEC("kprobe") int BPF_KPROBE(kprobe_##hook, body_args) { body; return 0; } \
+	SEC("kprobe.multi") int BPF_KPROBE(kmulti_##hook, body_args) { body; return 0; }
+#define FENTRY(name, body_args, body)					\
+	SEC("fentry") int BPF_PROG(fentry_##name, body_args) { body; return 0; }
+
+#define NOARGS void *unused__
+#define SKB1 struct sk_buff *skb
+#define SKB3 void *a0__, void *a1__, struct sk_buff *skb
+
+/* l4: the socket's send builds the packet (udp, ping, raw, tcp; v4 and v6). */
+FN_HOOK(l4, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_0, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_1, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_2, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_3, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_4, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_5, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_6, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FENTRY(l4_7, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+
+/* ip: ip_output / ip6_output (skb->dev is not set yet: kept per task). */
+FN_HOOK(ip, NOARGS, pt_on_task_stage(PT_STAGE_IP))
+FENTRY(ip_0, NOARGS, pt_on_task_stage(PT_STAGE_IP))
+FENTRY(ip_1, NOARGS, pt_on_task_stage(PT_STAGE_IP))
+
+/* queue: __dev_queue_xmit (dev_queue_xmit before 5.19): first sighting. */
+FN_HOOK(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE))
+FENTRY(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE))
+
+/* xmit: dev_hard_start_xmit, with a list of skbs. */
+FN_HOOK(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT))
+FENTRY(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT))
+
+/* driver: tun_net_xmit puts the skb in the tun ring. */
+FN_HOOK(driver, SKB1, pt_on_skb_stage(skb, PT_STAGE_DRIVER))
+FENTRY(driver, SKB1, pt_on_skb_stage(skb, PT_STAGE_DRIVER))
+
+/* copy: tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...). */
+FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb, 0))
+FENTRY(copy_tun, SKB3, pt_on_skb_copy(skb, 0))
+FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb, 0))
+FENTRY(copy_dgram, SKB1, pt_on_skb_copy(skb, 0))
+
+/* ---- tracepoints (tp_btf: need only kernel BTF) ---- */
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)

@@ -241,6 +241,16 @@ static __always_inline void pt_on_skb_stage(const struct sk_buff *skb,
 		ev->ts[stage] = bpf_ktime_get_ns();
 }
 
+/* dev_hard_start_xmit: a list of skbs, linked by skb->next. */
+static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
+						 enum pt_stage stage)
+{
+	for (int i = 0; i < PT_MAX_XMIT_LIST && skb; i++) {
+		pt_on_skb_stage(skb, stage);
+		skb = BPF_CORE_READ(skb, next);
+	}
+}
+
 /* The reader's read() copies the skb: in the reader's task. */
 static __always_inline void pt_on_skb_copy(const struct sk_buff *skb, int len)
 {

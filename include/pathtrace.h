@@ -107,6 +107,8 @@ enum pt_counter {
 
 /* Packets followed at once, and the ring buffer that hands them over. */
 #define PT_MAX_SKBS 16384
+/* skbs of one dev_hard_start_xmit list stamped (the rest are not). */
+#define PT_MAX_XMIT_LIST 16
 #define PT_RINGBUF_BYTES (4u << 20)
 
 #endif /* PATHTRACE_H */

@@ -8,8 +8,10 @@ OUT=${OUT:-build}
 PT=${PT:-$OUT/pathtrace}
 HELPERS=${HELPERS:-$OUT/tests}
 
-# Names of pathtrace's BPF programs as the kernel keeps them (15 bytes).
-PT_PROG_NAMES='tp_sys_enter tp_fib_table_lo tp_net_dev_queu tp_net_dev_star tp_skb_copy_dat tp_consume_skb tp_kfree_skb'
+# Names of pathtrace's BPF programs as the kernel keeps them (15 bytes),
+# from the skeleton.
+PT_PROG_NAMES=$(sed -n 's/^[[:space:]]*struct bpf_program \*\([a-z0-9_]*\);$/\1/p' \
+	"$OUT/pathtrace.skel.h" 2>/dev/null | cut -c1-15 | sort -u | tr '\n' ' ')
 
 fail() {
 	T_FAILS+=("$*")

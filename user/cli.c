@@ -21,6 +21,8 @@ static const char usage[] =
 "      --addr ADDR/LEN   IPv4 address of a device pathtrace creates\n"
 "                        (default " DEFAULT_ADDR ")\n"
 "      --no-create       fail if the device does not exist\n"
+"      --backend NAME    how to attach: auto (default: the best the kernel\n"
+"                        allows, per hook), fentry, kprobe or tracepoint\n"
 "  -c, --count N         stop after N journeys\n"
 "      --json            one JSON object per journey on stdout\n"
 "      --ready-file FILE create FILE once tracing and reading are live\n"
@@ -95,6 +97,7 @@ enum {
 	OPT_NO_CREATE,
 	OPT_JSON,
 	OPT_READY_FILE,
+	OPT_BACKEND,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -106,13 +109,14 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *dev = NULL;
-	int c, err;
+	int c, err, backend;
 
 	memset(o, 0, sizeof(*o));
 	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
@@ -139,6 +143,12 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 			break;
 		case OPT_READY_FILE:
 			o->ready_file = optarg;
+			break;
+		case OPT_BACKEND:
+			backend = pt_backend_from_name(optarg);
+			if (backend < 0)
+				return bad("unknown backend '%s': want auto, fentry, kprobe or tracepoint", optarg);
+			o->backend = backend;
 			break;
 		case 'v':
 			pt_verbose++;

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "stages.h"
 
 struct pt_opts {
 	char dev[IFNAMSIZ];
@@ -15,6 +16,7 @@ struct pt_opts {
 	bool json;
 	uint64_t count;		/* stop after this many journeys; 0: never */
 	const char *ready_file;
+	enum pt_backend backend;
 };
 
 enum pt_cli_result {

@@ -48,6 +48,7 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 	struct app *a = ctx;
 	struct pt_print_ctx pc = {
 		.dev = a->tun.name,
+		.backend = pt_backend_name(a->tr.backend),
 		.view = &a->tr.view,
 		.seq = ++a->printed,
 	};
@@ -219,7 +220,7 @@ int main(int argc, char **argv)
 		return 1;
 	tgt.ifindex = a.tun.ifindex;
 	tgt.netns = a.tun.netns;
-	if (pt_tracer_open(&a.tr, &tgt, on_event, &a)) {
+	if (pt_tracer_open(&a.tr, &tgt, a.o.backend, on_event, &a)) {
 		pt_tun_close(&a.tun);
 		return 1;
 	}

@@ -153,6 +153,8 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 	fprintf(out, "{\"seq\":%" PRIu64 ",\"status\":\"%s\",\"dev\":", c->seq,
 		pt_jstatus_name(j->status));
 	pt_json_str(out, c->dev, SIZE_MAX);
+	if (c->backend)
+		fprintf(out, ",\"backend\":\"%s\"", c->backend);
 	if (j->have_read)
 		fprintf(out, ",\"len\":%u", j->read_len);
 	else

@@ -11,6 +11,7 @@
 
 struct pt_print_ctx {
 	const char *dev;
+	const char *backend;		/* the backend that ran */
 	const struct pt_stage_view *view;
 	uint64_t seq;			/* journey number, from 1 */
 	const char *drop_reason;	/* name of ev.drop_reason, or NULL */

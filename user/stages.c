@@ -46,3 +46,23 @@ const char *pt_syscall_name(long nr)
 			return pt_send_syscalls[i].name;
 	return NULL;
 }
+
+static const char *const backend_names[] = {
+	[PT_BACKEND_AUTO] = "auto",
+	[PT_BACKEND_FENTRY] = "fentry",
+	[PT_BACKEND_KPROBE] = "kprobe",
+	[PT_BACKEND_TRACEPOINT] = "tracepoint",
+};
+
+const char *pt_backend_name(enum pt_backend b)
+{
+	return (unsigned)b <= PT_BACKEND_TRACEPOINT ? backend_names[b] : "?";
+}
+
+int pt_backend_from_name(const char *name)
+{
+	for (int i = 0; i <= PT_BACKEND_TRACEPOINT; i++)
+		if (!strcmp(backend_names[i], name))
+			return i;
+	return -1;
+}

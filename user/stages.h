@@ -20,6 +20,17 @@ extern const unsigned int pt_nr_send_syscalls;
 /* Name of a send syscall, or NULL. */
 const char *pt_syscall_name(long nr);
 
+/* How hooks are attached: a ladder, from the cheapest. */
+enum pt_backend {
+	PT_BACKEND_AUTO = 0,	/* the best the kernel allows, per hook */
+	PT_BACKEND_FENTRY,
+	PT_BACKEND_KPROBE,
+	PT_BACKEND_TRACEPOINT,
+};
+const char *pt_backend_name(enum pt_backend b);
+/* -1 if @name is no backend. */
+int pt_backend_from_name(const char *name);
+
 /* What the chosen backend can tell of each stage on this kernel. */
 enum pt_stage_state {
 	PT_SEEN = 0,	/* observed */

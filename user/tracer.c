@@ -1,60 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The attach ladder. One BPF object holds, per hook, thin entry points for
+ * each mechanism (bpf/pathtrace.bpf.c). For a backend rung we decide per
+ * hook what to load (fentry where the function has BTF; kprobe, or
+ * kprobe.multi where the kernel offers it, otherwise) and attach; a stage no
+ * function hook serves falls back to its tracepoint, if it has one. Auto
+ * starts at fentry and steps down when the kernel refuses a rung as a whole.
+ */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "pathtrace.skel.h"
 #include "tracer.h"
 #include "util.h"
 
-/* The tracepoint backend's hooks. */
-struct tp_hook {
-	const char *tp;			/* tracepoint name */
-	int stage;			/* stage it stamps; -1 for bookkeeping */
-	bool required;			/* no journeys without it */
-	struct bpf_program *(*prog)(struct pathtrace_bpf *s);
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_FNS 8
+
+/* A function hook: candidate kernel functions for one stage. */
+struct fn_group {
+	const char *hook;	/* programs fentry_<hook>[_<n>], kprobe_<hook>, kmulti_<hook> */
+	enum pt_stage stage;
+	bool all;		/* every candidate present, or only the first */
+	const char *fns[MAX_FNS];
 };
 
-#define PROG(name) \
-	static struct bpf_program *prog_##name(struct pathtrace_bpf *s) \
-	{ return s->progs.name; }
-PROG(tp_sys_enter)
-PROG(tp_fib_table_lookup)
-PROG(tp_net_dev_queue)
-PROG(tp_net_dev_start_xmit)
-PROG(tp_skb_copy_datagram_iovec)
-PROG(tp_consume_skb)
-PROG(tp_kfree_skb)
-
-static const struct tp_hook tp_hooks[] = {
-	{ "sys_enter", PT_STAGE_SYSCALL, false, prog_tp_sys_enter },
-	{ "fib_table_lookup", PT_STAGE_ROUTE, false, prog_tp_fib_table_lookup },
-	{ "net_dev_queue", PT_STAGE_QUEUE, true, prog_tp_net_dev_queue },
-	{ "net_dev_start_xmit", PT_STAGE_DRIVER, false, prog_tp_net_dev_start_xmit },
-	{ "skb_copy_datagram_iovec", PT_STAGE_COPY, false, prog_tp_skb_copy_datagram_iovec },
-	{ "consume_skb", -1, true, prog_tp_consume_skb },
-	{ "kfree_skb", -1, true, prog_tp_kfree_skb },
+/* In order of preference: a later group of a stage serves only if earlier ones did not. */
+static const struct fn_group groups[] = {
+	{ "l4", PT_STAGE_L4, true, { "udp_sendmsg", "ping_v4_sendmsg", "raw_sendmsg",
+				     "tcp_sendmsg", "udpv6_sendmsg", "ping_v6_sendmsg",
+				     "rawv6_sendmsg" } },
+	{ "ip", PT_STAGE_IP, true, { "ip_output", "ip6_output" } },
+	{ "queue", PT_STAGE_QUEUE, false, { "__dev_queue_xmit", "dev_queue_xmit" } },
+	{ "xmit", PT_STAGE_XMIT, false, { "dev_hard_start_xmit" } },
+	{ "driver", PT_STAGE_DRIVER, false, { "tun_net_xmit" } },
+	{ "copy_tun", PT_STAGE_COPY, false, { "tun_put_user" } },
+	{ "copy_dgram", PT_STAGE_COPY, false, { "skb_copy_datagram_iter" } },
 };
-#define NR_TP_HOOKS (sizeof(tp_hooks) / sizeof(tp_hooks[0]))
-_Static_assert(NR_TP_HOOKS <= PT_MAX_LINKS, "raise PT_MAX_LINKS");
+#define NR_GROUPS ARRAY_SIZE(groups)
 
-/* Stages no tracepoint reaches, and why. */
+/*
+ * Tracepoints: those of a stage without function hook always serve it; the
+ * others fill in for a stage no function hook served; stage -1: the skb's
+ * end, always needed.
+ */
+static const struct { const char *tp; int stage; } tps[] = {
+	{ "sys_enter", PT_STAGE_SYSCALL },
+	{ "fib_table_lookup", PT_STAGE_ROUTE },
+	{ "net_dev_queue", PT_STAGE_QUEUE },
+	/* fires right before ndo_start_xmit, after the taps: the driver's start */
+	{ "net_dev_start_xmit", PT_STAGE_DRIVER },
+	{ "skb_copy_datagram_iovec", PT_STAGE_COPY },
+	{ "consume_skb", -1 },
+	{ "kfree_skb", -1 },
+};
+#define NR_TPS ARRAY_SIZE(tps)
+
+/* Why no tracepoint can stand in for a stage. */
 static const char *const tp_blind[PT_NR_STAGES] = {
-	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg; needs fentry or kprobe",
-	[PT_STAGE_IP] = "no tracepoint in ip_output; needs fentry or kprobe",
-	[PT_STAGE_XMIT] = "no tracepoint where dev_hard_start_xmit starts (net_dev_start_xmit fires after the taps, at the driver); needs fentry or kprobe",
+	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",
+	[PT_STAGE_IP] = "no tracepoint in ip_output",
+	[PT_STAGE_XMIT] = "no tracepoint where dev_hard_start_xmit starts "
+			  "(net_dev_start_xmit fires after the taps, at the driver)",
 };
 
-static int handle_event(void *ctx, void *data, size_t size)
-{
-	struct pt_tracer *tr = ctx;
+/* What one rung loads for a function hook. */
+struct plan {
+	struct bpf_program *fentry[MAX_FNS];
+	const char *target[MAX_FNS];
+	unsigned int nfentry;
+	bool kprobe;		/* kprobe_<hook> and kmulti_<hook> loaded */
+	char why[160];		/* why neither */
+};
 
-	if (size < sizeof(struct pt_event))
-		return 0;
-	tr->cb(data, tr->ctx);
-	return 0;
+static struct bpf_program *prog(struct pt_tracer *tr, const char *fmt, ...)
+{
+	char name[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	return bpf_object__find_program_by_name(tr->skel->obj, name);
+}
+
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
 }
 
 static bool have_tracepoint(const struct btf *btf, const char *tp)
@@ -65,31 +109,332 @@ static bool have_tracepoint(const struct btf *btf, const char *tp)
 	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
-static int set_rodata(struct pathtrace_bpf *s, const struct pt_target *tgt)
+/* The module a candidate lives in when it is not built in. */
+static const char *fn_module(const char *fn)
 {
-	s->rodata->targ_ifindex = tgt->ifindex;
-	s->rodata->targ_netns = tgt->netns;
-	for (unsigned int i = 0; i < pt_nr_send_syscalls; i++) {
+	return strncmp(fn, "tun_", 4) ? NULL : "tun";
+}
+
+/* Does @fn have BTF, so fentry can attach? Else why not, in @why. */
+static bool fn_has_btf(struct pt_tracer *tr, const char *fn, char *why, size_t len)
+{
+	const char *mod = fn_module(fn);
+
+	if (btf__find_by_name_kind(tr->btf, fn, BTF_KIND_FUNC) > 0)
+		return true;
+	if (mod && !tr->mod_btf && !access("/sys/kernel/btf/tun", R_OK))
+		tr->mod_btf = btf__parse_split("/sys/kernel/btf/tun", tr->btf);
+	if (mod && tr->mod_btf &&
+	    btf__find_by_name_kind(tr->mod_btf, fn, BTF_KIND_FUNC) > 0)
+		return true;
+	if (mod && !tr->mod_btf)
+		snprintf(why, len, "%s: module %s has no BTF (/sys/kernel/btf/%s)", fn, mod, mod);
+	else
+		snprintf(why, len, "%s: not in the kernel's BTF (inlined or absent)", fn);
+	return false;
+}
+
+/* Which candidates /proc/kallsyms lists, for kprobes: found[g][i]. */
+static void kallsyms_scan(bool found[NR_GROUPS][MAX_FNS])
+{
+	char line[512], name[256];
+	FILE *f = fopen("/proc/kallsyms", "re");
+
+	memset(found, 0, sizeof(bool) * NR_GROUPS * MAX_FNS);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char type;
+
+		if (sscanf(line, "%*s %c %255s", &type, name) != 2 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		for (unsigned int g = 0; g < NR_GROUPS; g++)
+			for (unsigned int i = 0; i < MAX_FNS && groups[g].fns[i]; i++)
+				if (!strcmp(groups[g].fns[i], name))
+					found[g][i] = true;
+	}
+	fclose(f);
+}
+
+static int add_link(struct pt_tracer *tr, struct bpf_link *link)
+{
+	if (!link)
+		return -errno;
+	if (tr->nr_links == PT_MAX_LINKS) {
+		bpf_link__destroy(link);
+		return -E2BIG;
+	}
+	tr->links[tr->nr_links++] = link;
+	return 0;
+}
+
+static void plan_fentry(struct pt_tracer *tr, unsigned int g, struct plan *p)
+{
+	const struct fn_group *grp = &groups[g];
+	char why[160];
+
+	for (unsigned int i = 0; i < MAX_FNS && grp->fns[i]; i++) {
+		struct bpf_program *fp;
+
+		if (!fn_has_btf(tr, grp->fns[i], why, sizeof(why))) {
+			if (!p->why[0])
+				snprintf(p->why, sizeof(p->why), "%s", why);
+			continue;
+		}
+		fp = grp->all ? prog(tr, "fentry_%s_%u", grp->hook, p->nfentry) :
+				prog(tr, "fentry_%s", grp->hook);
+		if (!fp)
+			break;	/* more candidates than programs */
+		bpf_program__set_attach_target(fp, 0, grp->fns[i]);
+		bpf_program__set_autoload(fp, true);
+		p->fentry[p->nfentry] = fp;
+		p->target[p->nfentry++] = grp->fns[i];
+		if (!grp->all)
+			break;
+	}
+}
+
+/* Attach a hook's kprobes: one kprobe.multi link if the kernel has them, else one per function. */
+static int attach_kprobes(struct pt_tracer *tr, unsigned int g, const bool *present,
+			  bool *multi_ok, char *how, size_t hlen, char *why, size_t wlen)
+{
+	const struct fn_group *grp = &groups[g];
+	const char *syms[MAX_FNS];
+	unsigned int n = 0, ok = 0;
+	int err = -ENOENT;
+
+	for (unsigned int i = 0; i < MAX_FNS && grp->fns[i]; i++)
+		if (present[i])
+			syms[n++] = grp->fns[i];
+	if (!n) {
+		snprintf(why, wlen, "%s%s: not in /proc/kallsyms (inlined or absent)",
+			 grp->fns[0], grp->fns[1] ? " and the others" : "");
+		return -ENOENT;
+	}
+	if (!grp->all)
+		n = 1;
+	if (*multi_ok) {
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, mo, .syms = syms, .cnt = n);
+
+		err = add_link(tr, bpf_program__attach_kprobe_multi_opts(
+					   prog(tr, "kmulti_%s", grp->hook), NULL, &mo));
+		if (!err) {
+			snprintf(how, hlen, "kprobe.multi");
+			for (unsigned int i = 0; i < n; i++)
+				appendf(how, hlen, " %s", syms[i]);
+			return 0;
+		}
+		*multi_ok = false;	/* no fprobe in this kernel: one kprobe each */
+	}
+	snprintf(how, hlen, "kprobe");
+	for (unsigned int i = 0; i < n; i++) {
+		int e = add_link(tr, bpf_program__attach_kprobe(
+					 prog(tr, "kprobe_%s", grp->hook), false, syms[i]));
+
+		if (e) {
+			if (!why[0])	/* the first failure says most */
+				snprintf(why, wlen, "kprobe on %s: %s%s", syms[i], strerror(-e),
+					 e == -ENOENT ? " (kernel without CONFIG_KPROBES?)" : "");
+			err = e;
+			continue;
+		}
+		appendf(how, hlen, " %s", syms[i]);
+		ok++;
+	}
+	return ok ? 0 : err;
+}
+
+/*
+ * One rung. Returns 0, -EAGAIN when the kernel refuses the rung as a whole
+ * (@fell says why), or another -errno after reporting it.
+ */
+static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
+		   enum pt_backend level, bool forced, char *fell, size_t flen)
+{
+	static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
+					    [PT_BACKEND_KPROBE] = "kprobe" };
+	bool served[PT_NR_STAGES] = { false }, tp_on[NR_TPS], multi_ok = true;
+	bool ksyms[NR_GROUPS][MAX_FNS];
+	struct plan plan[NR_GROUPS];
+	unsigned int rung_links = 0, i, g;
+	char err_why[200] = "";
+	struct bpf_program *p;
+	int err;
+
+	memset(plan, 0, sizeof(plan));
+	memset(tr->how, 0, sizeof(tr->how));
+	memset(tr->why, 0, sizeof(tr->why));
+	memset(&tr->view, 0, sizeof(tr->view));
+	tr->backend = level;
+
+	tr->skel = pathtrace_bpf__open();
+	if (!tr->skel) {
+		err = -errno;
+		pt_err("cannot open the BPF object: %s", strerror(errno));
+		return err;
+	}
+	tr->skel->rodata->targ_ifindex = tgt->ifindex;
+	tr->skel->rodata->targ_netns = tgt->netns;
+	for (i = 0; i < pt_nr_send_syscalls; i++) {
 		long nr = pt_send_syscalls[i].nr;
 
-		if (nr < 0 || nr >= PT_SYSCALL_BITMAP_WORDS * 64)
-			return -ERANGE;
-		s->rodata->send_syscalls[nr / 64] |= 1ULL << (nr % 64);
+		if (nr >= 0 && nr < PT_SYSCALL_BITMAP_WORDS * 64)
+			tr->skel->rodata->send_syscalls[nr / 64] |= 1ULL << (nr % 64);
 	}
+	bpf_object__for_each_program(p, tr->skel->obj)
+		bpf_program__set_autoload(p, false);
+
+	for (i = 0; i < NR_TPS; i++) {
+		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp);
+		if (!tp_on[i] && tps[i].stage < 0) {
+			pt_err("this kernel has no %s tracepoint: cannot follow packets", tps[i].tp);
+			return -ENOENT;
+		}
+		bpf_program__set_autoload(prog(tr, "tp_%s", tps[i].tp), tp_on[i]);
+	}
+	for (g = 0; g < NR_GROUPS; g++) {
+		if (level == PT_BACKEND_FENTRY) {
+			plan_fentry(tr, g, &plan[g]);
+			/* auto: what fentry cannot reach, a kprobe may */
+			plan[g].kprobe = !plan[g].nfentry && !forced;
+		} else {
+			plan[g].kprobe = level == PT_BACKEND_KPROBE;
+		}
+		if (plan[g].kprobe) {
+			bpf_program__set_autoload(prog(tr, "kprobe_%s", groups[g].hook), true);
+			bpf_program__set_autoload(prog(tr, "kmulti_%s", groups[g].hook), true);
+		}
+	}
+
+	err = pathtrace_bpf__load(tr->skel);
+	if (err) {
+		if (level != PT_BACKEND_TRACEPOINT) {
+			snprintf(fell, flen, "the kernel refused to load %s programs (%s)",
+				 mech[level], strerror(-err));
+			return -EAGAIN;
+		}
+		pt_err("cannot load the BPF programs: %s%s", strerror(-err),
+		       err == -EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" :
+				       " (run with -vv for the verifier's log)");
+		return err;
+	}
+
+	if (level == PT_BACKEND_KPROBE || (level == PT_BACKEND_FENTRY && !forced))
+		kallsyms_scan(ksyms);
+	for (g = 0; g < NR_GROUPS; g++) {
+		const struct fn_group *grp = &groups[g];
+		struct plan *pl = &plan[g];
+		char *how = tr->how[grp->stage], *why = tr->why[grp->stage];
+
+		if (served[grp->stage])
+			continue;
+		for (i = 0; i < pl->nfentry; i++) {
+			err = add_link(tr, bpf_program__attach(pl->fentry[i]));
+			if (err) {
+				snprintf(err_why, sizeof(err_why), "fentry on %s: %s",
+					 pl->target[i], strerror(-err));
+				continue;
+			}
+			if (!served[grp->stage])
+				snprintf(how, sizeof(tr->how[0]), "fentry");
+			appendf(how, sizeof(tr->how[0]), " %s", pl->target[i]);
+			served[grp->stage] = true;
+			if (level == PT_BACKEND_FENTRY)
+				rung_links++;
+		}
+		if (!served[grp->stage] && pl->kprobe) {
+			err = attach_kprobes(tr, g, ksyms[g], &multi_ok, how,
+					     sizeof(tr->how[0]), pl->why, sizeof(pl->why));
+			if (!err) {
+				served[grp->stage] = true;
+				if (level == PT_BACKEND_KPROBE)
+					rung_links++;
+			} else if (!err_why[0]) {
+				snprintf(err_why, sizeof(err_why), "%s", pl->why);
+			}
+		}
+		if (!served[grp->stage])
+			snprintf(why, sizeof(tr->why[0]), "%s",
+				 pl->why[0] ? pl->why : level == PT_BACKEND_TRACEPOINT ?
+				 tp_blind[grp->stage] ?: "no tracepoint" : "not attached");
+	}
+
+	if (level != PT_BACKEND_TRACEPOINT && !rung_links) {
+		snprintf(fell, flen, "no %s hook could be attached (%s)",
+			 mech[level], err_why[0] ? err_why : "none found");
+		return -EAGAIN;
+	}
+
+	for (i = 0; i < NR_TPS; i++) {
+		int s = tps[i].stage;
+
+		if (!tp_on[i] || (s >= 0 && served[s]))
+			continue;
+		err = add_link(tr, bpf_program__attach(prog(tr, "tp_%s", tps[i].tp)));
+		if (err) {
+			if (s < 0) {
+				pt_err("cannot attach to tracepoint %s: %s", tps[i].tp, strerror(-err));
+				return err;
+			}
+			snprintf(tr->why[s], sizeof(tr->why[0]), "tracepoint %s: %s",
+				 tps[i].tp, strerror(-err));
+			continue;
+		}
+		if (s >= 0) {
+			snprintf(tr->how[s], sizeof(tr->how[0]), "tracepoint %s", tps[i].tp);
+			served[s] = true;
+		}
+	}
+	if (!served[PT_STAGE_QUEUE]) {
+		pt_err("cannot see packets reach the device: %s", tr->why[PT_STAGE_QUEUE]);
+		return -ENOENT;
+	}
+
+	for (int s = 0; s < PT_NR_STAGES; s++) {
+		if (s == PT_STAGE_USER || s == PT_STAGE_NEIGH)
+			continue;
+		if (!served[s]) {
+			tr->view.state[s] = PT_UNSEEN;
+			if (!tr->why[s][0])
+				snprintf(tr->why[s], sizeof(tr->why[0]), "%s",
+					 tp_blind[s] ?: "not attached");
+			tr->view.why[s] = tr->why[s];
+		}
+	}
+	tr->view.state[PT_STAGE_NEIGH] = PT_NA;
+	tr->view.why[PT_STAGE_NEIGH] = "a TUN device has no link layer";
+	return 0;
+}
+
+static void unload(struct pt_tracer *tr)
+{
+	ring_buffer__free(tr->rb);
+	tr->rb = NULL;
+	while (tr->nr_links)
+		bpf_link__destroy(tr->links[--tr->nr_links]);
+	pathtrace_bpf__destroy(tr->skel);
+	tr->skel = NULL;
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct pt_tracer *tr = ctx;
+
+	if (size >= sizeof(struct pt_event))
+		tr->cb(data, tr->ctx);
 	return 0;
 }
 
 int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
-		   pt_event_fn cb, void *ctx)
+		   enum pt_backend backend, pt_event_fn cb, void *ctx)
 {
-	bool on[NR_TP_HOOKS];
-	unsigned int i;
+	enum pt_backend level;
 	int err;
 
 	memset(tr, 0, sizeof(*tr));
 	tr->cb = cb;
 	tr->ctx = ctx;
-	tr->backend = "tracepoint";
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		pt_err("kernel has no BTF (/sys/kernel/btf/vmlinux): pathtrace needs a "
@@ -103,75 +448,25 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
 		return err;
 	}
 
-	tr->skel = pathtrace_bpf__open();
-	if (!tr->skel) {
-		err = -errno;
-		pt_err("cannot open the BPF object: %s", strerror(errno));
-		goto fail;
-	}
-	err = set_rodata(tr->skel, tgt);
-	if (err) {
-		pt_err("syscall numbers of this architecture do not fit the BPF bitmap");
-		goto fail;
-	}
+	level = backend == PT_BACKEND_AUTO ? PT_BACKEND_FENTRY : backend;
+	for (;;) {
+		char why[200];
 
-	/* What this kernel offers: a hook without its tracepoint stays off. */
-	for (i = 0; i < NR_TP_HOOKS; i++) {
-		const struct tp_hook *h = &tp_hooks[i];
-
-		on[i] = have_tracepoint(tr->btf, h->tp);
-		if (!on[i] && h->required) {
-			pt_err("this kernel has no %s tracepoint: cannot follow packets",
-			       h->tp);
-			err = -ENOENT;
+		err = attempt(tr, tgt, level, backend != PT_BACKEND_AUTO, why, sizeof(why));
+		if (err != -EAGAIN)
+			break;
+		unload(tr);
+		if (backend != PT_BACKEND_AUTO) {
+			pt_err("cannot use backend %s: %s", pt_backend_name(backend), why);
 			goto fail;
 		}
-		bpf_program__set_autoload(h->prog(tr->skel), on[i]);
+		/* Auto steps down a rung, keeping why. */
+		appendf(tr->fell, sizeof(tr->fell), "%s%s: %s", tr->fell[0] ? "; " : "",
+			pt_backend_name(level), why);
+		level++;
 	}
-
-	err = pathtrace_bpf__load(tr->skel);
-	if (err) {
-		pt_err("cannot load the BPF programs: %s%s", strerror(-err),
-		       err == -EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" :
-		       " (run with -v for the verifier's log)");
+	if (err)
 		goto fail;
-	}
-
-	for (i = 0; i < PT_NR_STAGES; i++) {
-		if (tp_blind[i]) {
-			tr->view.state[i] = PT_UNSEEN;
-			tr->view.why[i] = tp_blind[i];
-		}
-	}
-	tr->view.state[PT_STAGE_NEIGH] = PT_NA;
-	tr->view.why[PT_STAGE_NEIGH] = "a TUN device has no link layer";
-	tr->view.state[PT_STAGE_USER] = PT_SEEN;
-
-	for (i = 0; i < NR_TP_HOOKS; i++) {
-		const struct tp_hook *h = &tp_hooks[i];
-		struct bpf_link *link;
-
-		if (on[i]) {
-			link = bpf_program__attach(h->prog(tr->skel));
-			if (link) {
-				tr->links[tr->nr_links++] = link;
-				continue;
-			}
-			err = -errno;
-			if (h->required) {
-				pt_err("cannot attach to tracepoint %s: %s", h->tp,
-				       strerror(-err));
-				goto fail;
-			}
-			pt_warn("cannot attach to tracepoint %s: %s", h->tp,
-				strerror(-err));
-		}
-		if (h->stage >= 0) {
-			tr->view.state[h->stage] = PT_UNSEEN;
-			tr->view.why[h->stage] = on[i] ? "its tracepoint could not be attached"
-						       : "its tracepoint is not in this kernel";
-		}
-	}
 
 	tr->rb = ring_buffer__new(bpf_map__fd(tr->skel->maps.events), handle_event,
 				  tr, NULL);
@@ -183,14 +478,19 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
 	return 0;
 fail:
 	pt_tracer_close(tr);
-	return err;
+	return err ? err : -EINVAL;
 }
 
 void pt_tracer_describe(const struct pt_tracer *tr)
 {
-	pt_info("backend: %s", tr->backend);
+	if (tr->fell[0])
+		pt_info("backend: %s (%s)", pt_backend_name(tr->backend), tr->fell);
+	else
+		pt_info("backend: %s", pt_backend_name(tr->backend));
 	for (int s = 0; s < PT_NR_STAGES; s++) {
-		if (tr->view.state[s] == PT_UNSEEN)
+		if (tr->how[s][0])
+			pt_info("stage %s: %s", pt_stage_name(s), tr->how[s]);
+		else if (tr->view.state[s] == PT_UNSEEN)
 			pt_info("unseen: %s: %s", pt_stage_name(s), tr->view.why[s]);
 		else if (tr->view.state[s] == PT_NA)
 			pt_info("n/a: %s: %s", pt_stage_name(s), tr->view.why[s]);
@@ -267,12 +567,9 @@ const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason)
 
 void pt_tracer_close(struct pt_tracer *tr)
 {
-	ring_buffer__free(tr->rb);
-	tr->rb = NULL;
-	while (tr->nr_links)
-		bpf_link__destroy(tr->links[--tr->nr_links]);
-	pathtrace_bpf__destroy(tr->skel);
-	tr->skel = NULL;
+	unload(tr);
+	btf__free(tr->mod_btf);
+	tr->mod_btf = NULL;
 	btf__free(tr->btf);
 	tr->btf = NULL;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel side: loads the BPF object, decides per hook what this kernel
- * lets it attach, attaches, and hands the per-packet records over.
+ * lets it attach (the ladder fentry -> kprobe -> tracepoint), attaches, and
+ * hands the per-packet records over.
  */
 #ifndef PT_TRACER_H
 #define PT_TRACER_H
@@ -10,7 +11,7 @@
 #include "pathtrace.h"
 #include "stages.h"
 
-#define PT_MAX_LINKS 32
+#define PT_MAX_LINKS 48
 
 typedef void (*pt_event_fn)(const struct pt_event *ev, void *ctx);
 
@@ -18,8 +19,12 @@ struct pt_tracer {
 	struct pathtrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct btf *btf;		/* the kernel's, for names */
+	struct btf *mod_btf;		/* module tun's, if it has one */
 	struct pt_stage_view view;
-	const char *backend;
+	enum pt_backend backend;	/* the rung of the ladder in use */
+	char fell[256];			/* why higher rungs were not used */
+	char how[PT_NR_STAGES][160];	/* what serves each stage */
+	char why[PT_NR_STAGES][200];	/* why a stage is unseen */
 	struct bpf_link *links[PT_MAX_LINKS];
 	unsigned int nr_links;
 	pt_event_fn cb;
@@ -31,10 +36,14 @@ struct pt_target {
 	uint32_t netns;
 };
 
-/* Load and attach; reports its own errors. 0 or -errno. */
+/*
+ * Load and attach with @backend (PT_BACKEND_AUTO: the best per hook). A
+ * forced backend that cannot work is an error, never a fallback. Reports
+ * its own errors. 0 or -errno.
+ */
 int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
-		   pt_event_fn cb, void *ctx);
-/* The start-up lines: backend, and each stage not observed and why. */
+		   enum pt_backend backend, pt_event_fn cb, void *ctx);
+/* The start-up lines: backend, what serves each stage, and what is unseen and why. */
 void pt_tracer_describe(const struct pt_tracer *tr);
 int pt_tracer_epoll_fd(const struct pt_tracer *tr);
 /* Hand every pending record to the callback. */

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 
 DEV=nsfocus_tun0
 CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
-       existing_device foreign_reader_refused full_ring_drops unread_at_exit)
+       existing_device foreign_reader_refused full_ring_drops unread_at_exit
+       backend_auto_here forced_backend_refused)
 
 # The stages the tracepoint backend must report for a ping, in order.
 TP_STAGES='syscall route queue driver copy user'
@@ -27,6 +28,7 @@ check_journeys() { # want_count want_len want_proto sender_pid sender_comm
 	expect_eq "$(jq -s '[.[] | .stages | . as $s | [range(1; length) | $s[.].t_ns - $s[. - 1].t_ns == $s[.].delta_ns] | all] | all' "$TMP/out")" true "delta_ns = difference of t_ns"
 	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "l4 ip xmit" "unseen stages"
 	expect_eq "$(jq -s "[.[] | select(.reader.pid == $PT_PID)] | length" "$TMP/out")" "$1" "copies made by pathtrace's own read()"
+	expect_eq "$(jq -s -r '[.[].backend] | unique | join(",")' "$TMP/out")" tracepoint "backend in the journeys"
 }
 
 case_ping_json() {
@@ -162,6 +164,33 @@ case_unread_at_exit() {
 	expect_eq "$(jq -s '[.[] | select(.status == "read")] | length' "$TMP/out")" 0 "packets read after the stop request"
 	expect_eq "$(jq -s '[.[] | select(.status == "unread" and .dport == 40408 and .stages[-1].stage == "driver")] | length' "$TMP/out")" 3 "queued packets reported unread at exit"
 	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q '0 packets read, .* 0 dropped, 3 unread' "$TMP/err"
+}
+
+# This machine's kernel refuses fentry and has no kprobes (ENVIRONMENT.md):
+# auto steps down to tracepoints and says why.
+case_backend_auto_here() {
+	pt_start --dev "$DEV" --json -c 1 || return
+	ip netns exec "$NS" ping -c 1 -W 1 192.0.2.2 >/dev/null &
+	PIDS+=("$!")
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_ok "start-up says why fentry and kprobe were not used: $(grep backend: "$TMP/err")" \
+		grep -q '^pathtrace: backend: tracepoint (fentry: the kernel refused to load fentry programs (.*); kprobe: no kprobe hook could be attached (kprobe on udp_sendmsg: ' "$TMP/err"
+	expect_eq "$(grep -c '^pathtrace: stage \(syscall\|route\|queue\|driver\|copy\): tracepoint ' "$TMP/err")" 5 "stages served by tracepoints, named at start-up"
+	expect_eq "$(jq -r .backend "$TMP/out")" tracepoint "backend in the journey"
+}
+
+# A forced backend the kernel cannot give is an error, never a fallback.
+case_forced_backend_refused() {
+	local b
+	for b in fentry kprobe; do
+		nsx "$PT" --dev "$DEV" --backend "$b" >"$TMP/out" 2>"$TMP/err"
+		expect_eq "$?" 1 "exit status with --backend $b"
+		expect_eq "$(grep -c "^pathtrace: cannot use backend $b: " "$TMP/err")" 1 "one clear message for --backend $b: $(cat "$TMP/err")"
+		expect_eq "$(wc -c <"$TMP/out")" 0 "stdout with --backend $b"
+		expect_no_dev "$DEV"
+		expect_no_bpf_left
+	done
 }
 
 why=$(kernel_prereqs)

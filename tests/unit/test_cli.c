@@ -350,3 +350,19 @@ UNIT_CASE(cidr4_trailing_garbage)
 	ASSERT_EQ_I64(pt_parse_cidr4("1.2.3.4x/24", &a, &p), -EINVAL);
 	ASSERT_EQ_I64(pt_parse_cidr4(" 1.2.3.4/24", &a, &p), -EINVAL);
 }
+
+UNIT_CASE(cli_backend)
+{
+	const char *out, *err;
+	struct pt_opts o;
+
+	ASSERT_EQ_U64(cli(&o, &out, &err, "--dev", "t", "--backend", "kprobe", NULL), PT_CLI_RUN);
+	ASSERT_EQ_U64(o.backend, PT_BACKEND_KPROBE);
+	ASSERT_EQ_U64(cli(&o, &out, &err, "--dev", "t", NULL), PT_CLI_RUN);
+	ASSERT_EQ_U64(o.backend, PT_BACKEND_AUTO);
+	ASSERT_USAGE("unknown backend 'ebpf'", "--dev", "t", "--backend", "ebpf");
+	for (int b = PT_BACKEND_AUTO; b <= PT_BACKEND_TRACEPOINT; b++)
+		ASSERT_EQ_U64(pt_backend_from_name(pt_backend_name(b)), b);
+	ASSERT_EQ_U64(pt_backend_from_name("fentry"), PT_BACKEND_FENTRY);
+	ASSERT_EQ_U64(pt_backend_from_name("FENTRY"), (uint64_t)-1);
+}
