@@ -2,6 +2,7 @@
 #
 #   make            build build/pathtrace
 #   make test       every test (root for the kernel tests)
+#   make test-vm    only the VM test: Debian's kernels under QEMU (tests/vm)
 #   make demo       the classroom TUN demo in a throw-away netns (root)
 #   make install    DESTDIR=, PREFIX=/usr/local
 #   V=1             show the commands
@@ -56,7 +57,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%.o,$(UNIT_SRCS))
 HELPERS := $(patsubst tests/helpers/%.c,$(OUT)/tests/%,$(wildcard tests/helpers/*.c))
 
-.PHONY: all test test-unit test-kernel demo install clean
+.PHONY: all test test-unit test-kernel test-vm demo install clean
 all: $(OUT)/pathtrace
 
 ifeq ($(VMLINUX_H),)
@@ -102,8 +103,24 @@ $(OUT)/tests/%: tests/helpers/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(HELPERS)
+# Static builds for the VM test (tests/vm): its initramfs has no libraries.
+# Debian 12's libelf.a needs only zlib (no -lzstd).
+VM_BINS := $(OUT)/pathtrace-static $(OUT)/tests/udpsend-static
+STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lelf -lz
+
+$(OUT)/pathtrace-static: $(APP_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(STATIC_LDLIBS) -o $@
+
+$(OUT)/tests/udpsend-static: tests/helpers/udpsend.c | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< -o $@
+
+test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(HELPERS) $(VM_BINS)
 	$(Q)OUT=$(OUT) bash tests/run.sh
+
+test-vm: $(VM_BINS)
+	$(Q)OUT=$(OUT) bash tests/vm/run.sh
 
 demo: $(OUT)/pathtrace
 	$(Q)bash tools/demo.sh $(OUT)/pathtrace

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test and ends with "tests: N passed, N failed, N skipped".
-# Unit tests need nothing; kernel tests need root (they skip, saying why,
-# without it).
+# Unit tests need nothing; kernel tests and the VM test need root (they
+# skip, saying why, without it).
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
@@ -37,6 +37,10 @@ for t in tests/kernel/*.sh; do
 	echo "== ${t#tests/}"
 	count < <(bash "$t")
 done
+
+# Debian's own kernels under QEMU: fentry and kprobe are proven there.
+echo "== vm"
+count < <(PT_VM_SUMMARY=0 bash tests/vm/run.sh)
 
 echo "tests: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -11,12 +11,13 @@
 # vmlinux.h and the skeleton (and the tests use it to check nothing is left
 # loaded); gcc, make, pkg-config build the binary; iproute2 and iputils-ping
 # make the namespaces and the traffic of the demo and tests; jq reads the
-# JSON the tests check.
+# JSON the tests check; qemu-system-x86 and busybox-static boot Debian's
+# kernels for the VM test (tests/vm), where fentry and kprobe are tested.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev
-      zlib1g-dev iproute2 iputils-ping jq)
+      zlib1g-dev iproute2 iputils-ping jq qemu-system-x86 busybox-static)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "setup: run as root (it installs packages; pathtrace needs root)" >&2

@@ -1,0 +1,175 @@
+#!/bin/sh
+# Runs inside the VM test's guest (busybox sh; no bash, no jq): pathtrace's
+# core journeys, once per backend, on the kernel the guest booted. Every
+# line meant for the host starts with "PTVM ": result lines
+# "PTVM PASS|FAIL|SKIP vm/<release>/<backend>/<case>[: why]", details
+# "PTVM   ...". /ptvm.conf, written by tests/vm/run.sh, sets LABEL, BACKENDS,
+# CASES and KMULTI (1: the kernel offers kprobe.multi).
+# shellcheck disable=SC1091
+. /ptvm.conf
+DEV=nsfocus_tun0
+READY_WAIT=${READY_WAIT:-120}	# seconds: BPF loads slowly under emulation
+EXIT_WAIT=${EXIT_WAIT:-60}
+
+say() { echo "PTVM $*"; }
+detail() { sed 's/^/PTVM   /'; } # stdin, indented, for the host
+
+# The stages each backend must report, in layer order.
+want_stages() {
+	case $1 in
+	tracepoint) echo "syscall route queue driver copy user" ;;
+	*) echo "syscall l4 route ip queue xmit driver copy user" ;;
+	esac
+}
+
+# wait_gone PID SECONDS: until PID exits; kills it (-9) and fails if not.
+wait_gone() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		if [ "$i" -ge $(($2 * 10)) ]; then
+			kill -9 "$1" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# check_out N LEN PROTO BACKEND PID [DPORT]: one complaint per line of
+# stdout for each way /tmp/out is not N journeys as wanted.
+check_out() {
+	got=$(wc -l </tmp/out)
+	[ "$got" -eq "$1" ] || echo "journeys printed: got $got, want $1"
+	awk -v len="$2" -v proto="$3" -v backend="$4" -v pid="$5" -v dport="${6:-}" \
+		-v stages="$(want_stages "$4")" '
+	# The value of the first "key": in s (a number, "string" or null).
+	function val(s, key) {
+		if (!match(s, "\"" key "\":(\"[^\"]*\"|-?[0-9]+|null|true|false)"))
+			return "(none)"
+		return substr(s, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+	}
+	function want(what, got, w) {
+		if (got != w)
+			printf "journey %d: %s: got %s, want %s\n", NR, what, got, w
+	}
+	{
+		top = $0
+		# Keys of the nested objects must not pass for top-level ones.
+		gsub(/"(icmp|reader)":\{[^}]*\}/, "", top)
+		want("status", val(top, "status"), "\"read\"")
+		want("len", val(top, "len"), len)
+		want("proto", val(top, "proto"), "\"" proto "\"")
+		want("backend", val(top, "backend"), "\"" backend "\"")
+		want("sender pid", val(top, "pid"), pid)
+		if (dport != "")
+			want("dport", val(top, "dport"), dport)
+		s = ""
+		if (match($0, /"stages":\[[^]]*\]/))
+			s = substr($0, RSTART, RLENGTH)
+		names = ""; prev = -1; order = "non-decreasing"; ts = ""
+		while (match(s, /"stage":"[a-z0-9_]*","t_ns":[0-9]+/)) {
+			m = substr(s, RSTART, RLENGTH)
+			s = substr(s, RSTART + RLENGTH)
+			split(m, f, "\"")
+			names = names (names == "" ? "" : " ") f[4]
+			t = substr(m, index(m, "\"t_ns\":") + 7) + 0
+			ts = ts " " t
+			if (t < prev)
+				order = "decreasing"
+			prev = t
+		}
+		want("stages", names, stages)
+		want("t_ns order (" substr(ts, 2) ")", order, "non-decreasing")
+	}' /tmp/out
+}
+
+# run_case BACKEND CASE: one PTVM PASS/FAIL line.
+run_case() {
+	b=$1 c=$2 name=vm/$LABEL/$1/$2
+	rm -f /tmp/ready /tmp/out /tmp/err /tmp/why /tmp/sender
+	case $c in
+	ping) n=3 len=84 proto=icmp dport= ;;
+	udp) n=5 len=128 proto=udp dport=40404 ;;
+	esac
+	pathtrace --backend "$b" --dev $DEV --json -c "$n" --ready-file /tmp/ready \
+		>/tmp/out 2>/tmp/err &
+	pt=$!
+	i=0
+	while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -e /tmp/ready ]; then
+		if wait_gone $pt 0; then
+			wait $pt
+			echo "pathtrace exited $? before it was ready" >/tmp/why
+		else
+			echo "pathtrace not ready after ${READY_WAIT}s: killed" >/tmp/why
+		fi
+		wait $pt 2>/dev/null
+	else
+		case $c in
+		ping) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
+		udp) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
+		esac
+		sender=$!
+		wait_gone $pt "$EXIT_WAIT" ||
+			echo "pathtrace still running ${EXIT_WAIT}s after the traffic: killed" >>/tmp/why
+		wait $pt
+		rc=$?
+		wait_gone $sender 10 || echo "sender still running after 10s: killed" >>/tmp/why
+		wait $sender 2>/dev/null
+		[ $rc -eq 0 ] || echo "pathtrace exit status: got $rc, want 0" >>/tmp/why
+		# auto: these kernels allow fentry, so it must be what ran.
+		ran=$b
+		[ "$b" = auto ] && ran=fentry
+		check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" >>/tmp/why
+		# kprobe: kprobe.multi (one link per hook) where the kernel has it.
+		if [ "$b" = kprobe ]; then
+			mech=kprobe
+			[ "$KMULTI" = 1 ] && mech=kprobe.multi
+			grep -q "^pathtrace: stage l4: $mech udp_sendmsg " /tmp/err ||
+				echo "l4 not attached with $mech: $(grep 'stage l4' /tmp/err)" >>/tmp/why
+		fi
+	fi
+	if [ "$c" = "${CASES%% *}" ]; then
+		# Once per backend, for the log: which hook served each stage.
+		echo "$name: pathtrace --backend $b said at start-up:" | detail
+		grep -v 'packets read' /tmp/err | sed 's/^/  /' | detail
+	fi
+	if [ ! -s /tmp/why ]; then
+		say "PASS $name"
+		return
+	fi
+	sed 's/^/  /' /tmp/why | detail
+	if [ -s /tmp/out ]; then
+		echo "  got:" | detail
+		sed 's/^/    /' /tmp/out | detail
+	fi
+	echo "  pathtrace stderr:" | detail
+	sed 's/^/    /' /tmp/err | detail
+	if [ -s /tmp/sender ]; then
+		echo "  sender output:" | detail
+		sed 's/^/    /' /tmp/sender | detail
+	fi
+	echo "  dmesg, last 10 lines:" | detail
+	dmesg | tail -10 | sed 's/^/    /' | detail
+	say "FAIL $name: $(head -1 /tmp/why)"
+}
+
+echo # the firmware's last line may lack its newline
+echo "guest: Linux $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs" | detail
+if [ ! -c /dev/net/tun ]; then
+	why="no /dev/net/tun: $(cat /tmp/insmod.err 2>/dev/null)"
+	for b in $BACKENDS; do
+		for c in $CASES; do
+			say "FAIL vm/$LABEL/$b/$c: $why"
+		done
+	done
+	exit
+fi
+for b in $BACKENDS; do
+	for c in $CASES; do
+		run_case "$b" "$c"
+	done
+done

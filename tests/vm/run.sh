@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# The VM test: boots Debian 12's own kernels (6.1 and 6.12) under QEMU with
+# software emulation and runs pathtrace's core journeys inside each, once
+# per backend (fentry, kprobe, tracepoint): the host kernel allows only
+# tracepoints, so this is where fentry and kprobe are proven.
+#
+# Each guest boots an initramfs made here (busybox-static, /init, the static
+# pathtrace and udpsend, the kernel's tun module, guest.sh) with no network
+# (-nic none): its traffic only reaches its own TUN device. The guest's
+# result lines carry a "PTVM " marker; they are turned into the suite's
+# PASS/FAIL/SKIP protocol here, and a case the guest never reported (crash,
+# timeout) fails with the end of the console log. The console logs are kept
+# as $OUT/tests/vm-<release>.log.
+#
+# Environment: PT_VM_CACHE (kernels, default /var/cache/pathtrace-vm),
+# PT_VM_TIMEOUT (seconds per boot, default 300), PT_VM_JOBS (guests booted
+# at once, default 2), PT_VM_SUMMARY=0 (no closing "tests:" line; for
+# tests/run.sh).
+set -u
+cd "$(dirname "$0")/../.." || exit
+OUT=${OUT:-build}
+. tests/vm/kernel.sh
+
+# auto must pick fentry on these kernels (they allow it, with module BTF).
+BACKENDS='fentry kprobe tracepoint auto'
+CASES='ping udp'
+# Per kernel: a label, then the meta packages to take it from, best first
+# (cloud kernels are smaller and boot faster).
+KERNELS=('6.1 linux-image-cloud-amd64 linux-image-amd64'
+	'6.12 linux-image-6.12-cloud-amd64 linux-image-6.12-amd64')
+PT_VM_TIMEOUT=${PT_VM_TIMEOUT:-300}
+PT_VM_JOBS=${PT_VM_JOBS:-2}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+pass=0 fail=0 skip=0
+result() { # a PASS/FAIL/SKIP line, tallied
+	printf '%s\n' "$1"
+	case $1 in
+	PASS\ *) pass=$((pass + 1)) ;;
+	FAIL\ *) fail=$((fail + 1)) ;;
+	SKIP\ *) skip=$((skip + 1)) ;;
+	esac
+}
+
+case_names() { # label: every case's name on it, in the guest's order
+	local b c
+	for b in $BACKENDS; do
+		for c in $CASES; do
+			echo "vm/$1/$b/$c"
+		done
+	done
+}
+
+# prereqs: why no guest can run here, or nothing.
+prereqs() {
+	[ "$(id -u)" = 0 ] || { echo "not root (the initramfs needs a device node)"; return; }
+	local c
+	for c in qemu-system-x86_64 apt-get apt-cache dpkg-deb gzip timeout; do
+		command -v "$c" >/dev/null || { echo "$c not installed (run tools/setup.sh)"; return; }
+	done
+	if [ ! -x "$BUSYBOX" ] || ldd "$BUSYBOX" >/dev/null 2>&1; then
+		echo "no static $BUSYBOX (install busybox-static: run tools/setup.sh)"
+		return
+	fi
+	for c in "$OUT/pathtrace-static" "$OUT/tests/udpsend-static"; do
+		[ -x "$c" ] || { echo "$c not built (make test-vm)"; return; }
+	done
+}
+
+# initrd DIR: DIR/initrd.gz for the kernel in KDIR, named KREL.
+initrd() {
+	local r=$1/root
+	mkdir -p "$r"/bin "$r"/dev "$r"/proc "$r"/sys "$r"/tmp "$r"/lib/modules
+	cp "$BUSYBOX" "$r/bin/busybox"
+	cp "$OUT/pathtrace-static" "$r/bin/pathtrace"
+	cp "$OUT/tests/udpsend-static" "$r/bin/udpsend"
+	cp "$KDIR"/tun.ko* "$r/lib/modules/"
+	cp tests/vm/init "$r/init"
+	cp tests/vm/guest.sh "$r/guest.sh"
+	chmod 0755 "$r/init"
+	# A kernel with fprobe offers kprobe.multi: the kprobe backend must use it.
+	local kmulti=0
+	grep -qx 'CONFIG_FPROBE=y' "$KDIR/config" && kmulti=1
+	printf "LABEL='%s'\nBACKENDS='%s'\nCASES='%s'\nKMULTI=%s\n" "$KREL" "$BACKENDS" \
+		"$CASES" "$kmulti" >"$r/ptvm.conf"
+	# Without a console node the kernel has nowhere to print init's output.
+	mknod "$r/dev/console" c 5 1 &&
+		(cd "$r" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null) | gzip >"$1/initrd.gz"
+}
+
+# console < RAW > TEXT: the console log without \r and terminal escapes
+# (the firmware's and the kernel's screen resets start lines with them).
+console() {
+	sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[A-Za-z]//g'
+}
+
+# report LABEL LOG RC: the guest's results as PASS/FAIL/SKIP lines, and a
+# FAIL for each case it did not report.
+report() {
+	local label=$1 log=$2 rc=$3 line rest name n=0 why
+	local -A want=() seen=()
+	for name in $(case_names "$label"); do
+		want[$name]=1
+	done
+	while IFS= read -r line; do
+		case $line in
+		'PTVM '*) rest=${line#PTVM } ;;
+		*) continue ;;
+		esac
+		case $rest in
+		PASS\ * | FAIL\ * | SKIP\ *)
+			name=${rest#* }
+			name=${name%%:*}
+			if [ -n "${want[$name]:-}" ] && [ -z "${seen[$name]:-}" ]; then
+				seen[$name]=1
+				n=$((n + 1))
+				result "$rest"
+			else
+				echo "  (ignored guest line: $rest)"
+			fi
+			;;
+		*) printf '%s\n' "$rest" ;;
+		esac
+	done <"$log"
+	[ "$n" = "${#want[@]}" ] && return
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		why="qemu timed out after ${PT_VM_TIMEOUT}s"
+	elif grep -q 'Kernel panic' "$log"; then
+		why=$(grep -m1 'Kernel panic' "$log" | sed 's/^\[ *[0-9.]*\] *//')
+	elif ! grep -q '^PTVM ' "$log"; then
+		why="the guest printed nothing (qemu exit $rc)"
+	else
+		why="the guest stopped after $n of ${#want[@]} results (qemu exit $rc)"
+	fi
+	echo "  last 20 console lines ($log):"
+	tail -20 "$log" | sed 's/^/  /'
+	for name in $(case_names "$label"); do
+		[ -n "${seen[$name]:-}" ] || result "FAIL $name: no result: $why"
+	done
+}
+
+TMP=$(mktemp -d /tmp/pathtrace-vm.XXXXXX)
+QEMU_PIDS=()
+cleanup() {
+	local p
+	for p in "${QEMU_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$TMP" ${VM_FETCH_TMP:+"$VM_FETCH_TMP"}
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+why=$(prereqs)
+# Per kernel: LABEL[i], and either a guest booted in DIR[i] or WHY[i] it
+# was not, with the verdict VERB[i] for all its cases.
+LABEL=() WHY=() VERB=() DIR=() RC=()
+for i in "${!KERNELS[@]}"; do
+	read -ra metas <<<"${KERNELS[i]}"
+	label=${metas[0]}
+	set -- "${metas[@]:1}"
+	if [ -n "$why" ]; then
+		vm_resolve "$1"
+		LABEL[i]=${KREL:-$label} WHY[i]=$why VERB[i]=SKIP
+	elif ! vm_fetch "$@"; then
+		LABEL[i]=${KREL:-$label} WHY[i]=$KWHY VERB[i]=SKIP
+	else
+		LABEL[i]=$KREL DIR[i]=$TMP/$i
+		mkdir -p "${DIR[i]}"
+		cp "$KDIR/vmlinuz" "${DIR[i]}/vmlinuz"
+		initrd "${DIR[i]}" || WHY[i]="cannot make the initramfs" VERB[i]=FAIL
+	fi
+done
+
+# Boot PT_VM_JOBS guests at a time (TCG uses a host thread per guest CPU).
+boot() { # i
+	echo "  vm: booting ${LABEL[$1]} (log: $OUT/tests/vm-${LABEL[$1]}.log)"
+	timeout -k 10 "$PT_VM_TIMEOUT" qemu-system-x86_64 -M pc -accel tcg -cpu max \
+		-m 1G -smp 2 -nographic -no-reboot -nic none \
+		-kernel "${DIR[$1]}/vmlinuz" -initrd "${DIR[$1]}/initrd.gz" \
+		-append 'console=ttyS0 quiet panic=-1' \
+		</dev/null >"${DIR[$1]}/console.log" 2>&1 &
+	QEMU_PIDS[$1]=$!
+}
+batch=()
+for i in "${!KERNELS[@]}"; do
+	[ -z "${WHY[i]:-}" ] || continue
+	boot "$i"
+	batch+=("$i")
+	if [ "${#batch[@]}" -ge "$PT_VM_JOBS" ]; then
+		for j in "${batch[@]}"; do
+			wait "${QEMU_PIDS[j]}"
+			RC[j]=$?
+		done
+		batch=()
+	fi
+done
+for j in "${batch[@]}"; do
+	wait "${QEMU_PIDS[j]}"
+	RC[j]=$?
+done
+QEMU_PIDS=()
+
+for i in "${!KERNELS[@]}"; do
+	if [ -n "${WHY[i]:-}" ]; then
+		for name in $(case_names "${LABEL[i]}"); do
+			result "${VERB[i]} $name: ${WHY[i]}"
+		done
+		continue
+	fi
+	log=$OUT/tests/vm-${LABEL[i]}.log
+	mkdir -p "$OUT/tests"
+	console <"${DIR[i]}/console.log" >"$log"
+	report "${LABEL[i]}" "$log" "${RC[i]}"
+done
+
+[ "${PT_VM_SUMMARY:-1}" = 0 ] || echo "tests: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
