@@ -29,15 +29,15 @@ char LICENSE[] SEC("license") = "GPL";
 #define SKB3 void *a0__, void *a1__, struct sk_buff *skb
 
 /* l4: the socket's send builds the packet (udp, ping, raw, tcp; v4 and v6). */
-FN_HOOK(l4, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_0, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_1, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_2, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_3, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_4, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_5, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_6, NOARGS, pt_on_task_stage(PT_STAGE_L4))
-FENTRY(l4_7, NOARGS, pt_on_task_stage(PT_STAGE_L4))
+FN_HOOK(l4, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_0, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_1, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_2, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_3, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_4, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_5, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_6, NOARGS, pt_on_l4(ctx))
+FENTRY(l4_7, NOARGS, pt_on_l4(ctx))
 
 /* ip: ip_output / ip6_output (skb->dev is not set yet: kept per task). */
 FN_HOOK(ip, NOARGS, pt_on_task_stage(PT_STAGE_IP))

@@ -30,6 +30,7 @@ const volatile __u64 send_syscalls[PT_SYSCALL_BITMAP_WORDS] = {};
 /* A send syscall in progress in a task: its stages before the first skb. */
 struct pt_task {
 	__u64 ts[PT_STAGE_QUEUE];
+	__u64 l4_ip;		/* which l4 function ran */
 	__s64 nr;
 };
 
@@ -133,16 +134,28 @@ static __always_inline void pt_on_syscall(long id)
 	}
 	__builtin_memset(t->ts, 0, sizeof(t->ts));
 	t->ts[PT_STAGE_SYSCALL] = bpf_ktime_get_ns();
+	t->l4_ip = 0;
 	t->nr = nr;
 }
 
 /* A stage before the skb reaches the device (l4, route, ip), by task. */
-static __always_inline void pt_on_task_stage(enum pt_stage stage)
+static __always_inline struct pt_task *pt_on_task_stage(enum pt_stage stage)
 {
 	struct pt_task *t = pt_task_get();
 
-	if (t && stage < PT_STAGE_QUEUE && !t->ts[stage])
-		t->ts[stage] = bpf_ktime_get_ns();
+	if (!t || stage >= PT_STAGE_QUEUE || t->ts[stage])
+		return NULL;
+	t->ts[stage] = bpf_ktime_get_ns();
+	return t;
+}
+
+/* The socket's send (a function hook): also which function it was. */
+static __always_inline void pt_on_l4(void *ctx)
+{
+	struct pt_task *t = pt_on_task_stage(PT_STAGE_L4);
+
+	if (t)
+		t->l4_ip = bpf_get_func_ip(ctx);
 }
 
 static __always_inline bool pt_dev_is_target(const struct net_device *dev)
@@ -218,6 +231,7 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 
 		for (i = 0; i < PT_STAGE_QUEUE; i++)
 			ev->ts[i] = t->ts[i];
+		ev->l4_ip = t->l4_ip;
 		ev->pid = id >> 32;
 		ev->tid = (__u32)id;
 		ev->syscall_nr = t->nr;

@@ -74,6 +74,7 @@ enum pt_end {
 /* One record per packet, emitted when the kernel frees the skb. */
 struct pt_event {
 	__u64 skb;			/* skb address: the packet's identity */
+	__u64 l4_ip;			/* address of the l4 function, 0 if unseen */
 	__u64 ts[PT_NR_KSTAGES];	/* CLOCK_MONOTONIC ns; 0 = not seen */
 	__u32 pid;			/* sender (tgid, tid) */
 	__u32 tid;

@@ -55,6 +55,8 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 
 	if (j->status == PT_J_DROPPED)
 		pc.drop_reason = pt_tracer_drop_reason(&a->tr, j->ev.drop_reason);
+	if (j->have_kernel)
+		pc.l4_func = pt_tracer_func_name(&a->tr, PT_STAGE_L4, j->ev.l4_ip);
 	if (a->o.json)
 		pt_print_journey_json(stdout, j, &pc);
 	else

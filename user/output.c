@@ -105,6 +105,8 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 				k ? pt_fmt_dur(d, sizeof(d), st[k].delta_ns) : "");
 			if (s == PT_STAGE_SYSCALL)
 				fprintf(out, "  %s()", pt_syscall_name(j->ev.syscall_nr) ?: "?");
+			else if (s == PT_STAGE_L4 && c->l4_func)
+				fprintf(out, "  %s()", c->l4_func);
 			else if (s == PT_STAGE_COPY)
 				fprintf(out, "  read() by %.16s pid %u", j->ev.copy_comm,
 					j->ev.copy_pid);
@@ -182,6 +184,10 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 			fprintf(out, "null");
 	} else {
 		fprintf(out, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
+	}
+	if (c->l4_func) {
+		fprintf(out, ",\"l4_func\":");
+		pt_json_str(out, c->l4_func, SIZE_MAX);
 	}
 	if (j->have_kernel && j->ev.ts[PT_STAGE_COPY]) {
 		fprintf(out, ",\"reader\":{\"pid\":%u,\"tid\":%u,\"comm\":",

@@ -15,6 +15,7 @@ struct pt_print_ctx {
 	const struct pt_stage_view *view;
 	uint64_t seq;			/* journey number, from 1 */
 	const char *drop_reason;	/* name of ev.drop_reason, or NULL */
+	const char *l4_func;		/* the function of the l4 stage, or NULL */
 };
 
 /* The stages a journey saw, in layer order, with times. */

@@ -20,7 +20,7 @@
 #include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_FNS 8
+#define MAX_FNS PT_MAX_FNS
 
 /* A function hook: candidate kernel functions for one stage. */
 struct fn_group {
@@ -43,6 +43,7 @@ static const struct fn_group groups[] = {
 	{ "copy_dgram", PT_STAGE_COPY, false, { "skb_copy_datagram_iter" } },
 };
 #define NR_GROUPS ARRAY_SIZE(groups)
+_Static_assert(NR_GROUPS <= PT_MAX_FN_GROUPS, "raise PT_MAX_FN_GROUPS");
 
 /*
  * Tracepoints: those of a stage without function hook always serve it; the
@@ -134,25 +135,32 @@ static bool fn_has_btf(struct pt_tracer *tr, const char *fn, char *why, size_t l
 	return false;
 }
 
-/* Which candidates /proc/kallsyms lists, for kprobes: found[g][i]. */
-static void kallsyms_scan(bool found[NR_GROUPS][MAX_FNS])
+/*
+ * Where /proc/kallsyms puts each candidate (0: not listed, so no kprobe);
+ * addresses are 0 too where the kernel hides them.
+ */
+static void kallsyms_scan(struct pt_tracer *tr)
 {
 	char line[512], name[256];
 	FILE *f = fopen("/proc/kallsyms", "re");
 
-	memset(found, 0, sizeof(bool) * NR_GROUPS * MAX_FNS);
+	memset(tr->ksym, 0, sizeof(tr->ksym));
+	tr->ksym_scanned = true;
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
 		char type;
 
-		if (sscanf(line, "%*s %c %255s", &type, name) != 2 ||
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
 		    (type != 't' && type != 'T'))
 			continue;
 		for (unsigned int g = 0; g < NR_GROUPS; g++)
 			for (unsigned int i = 0; i < MAX_FNS && groups[g].fns[i]; i++)
-				if (!strcmp(groups[g].fns[i], name))
-					found[g][i] = true;
+				if (!strcmp(groups[g].fns[i], name)) {
+					tr->ksym[g][i].listed = true;
+					tr->ksym[g][i].addr = addr;
+				}
 	}
 	fclose(f);
 }
@@ -196,8 +204,8 @@ static void plan_fentry(struct pt_tracer *tr, unsigned int g, struct plan *p)
 }
 
 /* Attach a hook's kprobes: one kprobe.multi link if the kernel has them, else one per function. */
-static int attach_kprobes(struct pt_tracer *tr, unsigned int g, const bool *present,
-			  bool *multi_ok, char *how, size_t hlen, char *why, size_t wlen)
+static int attach_kprobes(struct pt_tracer *tr, unsigned int g, bool *multi_ok,
+			  char *how, size_t hlen, char *why, size_t wlen)
 {
 	const struct fn_group *grp = &groups[g];
 	const char *syms[MAX_FNS];
@@ -205,7 +213,7 @@ static int attach_kprobes(struct pt_tracer *tr, unsigned int g, const bool *pres
 	int err = -ENOENT;
 
 	for (unsigned int i = 0; i < MAX_FNS && grp->fns[i]; i++)
-		if (present[i])
+		if (tr->ksym[g][i].listed)
 			syms[n++] = grp->fns[i];
 	if (!n) {
 		snprintf(why, wlen, "%s%s: not in /proc/kallsyms (inlined or absent)",
@@ -255,7 +263,6 @@ static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
 	static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
 					    [PT_BACKEND_KPROBE] = "kprobe" };
 	bool served[PT_NR_STAGES] = { false }, tp_on[NR_TPS], multi_ok = true;
-	bool ksyms[NR_GROUPS][MAX_FNS];
 	struct plan plan[NR_GROUPS];
 	unsigned int rung_links = 0, i, g;
 	char err_why[200] = "";
@@ -320,8 +327,9 @@ static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
 		return err;
 	}
 
-	if (level == PT_BACKEND_KPROBE || (level == PT_BACKEND_FENTRY && !forced))
-		kallsyms_scan(ksyms);
+	/* Where kprobes can go, and which function addresses mean what. */
+	if (level != PT_BACKEND_TRACEPOINT && !tr->ksym_scanned)
+		kallsyms_scan(tr);
 	for (g = 0; g < NR_GROUPS; g++) {
 		const struct fn_group *grp = &groups[g];
 		struct plan *pl = &plan[g];
@@ -344,8 +352,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
 				rung_links++;
 		}
 		if (!served[grp->stage] && pl->kprobe) {
-			err = attach_kprobes(tr, g, ksyms[g], &multi_ok, how,
-					     sizeof(tr->how[0]), pl->why, sizeof(pl->why));
+			err = attach_kprobes(tr, g, &multi_ok, how, sizeof(tr->how[0]),
+					     pl->why, sizeof(pl->why));
 			if (!err) {
 				served[grp->stage] = true;
 				if (level == PT_BACKEND_KPROBE)
@@ -537,6 +545,23 @@ unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
 		n++;
 	}
 	return n;
+}
+
+const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
+				uint64_t ip)
+{
+	/* An entry probe may report the address past the function's ENDBR. */
+	for (unsigned int g = 0; ip && g < NR_GROUPS; g++) {
+		if (groups[g].stage != stage)
+			continue;
+		for (unsigned int i = 0; i < MAX_FNS && groups[g].fns[i]; i++) {
+			uint64_t a = tr->ksym[g][i].addr;
+
+			if (a && ip >= a && ip < a + 16)
+				return groups[g].fns[i];
+		}
+	}
+	return NULL;
 }
 
 const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason)

@@ -12,6 +12,8 @@
 #include "stages.h"
 
 #define PT_MAX_LINKS 48
+#define PT_MAX_FN_GROUPS 8	/* function hooks */
+#define PT_MAX_FNS 8		/* candidate functions of a hook */
 
 typedef void (*pt_event_fn)(const struct pt_event *ev, void *ctx);
 
@@ -25,6 +27,8 @@ struct pt_tracer {
 	char fell[256];			/* why higher rungs were not used */
 	char how[PT_NR_STAGES][160];	/* what serves each stage */
 	char why[PT_NR_STAGES][200];	/* why a stage is unseen */
+	struct { bool listed; uint64_t addr; } ksym[PT_MAX_FN_GROUPS][PT_MAX_FNS];
+	bool ksym_scanned;		/* ksym read from /proc/kallsyms */
 	struct bpf_link *links[PT_MAX_LINKS];
 	unsigned int nr_links;
 	pt_event_fn cb;
@@ -51,6 +55,9 @@ int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
 /* Packets still followed in the kernel (no end seen yet). */
 unsigned int pt_tracer_in_flight(const struct pt_tracer *tr);
+/* The function of @stage's hook at address @ip (from bpf_get_func_ip), or NULL. */
+const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
+				uint64_t ip);
 /* "FULL_RING" for SKB_DROP_REASON_FULL_RING, from the kernel's BTF; NULL if unknown. */
 const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason);
 /* Detach and unload everything. */

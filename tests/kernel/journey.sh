@@ -29,6 +29,7 @@ check_journeys() { # want_count want_len want_proto sender_pid sender_comm
 	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "l4 ip xmit" "unseen stages"
 	expect_eq "$(jq -s "[.[] | select(.reader.pid == $PT_PID)] | length" "$TMP/out")" "$1" "copies made by pathtrace's own read()"
 	expect_eq "$(jq -s -r '[.[].backend] | unique | join(",")' "$TMP/out")" tracepoint "backend in the journeys"
+	expect_eq "$(jq -s '[.[] | select(has("l4_func"))] | length' "$TMP/out")" 0 "journeys naming an l4 function no hook saw"
 }
 
 case_ping_json() {

@@ -309,6 +309,25 @@ UNIT_CASE(json_journey_joined)
 		  " and .unseen == [\"l4\",\"ip\",\"xmit\"] and .not_applicable == [\"neigh\"]");
 }
 
+/* The backend that ran, and the l4 function where a hook saw it. */
+UNIT_CASE(json_journey_backend_and_l4_func)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s = journey_json(&j, &c);
+
+	ASSERT_NOT_CONTAINS(s, "l4_func");
+	ASSERT_NOT_CONTAINS(s, "backend");
+	c.backend = "kprobe";
+	c.l4_func = "raw_sendmsg";
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "\"dev\":\"nsfocus_tun0\",\"backend\":\"kprobe\",");
+	ASSERT_CONTAINS(s, ",\"l4_func\":\"raw_sendmsg\",");
+	ASSERT_JQ(s, ".backend == \"kprobe\" and .l4_func == \"raw_sendmsg\"");
+	s = journey_text(&j, &c);
+	ASSERT_NOT_CONTAINS(s, "raw_sendmsg()");	/* l4 unseen in this view */
+}
+
 UNIT_CASE(json_journey_not_from_syscall)
 {
 	struct pt_journey j = joined();

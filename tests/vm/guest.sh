@@ -35,12 +35,13 @@ wait_gone() {
 	done
 }
 
-# check_out N LEN PROTO BACKEND PID [DPORT]: one complaint per line of
+# check_out N LEN PROTO BACKEND PID [DPORT [L4_FUNC]]: one complaint per line of
 # stdout for each way /tmp/out is not N journeys as wanted.
 check_out() {
 	got=$(wc -l </tmp/out)
 	[ "$got" -eq "$1" ] || echo "journeys printed: got $got, want $1"
 	awk -v len="$2" -v proto="$3" -v backend="$4" -v pid="$5" -v dport="${6:-}" \
+		-v l4="${7:-}" \
 		-v stages="$(want_stages "$4")" '
 	# The value of the first "key": in s (a number, "string" or null).
 	function val(s, key) {
@@ -63,6 +64,8 @@ check_out() {
 		want("sender pid", val(top, "pid"), pid)
 		if (dport != "")
 			want("dport", val(top, "dport"), dport)
+		if (l4 != "")
+			want("l4_func", val(top, "l4_func"), l4 == "(none)" ? l4 : "\"" l4 "\"")
 		s = ""
 		if (match($0, /"stages":\[[^]]*\]/))
 			s = substr($0, RSTART, RLENGTH)
@@ -88,9 +91,11 @@ run_case() {
 	b=$1 c=$2 name=vm/$LABEL/$1/$2
 	rm -f /tmp/ready /tmp/out /tmp/err /tmp/why /tmp/sender
 	case $c in
-	ping) n=3 len=84 proto=icmp dport= ;;
-	udp) n=5 len=128 proto=udp dport=40404 ;;
+	# busybox ping, as root, sends through a raw socket.
+	ping) n=3 len=84 proto=icmp dport= l4=raw_sendmsg ;;
+	udp) n=5 len=128 proto=udp dport=40404 l4=udp_sendmsg ;;
 	esac
+	[ "$b" = tracepoint ] && l4="(none)"	# no l4 stage, no l4_func
 	pathtrace --backend "$b" --dev $DEV --json -c "$n" --ready-file /tmp/ready \
 		>/tmp/out 2>/tmp/err &
 	pt=$!
@@ -123,7 +128,7 @@ run_case() {
 		# auto: these kernels allow fentry, so it must be what ran.
 		ran=$b
 		[ "$b" = auto ] && ran=fentry
-		check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" >>/tmp/why
+		check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
 		# kprobe: kprobe.multi (one link per hook) where the kernel has it.
 		if [ "$b" = kprobe ]; then
 			mech=kprobe
