@@ -71,6 +71,14 @@ int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* --hist only: the reader's read() returns. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_sys_exit)
+{
+	pt_on_sys_exit();
+	return 0;
+}
+
 SEC("tp_btf/fib_table_lookup")
 int BPF_PROG(tp_fib_table_lookup)
 {

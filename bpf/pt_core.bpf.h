@@ -20,18 +20,30 @@
 #include <bpf/bpf_tracing.h>
 #include "pathtrace.h"
 #include "pt_flow.h"
+#include "pt_hist.h"
 
 /* Set by userspace before load. */
 const volatile __u32 targ_ifindex = 0;
 const volatile __u32 targ_netns = 0;	/* inode number of the device's netns */
 /* Bitmap of the send syscalls' numbers (this architecture's). */
 const volatile __u64 send_syscalls[PT_SYSCALL_BITMAP_WORDS] = {};
+/* --hist: aggregate here, no record per packet; the reader's process. */
+const volatile bool hist_mode = false;
+const volatile bool hist_by_proto = false;
+const volatile __u32 reader_tgid = 0;
+/* The histogram generation being filled; userspace flips it to read the other. */
+volatile __u8 hist_gen = 0;
 
 /* A send syscall in progress in a task: its stages before the first skb. */
 struct pt_task {
 	__u64 ts[PT_STAGE_QUEUE];
 	__u64 l4_ip;		/* which l4 function ran */
 	__s64 nr;
+	/* --hist, in the reader's task: a packet copied, waiting for read()'s return */
+	__u64 pend_first;
+	__u64 pend_copy;
+	__u32 pend_ifindex;
+	__u8 pend_proto;
 };
 
 struct {
@@ -59,6 +71,15 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, PT_MAX_HISTS);
+	__type(key, struct pt_hist_key);
+	__type(value, struct pt_hist);
+} hists SEC(".maps");
+
+static const struct pt_hist zero_hist;
 
 /*
  * Scratch space for building a record (too big for the BPF stack) and for
@@ -281,7 +302,97 @@ static __always_inline void pt_on_skb_copy(const struct sk_buff *skb, int len)
 	bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
 }
 
-/* The skb is freed: hand its record over and forget it. */
+static __always_inline void pt_hist_add(__u32 ifindex, __u8 proto, __u8 from,
+					__u8 to, __u64 d)
+{
+	struct pt_hist_key k = {
+		.ifindex = ifindex, .proto = proto, .from = from, .to = to,
+		.gen = hist_gen,
+	};
+	struct pt_hist *h = bpf_map_lookup_elem(&hists, &k);
+	__u64 s;	/* 64 bits: older verifiers lose a 32-bit bound in the zero-extension */
+
+	if (!h) {
+		bpf_map_update_elem(&hists, &k, &zero_hist, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &k);
+		if (!h) {
+			pt_count(PT_CNT_HIST_FULL);
+			return;
+		}
+	}
+	s = pt_hist_slot(d);
+	if (s >= PT_HIST_SLOTS)
+		s = PT_HIST_SLOTS - 1;
+	h->slot[s]++;
+	h->count++;
+	h->sum += d;
+	if (d > h->max)
+		h->max = d;
+}
+
+/*
+ * --hist: a packet's kernel transitions go into the histograms; the last
+ * two (copy -> user, and the whole way) wait in the reader's task for its
+ * read() to return (pt_on_sys_exit).
+ */
+static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_end end)
+{
+	__u8 proto = hist_by_proto ? ev->flow.proto : 0, from = 0;
+	__u64 prev = 0, first = 0;
+	struct pt_task *t;
+
+	if (!ev->ts[PT_STAGE_COPY]) {
+		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
+		return;
+	}
+	for (int s = 0; s < PT_NR_KSTAGES; s++) {
+		__u64 ts = ev->ts[s];
+
+		if (!ts)
+			continue;
+		if (ts < prev) {
+			pt_count(PT_CNT_REORDERED);
+			continue;
+		}
+		if (prev)
+			pt_hist_add(ev->ifindex, proto, from, s, ts - prev);
+		else
+			first = ts;
+		prev = ts;
+		from = s;
+	}
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		pt_count(PT_CNT_NO_TASK_STORE);
+		return;
+	}
+	t->pend_first = first;
+	t->pend_copy = ev->ts[PT_STAGE_COPY];
+	t->pend_ifindex = ev->ifindex;
+	t->pend_proto = proto;
+}
+
+/* sys_exit, --hist: the reader's read() returns with the packet. */
+static __always_inline void pt_on_sys_exit(void)
+{
+	struct pt_task *t;
+	__u64 now;
+
+	if ((bpf_get_current_pid_tgid() >> 32) != reader_tgid)
+		return;
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !t->pend_copy)
+		return;
+	now = bpf_ktime_get_ns();
+	pt_hist_add(t->pend_ifindex, t->pend_proto, PT_STAGE_COPY, PT_STAGE_USER,
+		    now - t->pend_copy);
+	pt_hist_add(t->pend_ifindex, t->pend_proto, PT_HIST_TOTAL, PT_STAGE_USER,
+		    now - t->pend_first);
+	t->pend_copy = 0;
+}
+
+/* The skb is freed: hand its record over (or count it) and forget it. */
 static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 					  enum pt_end end, __u32 reason)
 {
@@ -290,6 +401,11 @@ static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 
 	if (!ev)
 		return;
+	if (hist_mode) {
+		pt_hist_packet(ev, end);
+		bpf_map_delete_elem(&skbs, &key);
+		return;
+	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (rec) {
 		__builtin_memcpy(rec, ev, sizeof(*rec));

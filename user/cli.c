@@ -11,6 +11,7 @@
 
 static const char usage[] =
 "Usage: pathtrace --dev IFACE [options]\n"
+"       pathtrace --dev IFACE --hist [options] [interval [count]]\n"
 "\n"
 "Follow each packet sent to a TUN device from the sending socket to the\n"
 "program that reads it, layer by layer. pathtrace itself is the reader: it\n"
@@ -24,7 +25,11 @@ static const char usage[] =
 "      --backend NAME    how to attach: auto (default: the best the kernel\n"
 "                        allows, per hook), fentry, kprobe or tracepoint\n"
 "  -c, --count N         stop after N journeys\n"
-"      --json            one JSON object per journey on stdout\n"
+"      --json            one JSON object per journey (or interval) on stdout\n"
+"      --hist            latency histograms per stage transition, aggregated\n"
+"                        in the kernel: printed every interval seconds (at\n"
+"                        exit if none), count times\n"
+"      --hist-by proto   one histogram per protocol too\n"
 "      --ready-file FILE create FILE once tracing and reading are live\n"
 "  -v, --verbose         more diagnostics (libbpf's too)\n"
 "  -V, --version         print the version\n"
@@ -33,6 +38,7 @@ static const char usage[] =
 "Examples:\n"
 "  pathtrace --dev nsfocus_tun0          # then: ping -c 3 192.0.2.2\n"
 "  pathtrace -i tun0 --json -c 10 > journeys.jsonl\n"
+"  pathtrace -i tun0 --hist 1 5          # five 1-second histograms\n"
 "\n"
 "Exit status: 0 on success or interrupt, 1 on failure, 2 on bad usage.\n";
 
@@ -98,6 +104,8 @@ enum {
 	OPT_JSON,
 	OPT_READY_FILE,
 	OPT_BACKEND,
+	OPT_HIST,
+	OPT_HIST_BY,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -110,6 +118,8 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "hist", no_argument, NULL, OPT_HIST },
+		{ "hist-by", required_argument, NULL, OPT_HIST_BY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -144,6 +154,14 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		case OPT_READY_FILE:
 			o->ready_file = optarg;
 			break;
+		case OPT_HIST:
+			o->hist = true;
+			break;
+		case OPT_HIST_BY:
+			if (strcmp(optarg, "proto"))
+				return bad("invalid --hist-by '%s': want proto", optarg);
+			o->hist_by_proto = true;
+			break;
 		case OPT_BACKEND:
 			backend = pt_backend_from_name(optarg);
 			if (backend < 0)
@@ -165,8 +183,18 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 			return bad("unknown option '%s'", opt_name(argv, optopt));
 		}
 	}
+	if (optind < argc && o->hist) {
+		if (pt_parse_u64(argv[optind], 86400, &o->interval) || !o->interval)
+			return bad("invalid interval '%s': want seconds from 1 to 86400", argv[optind]);
+		if (++optind < argc &&
+		    (pt_parse_u64(argv[optind++], UINT32_MAX, &o->intervals) || !o->intervals))
+			return bad("invalid count '%s': want a number from 1 to 4294967295",
+				   argv[optind - 1]);
+	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
+	if (o->hist_by_proto && !o->hist)
+		return bad("%s--hist-by needs --hist", "");
 	if (!dev)
 		return bad("%sno device given: use --dev IFACE", "");
 	err = pt_check_ifname(dev);

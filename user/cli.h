@@ -17,6 +17,10 @@ struct pt_opts {
 	uint64_t count;		/* stop after this many journeys; 0: never */
 	const char *ready_file;
 	enum pt_backend backend;
+	bool hist;		/* per-layer latency histograms, no journeys */
+	bool hist_by_proto;
+	uint64_t interval;	/* --hist: seconds between prints; 0: at exit */
+	uint64_t intervals;	/* --hist: prints before exiting; 0: no limit */
 };
 
 enum pt_cli_result {

@@ -11,11 +11,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include "cli.h"
+#include "hist.h"
 #include "journey.h"
 #include "output.h"
 #include "packet.h"
@@ -34,6 +36,13 @@ struct app {
 	uint64_t printed;
 	bool stop;
 	bool ready_made;
+	/* --hist */
+	uint64_t hist_reads;		/* packets read since the last print */
+	uint64_t hist_prints;
+	uint64_t hist_next;		/* CLOCK_MONOTONIC of the next print */
+	uint64_t hist_last;		/* ... and of the last one */
+	uint64_t hist_cnt[PT_NR_COUNTERS];	/* counters at the last print */
+	struct pt_hist_row rows[PT_MAX_HISTS];
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -95,6 +104,14 @@ static int read_packets(struct app *a)
 		}
 		if ((size_t)n < off)
 			continue;
+		if (a->o.hist) {
+			/* Its way was counted in the kernel. */
+			a->joiner.stats.reads++;
+			a->hist_reads++;
+			if (a->o.count && a->joiner.stats.reads >= a->o.count)
+				a->stop = true;
+			continue;
+		}
 		/* The copy's record was submitted before read() returned. */
 		pt_tracer_drain(&a->tr);
 		pt_packet_flow(buf + off, n - off, &f);
@@ -124,6 +141,53 @@ static int make_ready_file(const char *path)
 	return 0;
 }
 
+/* --hist: print what the kernel aggregated since the last print. */
+static void hist_print(struct app *a)
+{
+	struct pt_hist_view views[PT_MAX_HISTS];
+	struct pt_hist_interval iv = { .reads = a->hist_reads };
+	uint64_t c[PT_NR_COUNTERS], now = pt_now_ns();
+	struct timespec rt;
+	int n;
+
+	n = pt_tracer_hist_take(&a->tr, a->rows, PT_MAX_HISTS);
+	if (n < 0)
+		return;
+	pt_tracer_counters(&a->tr, c);
+	iv.dropped = c[PT_CNT_DROPPED] - a->hist_cnt[PT_CNT_DROPPED];
+	iv.unread = c[PT_CNT_UNREAD] - a->hist_cnt[PT_CNT_UNREAD];
+	iv.lost = c[PT_CNT_HIST_FULL] - a->hist_cnt[PT_CNT_HIST_FULL];
+	memcpy(a->hist_cnt, c, sizeof(c));
+	clock_gettime(CLOCK_REALTIME, &rt);
+	iv.t_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	iv.len_ns = now - a->hist_last;
+	a->hist_last = now;
+	a->hist_reads = 0;
+	for (int i = 0; i < n; i++) {
+		views[i].dev = a->tun.name;
+		views[i].key = &a->rows[i].key;
+		views[i].h = &a->rows[i].h;
+	}
+	qsort(views, n, sizeof(views[0]), pt_hist_row_cmp);
+	if (a->o.json)
+		pt_hist_print_json(stdout, &iv, views, n, a->o.hist_by_proto);
+	else
+		pt_hist_print_text(stdout, &iv, views, n, a->o.hist_by_proto);
+	if (fflush(stdout) == EOF)
+		a->stop = true;
+	a->hist_prints++;
+}
+
+/* epoll's timeout: until the next histogram print, or 100 ms. */
+static int poll_timeout(const struct app *a)
+{
+	uint64_t now = pt_now_ns();
+
+	if (!a->o.hist || !a->o.interval)
+		return 100;
+	return a->hist_next > now ? (int)((a->hist_next - now + 999999) / 1000000) : 0;
+}
+
 static int run(struct app *a, int sfd)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
@@ -141,8 +205,10 @@ static int run(struct app *a, int sfd)
 	ev.data.fd = pt_tracer_epoll_fd(&a->tr);
 	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
 
+	a->hist_last = pt_now_ns();
+	a->hist_next = a->hist_last + a->o.interval * 1000000000ull;
 	while (!a->stop) {
-		int n = epoll_wait(ep, evs, 4, 100);
+		int n = epoll_wait(ep, evs, 4, poll_timeout(a));
 
 		if (n < 0 && errno != EINTR) {
 			pt_err("epoll: %s", strerror(errno));
@@ -163,6 +229,15 @@ static int run(struct app *a, int sfd)
 				a->stop = true;
 			}
 		}
+		if (a->o.hist) {
+			if (a->o.interval && pt_now_ns() >= a->hist_next) {
+				hist_print(a);
+				a->hist_next += a->o.interval * 1000000000ull;
+				if (a->o.intervals && a->hist_prints >= a->o.intervals)
+					a->stop = true;
+			}
+			continue;
+		}
 		pt_tracer_drain(&a->tr);
 		pt_joiner_expire(&a->joiner, pt_now_ns(), JOIN_WAIT_NS);
 	}
@@ -176,6 +251,14 @@ static void summary(struct app *a, unsigned int in_flight)
 	uint64_t c[PT_NR_COUNTERS];
 
 	pt_tracer_counters(&a->tr, c);
+	if (a->o.hist) {
+		pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
+			" unread, %" PRIu64 " samples lost (histogram map full), %" PRIu64
+			" packets not followed (map full), %u still in flight",
+			s->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_HIST_FULL],
+			c[PT_CNT_MAP_FULL], in_flight);
+		return;
+	}
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " journeys complete, %" PRIu64
 		" unjoined (%" PRIu64 " reads without kernel record, %" PRIu64
 		" kernel records without read), %" PRIu64 " dropped, %" PRIu64
@@ -189,7 +272,7 @@ static void summary(struct app *a, unsigned int in_flight)
 int main(int argc, char **argv)
 {
 	static struct app a;
-	struct pt_target tgt;
+	struct pt_trace_cfg cfg;
 	unsigned int in_flight;
 	sigset_t mask;
 	int sfd, err;
@@ -220,9 +303,15 @@ int main(int argc, char **argv)
 
 	if (pt_tun_open(&a.tun, &a.o))
 		return 1;
-	tgt.ifindex = a.tun.ifindex;
-	tgt.netns = a.tun.netns;
-	if (pt_tracer_open(&a.tr, &tgt, a.o.backend, on_event, &a)) {
+	cfg = (struct pt_trace_cfg){
+		.ifindex = a.tun.ifindex,
+		.netns = a.tun.netns,
+		.backend = a.o.backend,
+		.hist = a.o.hist,
+		.hist_by_proto = a.o.hist_by_proto,
+		.reader_tgid = (uint32_t)getpid(),
+	};
+	if (pt_tracer_open(&a.tr, &cfg, on_event, &a)) {
 		pt_tun_close(&a.tun);
 		return 1;
 	}
@@ -249,6 +338,10 @@ int main(int argc, char **argv)
 	pt_tun_close(&a.tun);
 	pt_tracer_drain(&a.tr);
 	pt_joiner_expire(&a.joiner, pt_now_ns(), 0);
+	/* The last, partial interval (the only one without an interval). */
+	if (a.o.hist && (!a.o.interval || a.hist_reads) &&
+	    !(a.o.intervals && a.hist_prints >= a.o.intervals))
+		hist_print(&a);
 	in_flight = pt_tracer_in_flight(&a.tr);
 	summary(&a, in_flight);
 	pt_tracer_close(&a.tr);

@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,15 +51,17 @@ _Static_assert(NR_GROUPS <= PT_MAX_FN_GROUPS, "raise PT_MAX_FN_GROUPS");
  * others fill in for a stage no function hook served; stage -1: the skb's
  * end, always needed.
  */
-static const struct { const char *tp; int stage; } tps[] = {
-	{ "sys_enter", PT_STAGE_SYSCALL },
-	{ "fib_table_lookup", PT_STAGE_ROUTE },
-	{ "net_dev_queue", PT_STAGE_QUEUE },
+static const struct { const char *tp; int stage; bool hist; } tps[] = {
+	{ "sys_enter", PT_STAGE_SYSCALL, false },
+	/* --hist only: the reader's read() returns (its user stage) */
+	{ "sys_exit", -1, true },
+	{ "fib_table_lookup", PT_STAGE_ROUTE, false },
+	{ "net_dev_queue", PT_STAGE_QUEUE, false },
 	/* fires right before ndo_start_xmit, after the taps: the driver's start */
-	{ "net_dev_start_xmit", PT_STAGE_DRIVER },
-	{ "skb_copy_datagram_iovec", PT_STAGE_COPY },
-	{ "consume_skb", -1 },
-	{ "kfree_skb", -1 },
+	{ "net_dev_start_xmit", PT_STAGE_DRIVER, false },
+	{ "skb_copy_datagram_iovec", PT_STAGE_COPY, false },
+	{ "consume_skb", -1, false },
+	{ "kfree_skb", -1, false },
 };
 #define NR_TPS ARRAY_SIZE(tps)
 
@@ -257,7 +260,7 @@ static int attach_kprobes(struct pt_tracer *tr, unsigned int g, bool *multi_ok,
  * One rung. Returns 0, -EAGAIN when the kernel refuses the rung as a whole
  * (@fell says why), or another -errno after reporting it.
  */
-static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
+static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		   enum pt_backend level, bool forced, char *fell, size_t flen)
 {
 	static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
@@ -281,8 +284,11 @@ static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
 		pt_err("cannot open the BPF object: %s", strerror(errno));
 		return err;
 	}
-	tr->skel->rodata->targ_ifindex = tgt->ifindex;
-	tr->skel->rodata->targ_netns = tgt->netns;
+	tr->skel->rodata->targ_ifindex = cfg->ifindex;
+	tr->skel->rodata->targ_netns = cfg->netns;
+	tr->skel->rodata->hist_mode = cfg->hist;
+	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
+	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
 	for (i = 0; i < pt_nr_send_syscalls; i++) {
 		long nr = pt_send_syscalls[i].nr;
 
@@ -293,7 +299,9 @@ static int attempt(struct pt_tracer *tr, const struct pt_target *tgt,
 		bpf_program__set_autoload(p, false);
 
 	for (i = 0; i < NR_TPS; i++) {
-		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp);
+		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp) && (!tps[i].hist || cfg->hist);
+		if (tps[i].hist && !cfg->hist)
+			continue;
 		if (!tp_on[i] && tps[i].stage < 0) {
 			pt_err("this kernel has no %s tracepoint: cannot follow packets", tps[i].tp);
 			return -ENOENT;
@@ -434,10 +442,10 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
-		   enum pt_backend backend, pt_event_fn cb, void *ctx)
+int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
+		   pt_event_fn cb, void *ctx)
 {
-	enum pt_backend level;
+	enum pt_backend backend = cfg->backend, level;
 	int err;
 
 	memset(tr, 0, sizeof(*tr));
@@ -460,7 +468,7 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
 	for (;;) {
 		char why[200];
 
-		err = attempt(tr, tgt, level, backend != PT_BACKEND_AUTO, why, sizeof(why));
+		err = attempt(tr, cfg, level, backend != PT_BACKEND_AUTO, why, sizeof(why));
 		if (err != -EAGAIN)
 			break;
 		unload(tr);
@@ -481,6 +489,13 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
 	if (!tr->rb) {
 		err = -errno;
 		pt_err("cannot set up the ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	tr->ncpu = libbpf_num_possible_cpus();
+	if (cfg->hist && (tr->ncpu <= 0 ||
+			  !(tr->percpu = calloc(tr->ncpu, sizeof(*tr->percpu))))) {
+		err = -ENOMEM;
+		pt_err("cannot allocate the histogram buffer");
 		goto fail;
 	}
 	return 0;
@@ -590,8 +605,60 @@ const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason)
 	return NULL;
 }
 
+int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max)
+{
+	struct bpf_map *m = tr->skel->maps.hists;
+	struct pt_hist_key key, next, *prev = NULL;
+	unsigned int n = 0;
+	__u8 gen = tr->skel->bss->hist_gen;
+
+	/*
+	 * The kernel fills the other generation from now on; what is on its
+	 * way into this one lands within a few microseconds.
+	 */
+	tr->skel->bss->hist_gen = !gen;
+	usleep(1000);
+	while (!bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (key.gen != gen)
+			continue;
+		if (n == max ||
+		    bpf_map__lookup_elem(m, &key, sizeof(key), tr->percpu,
+					 sizeof(*tr->percpu) * tr->ncpu, 0))
+			continue;
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].key = key;
+		rows[n].key.gen = 0;
+		for (int c = 0; c < tr->ncpu; c++) {
+			const struct pt_hist *h = &tr->percpu[c];
+
+			for (unsigned int i = 0; i < PT_HIST_SLOTS; i++)
+				rows[n].h.slot[i] += h->slot[i];
+			rows[n].h.count += h->count;
+			rows[n].h.sum += h->sum;
+			if (h->max > rows[n].h.max)
+				rows[n].h.max = h->max;
+		}
+		n++;
+	}
+	/* Emptied for its next turn. */
+	prev = NULL;
+	while (!bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		key = next;
+		if (key.gen == gen) {
+			bpf_map__delete_elem(m, &key, sizeof(key), 0);
+			continue;	/* prev still names the key before it */
+		}
+		prev = &key;
+	}
+	return (int)n;
+}
+
 void pt_tracer_close(struct pt_tracer *tr)
 {
+	free(tr->percpu);
+	tr->percpu = NULL;
 	unload(tr);
 	btf__free(tr->mod_btf);
 	tr->mod_btf = NULL;

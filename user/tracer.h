@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "pathtrace.h"
 #include "stages.h"
+#include "pt_hist.h"
 
 #define PT_MAX_LINKS 48
 #define PT_MAX_FN_GROUPS 8	/* function hooks */
@@ -33,20 +34,39 @@ struct pt_tracer {
 	unsigned int nr_links;
 	pt_event_fn cb;
 	void *ctx;
+	struct pt_hist *percpu;		/* scratch: one histogram per CPU */
+	int ncpu;
 };
 
-struct pt_target {
-	unsigned int ifindex;
-	uint32_t netns;
+/* What to trace and how. */
+struct pt_trace_cfg {
+	unsigned int ifindex;		/* the device */
+	uint32_t netns;			/* its network namespace's inode */
+	enum pt_backend backend;
+	bool hist;			/* aggregate in the kernel, no records */
+	bool hist_by_proto;
+	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */
+};
+
+/* One histogram read out of the kernel, summed over CPUs. */
+struct pt_hist_row {
+	struct pt_hist_key key;
+	struct pt_hist h;
 };
 
 /*
- * Load and attach with @backend (PT_BACKEND_AUTO: the best per hook). A
+ * Load and attach with cfg->backend (PT_BACKEND_AUTO: the best per hook). A
  * forced backend that cannot work is an error, never a fallback. Reports
  * its own errors. 0 or -errno.
  */
-int pt_tracer_open(struct pt_tracer *tr, const struct pt_target *tgt,
-		   enum pt_backend backend, pt_event_fn cb, void *ctx);
+int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
+		   pt_event_fn cb, void *ctx);
+/*
+ * --hist: the histograms filled since the last call, summed over CPUs, into
+ * @rows (at most @max; the rest are dropped and counted in the return's
+ * excess). Returns how many rows, or -errno.
+ */
+int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max);
 /* The start-up lines: backend, what serves each stage, and what is unseen and why. */
 void pt_tracer_describe(const struct pt_tracer *tr);
 int pt_tracer_epoll_fd(const struct pt_tracer *tr);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 DEV=nsfocus_tun0
 CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
        existing_device foreign_reader_refused full_ring_drops unread_at_exit
-       backend_auto_here forced_backend_refused)
+       backend_auto_here forced_backend_refused hist_json hist_by_proto)
 
 # The stages the tracepoint backend must report for a ping, in order.
 TP_STAGES='syscall route queue driver copy user'
@@ -192,6 +192,39 @@ case_forced_backend_refused() {
 		expect_no_dev "$DEV"
 		expect_no_bpf_left
 	done
+}
+
+# --hist: in-kernel histograms, one JSON object per interval.
+case_hist_json() {
+	pt_start --dev "$DEV" --hist 1 --json || return
+	nsx "$HELPERS/udpsend" 192.0.2.2 40409 50 64
+	sleep 1.5
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s '[.[].reads] | add' "$TMP/out")" 50 "packets read, over all intervals"
+	expect_eq "$(jq -s -r '[.[].hists[].transition] | unique | join(",")' "$TMP/out")" \
+		"copy->user,driver->copy,queue->driver,route->queue,syscall->route,total" "transitions"
+	expect_eq "$(jq -s -c '[.[].hists[]] | group_by(.transition) | map({(.[0].transition): (map(.count) | add)}) | add' "$TMP/out")" \
+		'{"copy->user":50,"driver->copy":50,"queue->driver":50,"route->queue":50,"syscall->route":50,"total":50}' "samples per transition"
+	expect_eq "$(jq -s '[.[].hists[] | (.count == ([.log2[].count] | add)) and .p50_ns <= .p90_ns and .p90_ns <= .p99_ns and .p99_ns <= .max_ns and .max_ns > 0 and .sum_ns >= .max_ns] | all' "$TMP/out")" true "buckets add up, percentiles ordered"
+	expect_eq "$(jq -s '[.[] | .hists[] | select(.transition == "total") | .sum_ns] | add > 0' "$TMP/out")" true "total time measured"
+	expect_eq "$(jq -s '[.[] | .dropped + .unread + .lost] | add' "$TMP/out")" 0 "drops and losses"
+	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q '50 packets read, 0 dropped, 0 unread, 0 samples lost' "$TMP/err"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+case_hist_by_proto() {
+	pt_start --dev "$DEV" --hist --hist-by proto --json || return
+	nsx "$HELPERS/udpsend" 192.0.2.2 40410 5 64
+	nsx ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s 'length' "$TMP/out")" 1 "one print at exit without an interval"
+	expect_eq "$(jq -c '[.hists[] | select(.transition == "total") | {(.proto): .count}] | add' "$TMP/out")" \
+		'{"icmp":3,"udp":5}' "whole-way samples per protocol"
 }
 
 why=$(kernel_prereqs)

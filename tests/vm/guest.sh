@@ -86,6 +86,28 @@ check_out() {
 	}' /tmp/out
 }
 
+# check_hist N BACKEND: complaints if /tmp/out is not one --hist --json
+# interval with N samples in each transition the backend can see.
+check_hist() {
+	got=$(wc -l </tmp/out)
+	[ "$got" -eq 1 ] || echo "intervals printed: got $got, want 1"
+	case $2 in
+	tracepoint) want="copy->user driver->copy queue->driver route->queue syscall->route total" ;;
+	*) want="copy->user driver->copy ip->queue l4->route queue->xmit route->ip syscall->l4 total xmit->driver" ;;
+	esac
+	# "transition":"X" ... "count":N per histogram, as "X=N" lines.
+	pairs=$(sed 's/{"dev":/\n/g' /tmp/out |
+		sed -n 's/.*"transition":"\([^"]*\)".*"to":"[a-z0-9]*","count":\([0-9]*\).*/\1=\2/p' | sort)
+	names=$(echo "$pairs" | sed 's/=.*//' | tr '\n' ' ' | sed 's/ $//')
+	[ "$names" = "$want" ] || echo "transitions: got '$names', want '$want'"
+	bad=$(echo "$pairs" | grep -v "=$1\$")
+	[ -z "$bad" ] || echo "transitions without $1 samples: $(echo $bad)"
+	grep -q "\"reads\":$1," /tmp/out || echo "reads: want $1: $(head -c 120 /tmp/out)"
+	grep -q '"backend"' /tmp/out && echo "a journey printed in --hist mode"
+	grep -q "^pathtrace: backend: $2" /tmp/err ||
+		echo "backend: got '$(grep 'backend:' /tmp/err)', want $2"
+}
+
 # run_case BACKEND CASE: one PTVM PASS/FAIL line.
 run_case() {
 	b=$1 c=$2 name=vm/$LABEL/$1/$2
@@ -94,9 +116,12 @@ run_case() {
 	# busybox ping, as root, sends through a raw socket.
 	ping) n=3 len=84 proto=icmp dport= l4=raw_sendmsg ;;
 	udp) n=5 len=128 proto=udp dport=40404 l4=udp_sendmsg ;;
+	hist) n=5 ;;
 	esac
+	hist=
+	[ "$c" = hist ] && hist=--hist
 	[ "$b" = tracepoint ] && l4="(none)"	# no l4 stage, no l4_func
-	pathtrace --backend "$b" --dev $DEV --json -c "$n" --ready-file /tmp/ready \
+	pathtrace --backend "$b" --dev $DEV --json $hist -c "$n" --ready-file /tmp/ready \
 		>/tmp/out 2>/tmp/err &
 	pt=$!
 	i=0
@@ -115,7 +140,7 @@ run_case() {
 	else
 		case $c in
 		ping) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
-		udp) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
+		udp | hist) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
 		esac
 		sender=$!
 		wait_gone $pt "$EXIT_WAIT" ||
@@ -128,7 +153,11 @@ run_case() {
 		# auto: these kernels allow fentry, so it must be what ran.
 		ran=$b
 		[ "$b" = auto ] && ran=fentry
-		check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
+		if [ "$c" = hist ]; then
+			check_hist "$n" "$ran" >>/tmp/why
+		else
+			check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
+		fi
 		# kprobe: kprobe.multi (one link per hook) where the kernel has it.
 		if [ "$b" = kprobe ]; then
 			mech=kprobe

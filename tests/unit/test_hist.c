@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* include/pt_hist.h and user/hist.c: slots, percentiles, printers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hist.h"
+#include "unit.h"
+
+UNIT_CASE(hist_slots_round_trip)
+{
+	/* Every slot's lowest value maps back to it, and one less to the slot before. */
+	for (unsigned int i = 0; i < PT_HIST_SLOTS; i++) {
+		__u64 lo = pt_hist_slot_lo(i);
+
+		ASSERT_EQ_U64(pt_hist_slot(lo), i);
+		if (i)
+			ASSERT_EQ_U64(pt_hist_slot(lo - 1), i - 1);
+	}
+	ASSERT_EQ_U64(pt_hist_slot(0), 0);
+	ASSERT_EQ_U64(pt_hist_slot(3), 3);
+	ASSERT_EQ_U64(pt_hist_slot(4), 4);
+	ASSERT_EQ_U64(pt_hist_slot(1000), pt_hist_slot(1023));
+	ASSERT_EQ_U64(pt_hist_slot_lo(pt_hist_slot(1000)), 896);
+	ASSERT_EQ_U64(pt_hist_slot(~0ULL), PT_HIST_SLOTS - 1);
+	ASSERT_EQ_U64(pt_log2(1), 0);
+	ASSERT_EQ_U64(pt_log2(1024), 10);
+	ASSERT_EQ_U64(pt_log2(~0ULL), 63);
+}
+
+static struct pt_hist *hist_of(const __u64 *v, unsigned int n)
+{
+	struct pt_hist *h = unit_track(calloc(1, sizeof(*h)));
+
+	for (unsigned int i = 0; i < n; i++) {
+		h->slot[pt_hist_slot(v[i])]++;
+		h->count++;
+		h->sum += v[i];
+		if (v[i] > h->max)
+			h->max = v[i];
+	}
+	return h;
+}
+
+UNIT_CASE(hist_percentiles)
+{
+	__u64 v[100];
+	struct pt_hist *h;
+
+	for (int i = 0; i < 100; i++)
+		v[i] = 1000 + i;	/* 1000..1099: two slots, 896-1023 and 1024-1279 */
+	h = hist_of(v, 100);
+	ASSERT_EQ_U64(pt_hist_percentile(h, 0.10), 1023);	/* 24 values below 1024 */
+	ASSERT_EQ_U64(pt_hist_percentile(h, 0.50), 1099);	/* slot top 1279, capped at max */
+	ASSERT_EQ_U64(pt_hist_percentile(h, 0.99), 1099);
+	v[99] = 50000;
+	h = hist_of(v, 100);
+	ASSERT_EQ_U64(pt_hist_percentile(h, 0.99), 1279);
+	ASSERT_EQ_U64(pt_hist_percentile(h, 1.0), 50000);
+	h = hist_of(v, 0);
+	ASSERT_EQ_U64(pt_hist_percentile(h, 0.5), 0);
+}
+
+UNIT_CASE(hist_log2_buckets)
+{
+	__u64 v[] = { 0, 1, 2, 3, 1000, 1023, 1024, 5000000 };
+	uint64_t b[64];
+	struct pt_hist *h = hist_of(v, 8);
+
+	pt_hist_log2(h, b);
+	ASSERT_EQ_U64(b[0], 2);		/* 0, 1 */
+	ASSERT_EQ_U64(b[1], 2);		/* 2, 3 */
+	ASSERT_EQ_U64(b[9], 2);		/* 512..1023 */
+	ASSERT_EQ_U64(b[10], 1);	/* 1024..2047 */
+	ASSERT_EQ_U64(b[22], 1);	/* 4194304..8388607 */
+}
+
+static char *printed(bool json, const struct pt_hist_view *rows, unsigned int n)
+{
+	struct pt_hist_interval iv = { .t_ns = 1700000000000000000ull, .len_ns = 1000000000,
+				       .reads = 100, .dropped = 2, .unread = 1, .lost = 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (json)
+		pt_hist_print_json(f, &iv, rows, n, true);
+	else
+		pt_hist_print_text(f, &iv, rows, n, true);
+	fclose(f);
+	return unit_track(buf);
+}
+
+UNIT_CASE(hist_printers)
+{
+	__u64 v[] = { 1000, 1100, 3000 };
+	struct pt_hist *h = hist_of(v, 3);
+	struct pt_hist_key k1 = { .ifindex = 2, .proto = 17, .from = PT_STAGE_QUEUE,
+				  .to = PT_STAGE_DRIVER };
+	struct pt_hist_key k2 = { .ifindex = 2, .proto = 17, .from = PT_HIST_TOTAL,
+				  .to = PT_STAGE_USER };
+	struct pt_hist_view rows[2] = {
+		{ "nsfocus_tun0", &k2, h }, { "nsfocus_tun0", &k1, h },
+	};
+	char *s;
+
+	qsort(rows, 2, sizeof(rows[0]), pt_hist_row_cmp);
+	ASSERT_TRUE(rows[0].key == &k1);	/* total sorts last */
+	s = printed(false, rows, 2);
+	ASSERT_CONTAINS(s, "100 packets read, 2 dropped, 1 unread, 0 lost\n");
+	/* p50: the 2nd of 3 samples, 1100, in slot 1024..1279: its top. */
+	ASSERT_CONTAINS(s, "\nnsfocus_tun0 udp queue -> driver: count 3, p50 1.3us, p90 3.0us,"
+			   " p99 3.0us, max 3.0us, avg 1.7us\n");
+	ASSERT_CONTAINS(s, "nsfocus_tun0 udp total (first stage -> user): count 3");
+	ASSERT_CONTAINS(s, "                   nsecs : count     distribution\n");
+	ASSERT_CONTAINS(s, "       512 -> 1023       : 1        |"
+			   "****************************************|\n");
+	ASSERT_CONTAINS(s, "      1024 -> 2047       : 1        |");
+	ASSERT_CONTAINS(s, "      2048 -> 4095       : 1        |");
+	s = printed(true, rows, 2);
+	ASSERT_EQ_U64(strchr(s, '\n') - s + 1, strlen(s));	/* one line */
+	ASSERT_CONTAINS(s, "{\"time_ns\":1700000000000000000,\"interval_ns\":1000000000,"
+			   "\"reads\":100,\"dropped\":2,\"unread\":1,\"lost\":0,\"hists\":[");
+	ASSERT_CONTAINS(s, "{\"dev\":\"nsfocus_tun0\",\"proto\":\"udp\",\"transition\":"
+			   "\"queue->driver\",\"from\":\"queue\",\"to\":\"driver\",\"count\":3,"
+			   "\"sum_ns\":5100,\"p50_ns\":1279,\"p90_ns\":3000,\"p99_ns\":3000,"
+			   "\"max_ns\":3000,\"log2\":[{\"lo\":512,\"hi\":1023,\"count\":1},"
+			   "{\"lo\":1024,\"hi\":2047,\"count\":1},{\"lo\":2048,\"hi\":4095,\"count\":1}]}");
+	ASSERT_CONTAINS(s, "\"transition\":\"total\",\"from\":null,\"to\":\"user\"");
+	ASSERT_EQ_U64(strstr(s, "\"transition\":\"total\"") > strstr(s, "queue->driver"), 1);
+}
