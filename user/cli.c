@@ -31,6 +31,10 @@ static const char usage[] =
 "                        exit if none), count times\n"
 "      --hist-by proto   one histogram per protocol too\n"
 "      --ready-file FILE create FILE once tracing and reading are live\n"
+"  -w FILE               write what was read as pcapng, each packet with its\n"
+"                        journey as a comment (gzip-compressed if FILE ends\n"
+"                        in .gz); an existing FILE only with --force\n"
+"      --force           let -w replace an existing file\n"
 "  -v, --verbose         more diagnostics (libbpf's too)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
@@ -106,6 +110,7 @@ enum {
 	OPT_BACKEND,
 	OPT_HIST,
 	OPT_HIST_BY,
+	OPT_FORCE,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -120,6 +125,8 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "hist", no_argument, NULL, OPT_HIST },
 		{ "hist-by", required_argument, NULL, OPT_HIST_BY },
+		{ "write", required_argument, NULL, 'w' },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -132,7 +139,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
 	opterr = 0;
 	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
-	while ((c = getopt_long(argc, argv, ":i:c:vVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:c:w:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			dev = optarg;
@@ -153,6 +160,14 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 			break;
 		case OPT_READY_FILE:
 			o->ready_file = optarg;
+			break;
+		case 'w':
+			if (!*optarg)
+				return bad("%s-w needs a file name", "");
+			o->write_file = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
 			break;
 		case OPT_HIST:
 			o->hist = true;
@@ -195,6 +210,8 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		return bad("unexpected argument '%s'", argv[optind]);
 	if (o->hist_by_proto && !o->hist)
 		return bad("%s--hist-by needs --hist", "");
+	if (o->write_file && o->hist)
+		return bad("%s-w writes journeys: not with --hist", "");
 	if (!dev)
 		return bad("%sno device given: use --dev IFACE", "");
 	err = pt_check_ifname(dev);

@@ -21,6 +21,8 @@ struct pt_opts {
 	bool hist_by_proto;
 	uint64_t interval;	/* --hist: seconds between prints; 0: at exit */
 	uint64_t intervals;	/* --hist: prints before exiting; 0: no limit */
+	const char *write_file;	/* -w: pcapng of what was read */
+	bool force;		/* -w may replace an existing file */
 };
 
 enum pt_cli_result {

@@ -90,10 +90,10 @@ void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 	struct pt_journey jr = {
 		.status = PT_J_READ, .have_read = true,
 		.flow = *f, .read_len = len, .t_user = t_user,
+		.read_seq = ++j->stats.reads,
 	};
 	unsigned int i;
 
-	j->stats.reads++;
 	for (i = 0; i < j->nk; i++) {
 		if (pt_flow_equal(&j->k[i].ev.flow, f)) {
 			jr.have_kernel = true;

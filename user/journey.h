@@ -29,6 +29,7 @@ struct pt_journey {
 	struct pt_flow flow;	/* the reader's key, or the kernel's if unread */
 	uint32_t read_len;
 	uint64_t t_user;	/* CLOCK_MONOTONIC after read() returned */
+	uint64_t read_seq;	/* which read (1, 2, ...), if have_read */
 };
 
 struct pt_join_stats {

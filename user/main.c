@@ -21,6 +21,7 @@
 #include "journey.h"
 #include "output.h"
 #include "packet.h"
+#include "pcapng.h"
 #include "tracer.h"
 #include "tundev.h"
 #include "util.h"
@@ -35,6 +36,10 @@ struct app {
 	struct pt_joiner joiner;
 	uint64_t printed;
 	bool stop;
+	/* -w: the bytes of reads whose journeys are not out yet, by read number */
+	struct pt_pcap pcap;
+	bool pcap_open;
+	struct { uint64_t seq; uint32_t len; uint8_t *buf; } kept[PT_JOIN_CAP + 64];
 	bool ready_made;
 	/* --hist */
 	uint64_t hist_reads;		/* packets read since the last print */
@@ -70,6 +75,20 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 		pt_print_journey_json(stdout, j, &pc);
 	else
 		pt_print_journey_text(stdout, j, &pc);
+	if (a->pcap_open && j->have_read) {
+		unsigned int slot = j->read_seq % (sizeof(a->kept) / sizeof(a->kept[0]));
+
+		if (a->kept[slot].seq == j->read_seq && a->kept[slot].buf) {
+			char comment[512];
+
+			pt_journey_comment(j, &pc, comment, sizeof(comment));
+			if (pt_pcap_write(&a->pcap, j->t_user, a->kept[slot].buf,
+					  a->kept[slot].len, comment))
+				a->stop = true;
+			free(a->kept[slot].buf);
+			a->kept[slot].buf = NULL;
+		}
+	}
 	if (fflush(stdout) == EOF) {
 		/* Nobody reads our output any more (a closed pipe): stop. */
 		a->stop = true;
@@ -83,6 +102,19 @@ static void on_event(const struct pt_event *ev, void *ctx)
 	struct app *a = ctx;
 
 	pt_joiner_kernel(&a->joiner, ev, pt_now_ns());
+}
+
+/* -w: hold read number @seq's bytes until its journey is printed. */
+static void keep_packet(struct app *a, uint64_t seq, const uint8_t *p, size_t len)
+{
+	unsigned int slot = seq % (sizeof(a->kept) / sizeof(a->kept[0]));
+
+	free(a->kept[slot].buf);	/* its journey went out without it: none */
+	a->kept[slot].seq = seq;
+	a->kept[slot].len = (uint32_t)len;
+	a->kept[slot].buf = malloc(len ? len : 1);
+	if (a->kept[slot].buf)
+		memcpy(a->kept[slot].buf, p, len);
 }
 
 /* Read what the device has; each packet read is joined with its record. */
@@ -114,10 +146,22 @@ static int read_packets(struct app *a)
 		}
 		/* The copy's record was submitted before read() returned. */
 		pt_tracer_drain(&a->tr);
+		if (a->pcap_open)
+			keep_packet(a, a->joiner.stats.reads + 1, buf + off, n - off);
 		pt_packet_flow(buf + off, n - off, &f);
 		pt_joiner_read(&a->joiner, &f, (uint32_t)(n - off), t);
 	}
 	return 0;
+}
+
+/* A failed start: the capture file we made is not left behind. */
+static void drop_output(struct app *a)
+{
+	if (!a->pcap_open)
+		return;
+	pt_pcap_close(&a->pcap);
+	unlink(a->o.write_file);
+	a->pcap_open = false;
 }
 
 static int make_ready_file(const char *path)
@@ -301,8 +345,17 @@ int main(int argc, char **argv)
 	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
 	pt_joiner_init(&a.joiner, on_journey, &a);
 
-	if (pt_tun_open(&a.tun, &a.o))
+	/* The output first: a refused path must not cost a device. */
+	if (a.o.write_file) {
+		if (pt_pcap_open(&a.pcap, a.o.write_file, a.o.force, PT_LINKTYPE_RAW,
+				 a.o.dev))
+			return 1;
+		a.pcap_open = true;
+	}
+	if (pt_tun_open(&a.tun, &a.o)) {
+		drop_output(&a);
 		return 1;
+	}
 	cfg = (struct pt_trace_cfg){
 		.ifindex = a.tun.ifindex,
 		.netns = a.tun.netns,
@@ -313,6 +366,7 @@ int main(int argc, char **argv)
 	};
 	if (pt_tracer_open(&a.tr, &cfg, on_event, &a)) {
 		pt_tun_close(&a.tun);
+		drop_output(&a);
 		return 1;
 	}
 	pt_info("tracing %s (ifindex %u, %s)", a.tun.name, a.tun.ifindex,
@@ -345,6 +399,14 @@ int main(int argc, char **argv)
 	in_flight = pt_tracer_in_flight(&a.tr);
 	summary(&a, in_flight);
 	pt_tracer_close(&a.tr);
+	if (a.pcap_open) {
+		if (pt_pcap_close(&a.pcap))
+			err = -1;
+		else
+			pt_info("wrote %" PRIu64 " packets to %s", a.pcap.packets, a.o.write_file);
+		for (size_t i = 0; i < sizeof(a.kept) / sizeof(a.kept[0]); i++)
+			free(a.kept[i].buf);
+	}
 	if (a.ready_made)
 		unlink(a.o.ready_file);
 	close(sfd);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 #include "output.h"
 #include "packet.h"
@@ -126,6 +127,51 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 			pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns),
 			pt_stage_name(st[0].stage), pt_stage_name(st[n - 1].stage));
 	fputc('\n', out);
+}
+
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c,
+			char *buf, size_t len)
+{
+	struct pt_stage_time st[PT_NR_STAGES];
+	unsigned int n = pt_journey_stages(j, st);
+	bool unseen = false;
+	char d[32];
+
+	buf[0] = '\0';
+	for (unsigned int k = 0; k < n; k++)
+		appendf(buf, len, "%s%s +%s", k ? ", " : "", pt_stage_name(st[k].stage),
+			pt_fmt_dur(d, sizeof(d), st[k].delta_ns));
+	if (n > 1)
+		appendf(buf, len, "; total %s", pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns));
+	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
+		appendf(buf, len, "; sent by %.16s pid %u with %s()", j->ev.comm, j->ev.pid,
+			pt_syscall_name(j->ev.syscall_nr) ?: "?");
+	else
+		appendf(buf, len, "; sender unknown");
+	if (c->l4_func)
+		appendf(buf, len, " via %s()", c->l4_func);
+	if (j->status != PT_J_READ)
+		appendf(buf, len, "; %s", pt_jstatus_name(j->status));
+	for (int s = 0; s < PT_NR_STAGES; s++) {
+		if (c->view->state[s] != PT_UNSEEN)
+			continue;
+		appendf(buf, len, "%s%s", unseen ? " " : "; unseen: ", pt_stage_name(s));
+		unseen = true;
+	}
 }
 
 static void stage_list_json(FILE *out, const char *key,

@@ -37,4 +37,11 @@ void pt_json_str(FILE *out, const char *s, size_t max);
 
 const char *pt_jstatus_name(enum pt_jstatus s);
 
+/*
+ * One line for a capture's packet comment: "syscall +0ns, route +5.0us, ...
+ * total 73.3us; sent by ping pid 3070 with sendto(); unseen: l4 ip xmit".
+ */
+void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c,
+			char *buf, size_t len);
+
 #endif

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/../.."
 DEV=nsfocus_tun0
 CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
        existing_device foreign_reader_refused full_ring_drops unread_at_exit
-       backend_auto_here forced_backend_refused hist_json hist_by_proto)
+       backend_auto_here forced_backend_refused hist_json hist_by_proto
+       pcapng_write output_refused)
 
 # The stages the tracepoint backend must report for a ping, in order.
 TP_STAGES='syscall route queue driver copy user'
@@ -225,6 +226,51 @@ case_hist_by_proto() {
 	expect_eq "$(jq -s 'length' "$TMP/out")" 1 "one print at exit without an interval"
 	expect_eq "$(jq -c '[.hists[] | select(.transition == "total") | {(.proto): .count}] | add' "$TMP/out")" \
 		'{"icmp":3,"udp":5}' "whole-way samples per protocol"
+}
+
+# -w: what the reader read, as pcapng (gzip with .gz), read back by tshark.
+case_pcapng_write() {
+	local f n
+	if ! command -v tshark >/dev/null; then
+		T_SKIP="tshark not installed (run tools/setup.sh)"
+		return
+	fi
+	for f in "$TMP/ping.pcapng" "$TMP/ping.pcapng.gz"; do
+		pt_start --dev "$DEV" --json -c 3 -w "$f" || return
+		ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null &
+		local ping=$!
+		PIDS+=("$ping")
+		pt_wait 20
+		expect_eq "$PT_RC" 0 "pathtrace exit status (-w ${f##*/})"
+		expect_ok "summary names the file" grep -q "wrote 3 packets to $f" "$TMP/err"
+		tshark -r "$f" -T fields -E separator='|' -e frame.len -e ip.src -e ip.dst \
+			-e icmp.type -e frame.comment >"$TMP/tshark" 2>"$TMP/tshark.err"
+		expect_eq "$?" 0 "tshark reads ${f##*/}: $(grep -v 'Running as user' "$TMP/tshark.err")"
+		expect_eq "$(wc -l <"$TMP/tshark")" 3 "packets in ${f##*/}"
+		expect_eq "$(cut -d'|' -f1-4 "$TMP/tshark" | sort -u)" "84|192.0.2.1|192.0.2.2|8" "sizes and headers in ${f##*/}"
+		n=$(grep -c "^[^|]*|[^|]*|[^|]*|[^|]*|syscall +0ns, route +[^,]*, queue +[^,]*, driver +[^,]*, copy +[^,]*, user +[^;]*; total [^;]*; sent by ping pid $ping with sendto(); unseen: l4 ip xmit$" "$TMP/tshark")
+		expect_eq "$n" 3 "journey comments in ${f##*/}: $(head -1 "$TMP/tshark")"
+	done
+	expect_ok "gzip-compressed" sh -c "gzip -t '$TMP/ping.pcapng.gz'"
+}
+
+# An output path that exists, or is a symbolic link, is refused before
+# anything is set up; --force replaces a file but never follows a link.
+case_output_refused() {
+	echo keep >"$TMP/exists"
+	ln -s "$TMP/exists" "$TMP/link"
+	nsx "$PT" --dev "$DEV" -w "$TMP/exists" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status for an existing file"
+	expect_ok "message: $(cat "$TMP/err")" grep -q "output $TMP/exists exists: refused (--force overwrites it)" "$TMP/err"
+	nsx "$PT" --dev "$DEV" -w "$TMP/link" --force >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status for a symbolic link, even with --force"
+	expect_ok "message: $(cat "$TMP/err")" grep -q "output $TMP/link is a symbolic link: refused" "$TMP/err"
+	expect_eq "$(cat "$TMP/exists")" keep "the file behind the link"
+	nsx "$PT" --dev "$DEV" --hist -w "$TMP/new" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 2 "exit status for -w with --hist"
+	expect_ok "no file made on bad usage" test ! -e "$TMP/new"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
 }
 
 why=$(kernel_prereqs)

@@ -560,3 +560,22 @@ UNIT_CASE(jstatus_names)
 	ASSERT_STREQ(pt_jstatus_name(PT_J_DROPPED), "dropped");
 	ASSERT_STREQ(pt_jstatus_name(PT_J_UNREAD), "unread");
 }
+
+/* -w's packet comment: the journey on one line. */
+UNIT_CASE(journey_comment)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	char buf[512];
+
+	pt_journey_comment(&j, &c, buf, sizeof(buf));
+	ASSERT_STREQ(buf, "syscall +0ns, route +500ns, queue +1.1us, driver +400ns, copy +2.0us,"
+		     " user +4.0us; total 8.0us; sent by ping pid 4242 with sendto();"
+		     " unseen: l4 ip xmit");
+	c.l4_func = "raw_sendmsg";
+	j.status = PT_J_UNJOINED;
+	pt_journey_comment(&j, &c, buf, 40);
+	ASSERT_EQ_U64(strlen(buf), 39);		/* cut, never overrun */
+	pt_journey_comment(&j, &c, buf, sizeof(buf));
+	ASSERT_CONTAINS(buf, "with sendto() via raw_sendmsg(); unjoined; unseen:");
+}
