@@ -3,6 +3,7 @@
 #   make            build build/pathtrace
 #   make test       every test (root for the kernel tests)
 #   make test-vm    only the VM test: Debian's kernels under QEMU (tests/vm)
+#   make bench      the benchmark against an untraced run and bpftrace (root)
 #   make demo       the classroom TUN demo in a throw-away netns (root)
 #   make install    DESTDIR=, PREFIX=/usr/local
 #   V=1             show the commands
@@ -57,7 +58,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%.o,$(UNIT_SRCS))
 HELPERS := $(patsubst tests/helpers/%.c,$(OUT)/tests/%,$(wildcard tests/helpers/*.c))
 
-.PHONY: all test test-unit test-kernel test-vm demo install clean
+.PHONY: all test test-unit test-kernel test-vm bench demo install clean
 all: $(OUT)/pathtrace
 
 ifeq ($(VMLINUX_H),)
@@ -122,6 +123,31 @@ test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(HELPERS) $(VM_BINS)
 test-vm: $(VM_BINS)
 	$(Q)OUT=$(OUT) bash tests/vm/run.sh
 
+# The benchmark (bench/run.sh): its reader, sender and the empty-program floor.
+BENCH_BINS := $(OUT)/bench/tunsink $(OUT)/bench/flood $(OUT)/bench/emptyload
+
+$(OUT)/bench:
+	$(Q)mkdir -p $@
+
+$(OUT)/bench/empty.bpf.o: bench/empty.bpf.c $(OUT)/vmlinux.h | $(OUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/bench/empty.skel.h: $(OUT)/bench/empty.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name empty_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(OUT)/bench $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
+
+$(OUT)/bench/%: bench/%.c | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+bench: $(OUT)/pathtrace $(BENCH_BINS)
+	$(Q)OUT=$(OUT) bash bench/run.sh
+
 demo: $(OUT)/pathtrace
 	$(Q)bash tools/demo.sh $(OUT)/pathtrace
 
@@ -131,4 +157,4 @@ install: $(OUT)/pathtrace
 clean:
 	rm -rf $(OUT)
 
--include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d)
+-include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d $(OUT)/bench/*.d)

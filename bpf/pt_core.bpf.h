@@ -412,11 +412,13 @@ static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 		rec->end = end;
 		rec->drop_reason = reason;
 		/*
-		 * A copied packet's reader drains the ring right after its
-		 * read(): no wake-up needed. Others are rare: wake.
+		 * No wake-up per record (it costs more than the record): the
+		 * reader drains the ring after each read() and at least every
+		 * 100 ms. Only a ring filling up (a flood of drops) wakes it.
 		 */
-		bpf_ringbuf_submit(rec, rec->ts[PT_STAGE_COPY] ?
-				   BPF_RB_NO_WAKEUP : 0);
+		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
+				   BPF_RB_NO_WAKEUP);
 		pt_count(PT_CNT_EVENTS);
 	} else {
 		pt_count(PT_CNT_RB_FULL);

@@ -36,6 +36,7 @@ struct app {
 	struct pt_joiner joiner;
 	uint64_t printed;
 	bool stop;
+	bool out_tty;		/* stdout is a terminal: flush each journey */
 	/* -w: the bytes of reads whose journeys are not out yet, by read number */
 	struct pt_pcap pcap;
 	bool pcap_open;
@@ -57,6 +58,13 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+static void flush_output(struct app *a)
+{
+	/* Nobody reads our output any more (a closed pipe): stop. */
+	if (fflush(stdout) == EOF)
+		a->stop = true;
+}
+
 static void on_journey(const struct pt_journey *j, void *ctx)
 {
 	struct app *a = ctx;
@@ -75,6 +83,9 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 		pt_print_journey_json(stdout, j, &pc);
 	else
 		pt_print_journey_text(stdout, j, &pc);
+	/* A terminal sees each journey at once; a pipe or file gets them in batches. */
+	if (a->out_tty)
+		flush_output(a);
 	if (a->pcap_open && j->have_read) {
 		unsigned int slot = j->read_seq % (sizeof(a->kept) / sizeof(a->kept[0]));
 
@@ -88,10 +99,6 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 			free(a->kept[slot].buf);
 			a->kept[slot].buf = NULL;
 		}
-	}
-	if (fflush(stdout) == EOF) {
-		/* Nobody reads our output any more (a closed pipe): stop. */
-		a->stop = true;
 	}
 	if (a->o.count && j->have_read && a->joiner.stats.reads >= a->o.count)
 		a->stop = true;
@@ -217,8 +224,7 @@ static void hist_print(struct app *a)
 		pt_hist_print_json(stdout, &iv, views, n, a->o.hist_by_proto);
 	else
 		pt_hist_print_text(stdout, &iv, views, n, a->o.hist_by_proto);
-	if (fflush(stdout) == EOF)
-		a->stop = true;
+	flush_output(a);
 	a->hist_prints++;
 }
 
@@ -284,6 +290,8 @@ static int run(struct app *a, int sfd)
 		}
 		pt_tracer_drain(&a->tr);
 		pt_joiner_expire(&a->joiner, pt_now_ns(), JOIN_WAIT_NS);
+		/* One write for the batch just read, not one per journey. */
+		flush_output(a);
 	}
 	close(ep);
 	return err;
@@ -343,6 +351,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
+	a.out_tty = isatty(STDOUT_FILENO);
 	pt_joiner_init(&a.joiner, on_journey, &a);
 
 	/* The output first: a refused path must not cost a device. */
@@ -396,6 +405,7 @@ int main(int argc, char **argv)
 	if (a.o.hist && (!a.o.interval || a.hist_reads) &&
 	    !(a.o.intervals && a.hist_prints >= a.o.intervals))
 		hist_print(&a);
+	flush_output(&a);
 	in_flight = pt_tracer_in_flight(&a.tr);
 	summary(&a, in_flight);
 	pt_tracer_close(&a.tr);

@@ -423,6 +423,29 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	return 0;
 }
 
+/* The names of enum skb_drop_reason's values, read once from the kernel's BTF. */
+static void load_drop_reasons(struct pt_tracer *tr)
+{
+	static const char prefix[] = "SKB_DROP_REASON_";
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id = btf__find_by_name_kind(tr->btf, "skb_drop_reason", BTF_KIND_ENUM);
+
+	if (id <= 0)
+		return;
+	t = btf__type_by_id(tr->btf, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++) {
+		const char *n = btf__name_by_offset(tr->btf, e->name_off);
+
+		if (!n || e->val < 0 || e->val >= PT_MAX_DROP_REASONS)
+			continue;
+		if (!strncmp(n, prefix, sizeof(prefix) - 1))
+			n += sizeof(prefix) - 1;
+		tr->drop_names[e->val] = n;
+	}
+}
+
 static void unload(struct pt_tracer *tr)
 {
 	ring_buffer__free(tr->rb);
@@ -463,6 +486,7 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		pt_err("cannot read the kernel's BTF: %s", strerror(errno));
 		return err;
 	}
+	load_drop_reasons(tr);
 
 	level = backend == PT_BACKEND_AUTO ? PT_BACKEND_FENTRY : backend;
 	for (;;) {
@@ -581,28 +605,7 @@ const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
 
 const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason)
 {
-	static const char prefix[] = "SKB_DROP_REASON_";
-	const struct btf_type *t;
-	const struct btf_enum *e;
-	int id;
-
-	if (!tr->btf)
-		return NULL;
-	id = btf__find_by_name_kind(tr->btf, "skb_drop_reason", BTF_KIND_ENUM);
-	if (id <= 0)
-		return NULL;
-	t = btf__type_by_id(tr->btf, id);
-	e = btf_enum(t);
-	for (int i = 0; i < btf_vlen(t); i++, e++) {
-		if ((uint32_t)e->val == reason) {
-			const char *n = btf__name_by_offset(tr->btf, e->name_off);
-
-			if (n && !strncmp(n, prefix, sizeof(prefix) - 1))
-				n += sizeof(prefix) - 1;
-			return n;
-		}
-	}
-	return NULL;
+	return reason < PT_MAX_DROP_REASONS ? tr->drop_names[reason] : NULL;
 }
 
 int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max)

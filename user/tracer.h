@@ -15,6 +15,7 @@
 #define PT_MAX_LINKS 48
 #define PT_MAX_FN_GROUPS 8	/* function hooks */
 #define PT_MAX_FNS 8		/* candidate functions of a hook */
+#define PT_MAX_DROP_REASONS 512
 
 typedef void (*pt_event_fn)(const struct pt_event *ev, void *ctx);
 
@@ -35,6 +36,7 @@ struct pt_tracer {
 	pt_event_fn cb;
 	void *ctx;
 	struct pt_hist *percpu;		/* scratch: one histogram per CPU */
+	const char *drop_names[PT_MAX_DROP_REASONS];	/* in btf */
 	int ncpu;
 };
 
