@@ -21,7 +21,7 @@ B=$OUT/bench
 DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
-CONFIGS=(untraced empty hist journey bpftrace)
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty hist journey bpftrace}"
 PIDS=()
 MOUNTED_TRACEFS=
 

@@ -45,8 +45,8 @@ FENTRY(ip_0, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 FENTRY(ip_1, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 
 /* queue: __dev_queue_xmit (dev_queue_xmit before 5.19): first sighting. */
-FN_HOOK(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE))
-FENTRY(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE))
+FN_HOOK(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE, false))
+FENTRY(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE, true))
 
 /* xmit: dev_hard_start_xmit, with a list of skbs. */
 FN_HOOK(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT))
@@ -71,14 +71,6 @@ int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* --hist only: the reader's read() returns. */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(tp_sys_exit)
-{
-	pt_on_sys_exit();
-	return 0;
-}
-
 SEC("tp_btf/fib_table_lookup")
 int BPF_PROG(tp_fib_table_lookup)
 {
@@ -89,7 +81,7 @@ int BPF_PROG(tp_fib_table_lookup)
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(tp_net_dev_queue, struct sk_buff *skb)
 {
-	pt_on_skb_first(skb, PT_STAGE_QUEUE);
+	pt_on_skb_first(skb, PT_STAGE_QUEUE, true);
 	return 0;
 }
 

@@ -33,17 +33,14 @@ const volatile bool hist_by_proto = false;
 const volatile __u32 reader_tgid = 0;
 /* The histogram generation being filled; userspace flips it to read the other. */
 volatile __u8 hist_gen = 0;
+/* --hist: the reader's last copied packet, for its own user-stage stamp. */
+struct pt_reader_stamp reader_stamp = {};
 
 /* A send syscall in progress in a task: its stages before the first skb. */
 struct pt_task {
 	__u64 ts[PT_STAGE_QUEUE];
 	__u64 l4_ip;		/* which l4 function ran */
 	__s64 nr;
-	/* --hist, in the reader's task: a packet copied, waiting for read()'s return */
-	__u64 pend_first;
-	__u64 pend_copy;
-	__u32 pend_ifindex;
-	__u8 pend_proto;
 };
 
 struct {
@@ -73,13 +70,11 @@ struct {
 } counters SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, PT_MAX_HISTS);
-	__type(key, struct pt_hist_key);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PT_HIST_ENTRIES);
+	__type(key, __u32);
 	__type(value, struct pt_hist);
 } hists SEC(".maps");
-
-static const struct pt_hist zero_hist;
 
 /*
  * Scratch space for building a record (too big for the BPF stack) and for
@@ -160,11 +155,16 @@ static __always_inline void pt_on_syscall(long id)
 }
 
 /* A stage before the skb reaches the device (l4, route, ip), by task. */
+/*
+ * No check that the task is still in its send syscall here (it costs a
+ * register read per stage): the first sighting makes it, and a stamp made
+ * outside the send is either reset by the next send's entry or left unused.
+ */
 static __always_inline struct pt_task *pt_on_task_stage(enum pt_stage stage)
 {
-	struct pt_task *t = pt_task_get();
+	struct pt_task *t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
 
-	if (!t || stage >= PT_STAGE_QUEUE || t->ts[stage])
+	if (!t || !t->ts[PT_STAGE_SYSCALL] || stage >= PT_STAGE_QUEUE || t->ts[stage])
 		return NULL;
 	t->ts[stage] = bpf_ktime_get_ns();
 	return t;
@@ -179,34 +179,59 @@ static __always_inline void pt_on_l4(void *ctx)
 		t->l4_ip = bpf_get_func_ip(ctx);
 }
 
-static __always_inline bool pt_dev_is_target(const struct net_device *dev)
+/* What the first sighting needs of an skb, read once. */
+struct pt_skb_facts {
+	unsigned char *head, *data;
+	__u32 len, ifindex, netns;
+	__u16 nh;
+};
+
+/*
+ * @trusted: @skb is a BTF pointer (tp_btf, fentry) and its fields load
+ * directly; from a kprobe it is a plain address, read with probe reads.
+ */
+static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
+					struct pt_skb_facts *f)
 {
-	if (!dev || BPF_CORE_READ(dev, ifindex) != targ_ifindex)
-		return false;
-	return BPF_CORE_READ(dev, nd_net.net, ns.inum) == targ_netns;
+	struct net_device *dev;
+
+	if (trusted) {
+		dev = skb->dev;
+		f->ifindex = dev ? dev->ifindex : 0;
+		f->netns = dev ? dev->nd_net.net->ns.inum : 0;
+		f->head = skb->head;
+		f->data = skb->data;
+		f->nh = skb->network_header;
+		f->len = skb->len;
+	} else {
+		dev = BPF_CORE_READ(skb, dev);
+		f->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
+		f->netns = dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0;
+		f->head = BPF_CORE_READ(skb, head);
+		f->data = BPF_CORE_READ(skb, data);
+		f->nh = BPF_CORE_READ(skb, network_header);
+		f->len = BPF_CORE_READ(skb, len);
+	}
 }
 
 /* The packet's key, from its network header (see pt_flow.h). */
-static __always_inline void pt_skb_flow(struct sk_buff *skb, struct pt_flow *f,
+static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt_flow *f,
 					struct pt_scratch *sc)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	unsigned char *data = BPF_CORE_READ(skb, data);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u32 len = BPF_CORE_READ(skb, len);
+	unsigned char *nh = sf->head + sf->nh;
 	__u32 avail;
 	int off;
 
 	/* Bytes of the packet from the network header on. */
-	avail = len + (__u32)(data - head) - nh;
-	if (avail > len + 256)	/* network header not set yet */
+	avail = sf->len + (__u32)(sf->data - sf->head) - sf->nh;
+	if (avail > sf->len + 256)	/* network header not set yet */
 		return;
-	if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), head + nh))
+	if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), nh))
 		return;
 	off = pt_flow_l3(f, sc->l3, avail);
 	if (off < 0 || off > 60)
 		return;
-	if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), head + nh + off))
+	if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), nh + off))
 		return;
 	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
 }
@@ -216,8 +241,9 @@ static __always_inline void pt_skb_flow(struct sk_buff *skb, struct pt_flow *f,
  * stages its sender's task stamped before.
  */
 static __always_inline void pt_on_skb_first(struct sk_buff *skb,
-					    enum pt_stage stage)
+					    enum pt_stage stage, bool trusted)
 {
+	struct pt_skb_facts sf;
 	__u64 now = bpf_ktime_get_ns(), key = (__u64)skb;
 	struct pt_scratch *sc;
 	struct pt_event *ev;
@@ -225,7 +251,8 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 	__u32 zero = 0;
 	int i;
 
-	if (!pt_dev_is_target(BPF_CORE_READ(skb, dev)))
+	pt_skb_read(skb, trusted, &sf);
+	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
 		return;
 	ev = bpf_map_lookup_elem(&skbs, &key);
 	if (ev) {
@@ -242,9 +269,11 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 	ev->skb = key;
 	ev->ts[stage] = now;
 	ev->ifindex = targ_ifindex;
-	ev->len = BPF_CORE_READ(skb, len);
+	ev->len = sf.len;
 	ev->syscall_nr = -1;
-	pt_skb_flow(skb, &ev->flow, sc);
+	/* --hist needs no more of the packet than its protocol, if that. */
+	if (!hist_mode || hist_by_proto)
+		pt_skb_flow(&sf, &ev->flow, sc);
 
 	t = pt_task_get();
 	if (t) {
@@ -257,7 +286,8 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 		ev->tid = (__u32)id;
 		ev->syscall_nr = t->nr;
 		ev->flags |= PT_EV_IN_SYSCALL;
-		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+		if (!hist_mode)
+			bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 		/* The first skb of the send takes its stamps. */
 		__builtin_memset(t->ts, 0, sizeof(t->ts));
 	}
@@ -299,47 +329,34 @@ static __always_inline void pt_on_skb_copy(const struct sk_buff *skb, int len)
 	ev->copy_pid = id >> 32;
 	ev->copy_tid = (__u32)id;
 	ev->copy_len = len;
-	bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
-}
-
-static __always_inline void pt_hist_add(__u32 ifindex, __u8 proto, __u8 from,
-					__u8 to, __u64 d)
-{
-	struct pt_hist_key k = {
-		.ifindex = ifindex, .proto = proto, .from = from, .to = to,
-		.gen = hist_gen,
-	};
-	struct pt_hist *h = bpf_map_lookup_elem(&hists, &k);
-	__u64 s;	/* 64 bits: older verifiers lose a 32-bit bound in the zero-extension */
-
-	if (!h) {
-		bpf_map_update_elem(&hists, &k, &zero_hist, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &k);
-		if (!h) {
-			pt_count(PT_CNT_HIST_FULL);
-			return;
-		}
-	}
-	s = pt_hist_slot(d);
-	if (s >= PT_HIST_SLOTS)
-		s = PT_HIST_SLOTS - 1;
-	h->slot[s]++;
-	h->count++;
-	h->sum += d;
-	if (d > h->max)
-		h->max = d;
+	if (!hist_mode)
+		bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
 }
 
 /*
- * --hist: a packet's kernel transitions go into the histograms; the last
- * two (copy -> user, and the whole way) wait in the reader's task for its
- * read() to return (pt_on_sys_exit).
+ * Plain adds: a packet's transitions are added when it is freed after the
+ * copy, in the reader's task (tun_do_read), one packet at a time.
+ */
+static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d)
+{
+	__u32 idx = pt_hist_index(hist_gen & 1, pclass, from, to);
+	struct pt_hist *h = bpf_map_lookup_elem(&hists, &idx);
+
+	if (h)
+		pt_hist_put(h, d);
+	else
+		pt_count(PT_CNT_HIST_FULL);
+}
+
+/*
+ * --hist: a packet's kernel transitions go into the histograms; for the
+ * last two (copy -> user, and the whole way) the reader adds its clock
+ * after read() returns, from reader_stamp.
  */
 static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_end end)
 {
-	__u8 proto = hist_by_proto ? ev->flow.proto : 0, from = 0;
+	__u8 pclass = hist_by_proto ? pt_hist_pclass(ev->flow.proto) : 0, from = 0;
 	__u64 prev = 0, first = 0;
-	struct pt_task *t;
 
 	if (!ev->ts[PT_STAGE_COPY]) {
 		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
@@ -355,41 +372,19 @@ static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_en
 			continue;
 		}
 		if (prev)
-			pt_hist_add(ev->ifindex, proto, from, s, ts - prev);
+			pt_hist_add(pclass, from, s, ts - prev);
 		else
 			first = ts;
 		prev = ts;
 		from = s;
 	}
-	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!t) {
-		pt_count(PT_CNT_NO_TASK_STORE);
-		return;
-	}
-	t->pend_first = first;
-	t->pend_copy = ev->ts[PT_STAGE_COPY];
-	t->pend_ifindex = ev->ifindex;
-	t->pend_proto = proto;
-}
-
-/* sys_exit, --hist: the reader's read() returns with the packet. */
-static __always_inline void pt_on_sys_exit(void)
-{
-	struct pt_task *t;
-	__u64 now;
-
 	if ((bpf_get_current_pid_tgid() >> 32) != reader_tgid)
 		return;
-	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
-	if (!t || !t->pend_copy)
-		return;
-	now = bpf_ktime_get_ns();
-	pt_hist_add(t->pend_ifindex, t->pend_proto, PT_STAGE_COPY, PT_STAGE_USER,
-		    now - t->pend_copy);
-	pt_hist_add(t->pend_ifindex, t->pend_proto, PT_HIST_TOTAL, PT_STAGE_USER,
-		    now - t->pend_first);
-	t->pend_copy = 0;
+	reader_stamp.first = first;
+	reader_stamp.copy = ev->ts[PT_STAGE_COPY];
+	reader_stamp.pclass = pclass;
+	/* Written in the reader's read(), read by it once read() returns: no race. */
+	reader_stamp.seq++;
 }
 
 /* The skb is freed: hand its record over (or count it) and forget it. */

@@ -100,7 +100,7 @@ enum pt_counter {
 	PT_CNT_MAP_FULL,	/* per-skb map full: packet not followed */
 	PT_CNT_NO_TASK_STORE,	/* per-task storage unavailable */
 	PT_CNT_EVENTS,		/* records submitted */
-	PT_CNT_HIST_FULL,	/* histogram map full: a sample not counted */
+	PT_CNT_HIST_FULL,	/* a histogram out of reach: a sample not counted */
 	PT_CNT_DROPPED,		/* --hist: packets dropped before any read */
 	PT_CNT_UNREAD,		/* --hist: packets freed without being read */
 	PT_CNT_REORDERED,	/* --hist: a stage stamped before the one before it */
@@ -115,7 +115,5 @@ enum pt_counter {
 /* skbs of one dev_hard_start_xmit list stamped (the rest are not). */
 #define PT_MAX_XMIT_LIST 16
 #define PT_RINGBUF_BYTES (4u << 20)
-/* Histograms (device, protocol, transition, generation) at once. */
-#define PT_MAX_HISTS 512
 
 #endif /* PATHTRACE_H */

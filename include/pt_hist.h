@@ -18,12 +18,50 @@
 /* The transition id of the whole way, first stage to reader. */
 #define PT_HIST_TOTAL 0xff
 
+/*
+ * The kernel's histograms live in one array (a lookup costs next to
+ * nothing, a hash lookup per transition per packet did not): indexed by
+ * generation, protocol class, from-stage (PT_NR_STAGES: the whole way) and
+ * to-stage.
+ */
+#define PT_HIST_PCLASSES 5	/* other, icmp, udp, tcp, icmpv6 */
+#define PT_HIST_FROMS (PT_NR_STAGES + 1)
+#define PT_HIST_PER_GEN (PT_HIST_PCLASSES * PT_HIST_FROMS * PT_NR_STAGES)
+#define PT_HIST_ENTRIES (2 * PT_HIST_PER_GEN)
+
+static inline unsigned int pt_hist_pclass(__u8 proto)
+{
+	switch (proto) {
+	case PT_IPPROTO_ICMP: return 1;
+	case PT_IPPROTO_UDP: return 2;
+	case PT_IPPROTO_TCP: return 3;
+	case PT_IPPROTO_ICMPV6: return 4;
+	}
+	return 0;
+}
+
+static inline __u8 pt_hist_pclass_proto(unsigned int pclass)
+{
+	static const __u8 protos[PT_HIST_PCLASSES] = {
+		0, PT_IPPROTO_ICMP, PT_IPPROTO_UDP, PT_IPPROTO_TCP, PT_IPPROTO_ICMPV6,
+	};
+
+	return pclass < PT_HIST_PCLASSES ? protos[pclass] : 0;
+}
+
+static inline __u32 pt_hist_index(unsigned int gen, unsigned int pclass,
+				  unsigned int from, unsigned int to)
+{
+	return ((gen * PT_HIST_PCLASSES + pclass) * PT_HIST_FROMS + from) * PT_NR_STAGES + to;
+}
+
+/* A histogram's name, in userspace. */
 struct pt_hist_key {
 	__u32 ifindex;
 	__u8 proto;		/* IPPROTO_* with --hist-by proto, else 0 */
 	__u8 from;		/* enum pt_stage, or PT_HIST_TOTAL */
 	__u8 to;		/* enum pt_stage */
-	__u8 gen;		/* generation: userspace reads one while the kernel fills the other */
+	__u8 __pad;
 };
 
 struct pt_hist {
@@ -68,6 +106,33 @@ static inline __u64 pt_hist_slot_lo(unsigned int i)
 		return i;
 	msb = i / PT_HIST_SUB + PT_HIST_SUB_BITS - 1;
 	return (1ULL << msb) | ((__u64)(i % PT_HIST_SUB) << (msb - PT_HIST_SUB_BITS));
+}
+
+/*
+ * --hist: the stamps of the packet the reader's read() just copied, left by
+ * the kernel in shared memory (the object's .bss) for the reader, which
+ * adds its own clock after read() returns: the user stage, as in journeys.
+ * Written during the reader's own read(), so never read while written.
+ */
+struct pt_reader_stamp {
+	__u64 first;		/* the packet's first stage */
+	__u64 copy;		/* its copy stage */
+	__u32 pclass;
+	__u32 seq;
+};
+
+/* Add @d to @h (the kernel's and the reader's share the arithmetic). */
+static inline void pt_hist_put(struct pt_hist *h, __u64 d)
+{
+	__u64 s = pt_hist_slot(d);	/* 64 bits: older verifiers lose a 32-bit bound */
+
+	if (s >= PT_HIST_SLOTS)
+		s = PT_HIST_SLOTS - 1;
+	h->slot[s]++;
+	h->count++;
+	h->sum += d;
+	if (d > h->max)
+		h->max = d;
 }
 
 #endif /* PT_HIST_H */

@@ -48,7 +48,10 @@ struct app {
 	uint64_t hist_next;		/* CLOCK_MONOTONIC of the next print */
 	uint64_t hist_last;		/* ... and of the last one */
 	uint64_t hist_cnt[PT_NR_COUNTERS];	/* counters at the last print */
-	struct pt_hist_row rows[PT_MAX_HISTS];
+	/* the last two transitions, which end with our clock: copy->user, total */
+	struct pt_hist user_hist[PT_HIST_PCLASSES][2];
+	uint32_t stamp_seq;
+	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -144,7 +147,16 @@ static int read_packets(struct app *a)
 		if ((size_t)n < off)
 			continue;
 		if (a->o.hist) {
-			/* Its way was counted in the kernel. */
+			/* Its way was counted in the kernel, up to the copy. */
+			const volatile struct pt_reader_stamp *st = pt_tracer_reader_stamp(&a->tr);
+
+			if (st->seq != a->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
+				struct pt_hist *h = a->user_hist[st->pclass];
+
+				a->stamp_seq = st->seq;
+				pt_hist_put(&h[0], t - st->copy);
+				pt_hist_put(&h[1], t - st->first);
+			}
 			a->joiner.stats.reads++;
 			a->hist_reads++;
 			if (a->o.count && a->joiner.stats.reads >= a->o.count)
@@ -195,15 +207,31 @@ static int make_ready_file(const char *path)
 /* --hist: print what the kernel aggregated since the last print. */
 static void hist_print(struct app *a)
 {
-	struct pt_hist_view views[PT_MAX_HISTS];
+	struct pt_hist_view views[sizeof(a->rows) / sizeof(a->rows[0])];
 	struct pt_hist_interval iv = { .reads = a->hist_reads };
 	uint64_t c[PT_NR_COUNTERS], now = pt_now_ns();
 	struct timespec rt;
 	int n;
 
-	n = pt_tracer_hist_take(&a->tr, a->rows, PT_MAX_HISTS);
+	n = pt_tracer_hist_take(&a->tr, a->rows, PT_HIST_PER_GEN);
 	if (n < 0)
 		return;
+	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
+		for (int k = 0; k < 2; k++) {
+			struct pt_hist_row *r = &a->rows[n];
+
+			if (!a->user_hist[pc][k].count)
+				continue;
+			memset(&r->key, 0, sizeof(r->key));
+			r->key.ifindex = a->tun.ifindex;
+			r->key.proto = pt_hist_pclass_proto(pc);
+			r->key.from = k ? PT_HIST_TOTAL : PT_STAGE_COPY;
+			r->key.to = PT_STAGE_USER;
+			r->h = a->user_hist[pc][k];
+			memset(&a->user_hist[pc][k], 0, sizeof(a->user_hist[pc][k]));
+			n++;
+		}
+	}
 	pt_tracer_counters(&a->tr, c);
 	iv.dropped = c[PT_CNT_DROPPED] - a->hist_cnt[PT_CNT_DROPPED];
 	iv.unread = c[PT_CNT_UNREAD] - a->hist_cnt[PT_CNT_UNREAD];
@@ -305,7 +333,7 @@ static void summary(struct app *a, unsigned int in_flight)
 	pt_tracer_counters(&a->tr, c);
 	if (a->o.hist) {
 		pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
-			" unread, %" PRIu64 " samples lost (histogram map full), %" PRIu64
+			" unread, %" PRIu64 " samples lost, %" PRIu64
 			" packets not followed (map full), %u still in flight",
 			s->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_HIST_FULL],
 			c[PT_CNT_MAP_FULL], in_flight);

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "tracer.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
-#include "tracer.h"
 #include "util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -53,8 +53,6 @@ _Static_assert(NR_GROUPS <= PT_MAX_FN_GROUPS, "raise PT_MAX_FN_GROUPS");
  */
 static const struct { const char *tp; int stage; bool hist; } tps[] = {
 	{ "sys_enter", PT_STAGE_SYSCALL, false },
-	/* --hist only: the reader's read() returns (its user stage) */
-	{ "sys_exit", -1, true },
 	{ "fib_table_lookup", PT_STAGE_ROUTE, false },
 	{ "net_dev_queue", PT_STAGE_QUEUE, false },
 	/* fires right before ndo_start_xmit, after the taps: the driver's start */
@@ -515,13 +513,7 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		pt_err("cannot set up the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
-	tr->ncpu = libbpf_num_possible_cpus();
-	if (cfg->hist && (tr->ncpu <= 0 ||
-			  !(tr->percpu = calloc(tr->ncpu, sizeof(*tr->percpu))))) {
-		err = -ENOMEM;
-		pt_err("cannot allocate the histogram buffer");
-		goto fail;
-	}
+	tr->ifindex = cfg->ifindex;
 	return 0;
 fail:
 	pt_tracer_close(tr);
@@ -610,58 +602,47 @@ const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason)
 
 int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max)
 {
+	static const struct pt_hist zero;
 	struct bpf_map *m = tr->skel->maps.hists;
-	struct pt_hist_key key, next, *prev = NULL;
-	unsigned int n = 0;
-	__u8 gen = tr->skel->bss->hist_gen;
+	unsigned int gen = tr->skel->bss->hist_gen & 1, n = 0;
 
 	/*
 	 * The kernel fills the other generation from now on; what is on its
-	 * way into this one lands within a few microseconds.
+	 * way into this one lands within microseconds.
 	 */
 	tr->skel->bss->hist_gen = !gen;
 	usleep(1000);
-	while (!bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		if (key.gen != gen)
-			continue;
-		if (n == max ||
-		    bpf_map__lookup_elem(m, &key, sizeof(key), tr->percpu,
-					 sizeof(*tr->percpu) * tr->ncpu, 0))
-			continue;
-		memset(&rows[n], 0, sizeof(rows[n]));
-		rows[n].key = key;
-		rows[n].key.gen = 0;
-		for (int c = 0; c < tr->ncpu; c++) {
-			const struct pt_hist *h = &tr->percpu[c];
+	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
+		for (unsigned int from = 0; from < PT_HIST_FROMS; from++) {
+			for (unsigned int to = 0; to < PT_NR_STAGES; to++) {
+				__u32 idx = pt_hist_index(gen, pc, from, to);
+				struct pt_hist_row *r = &rows[n];
 
-			for (unsigned int i = 0; i < PT_HIST_SLOTS; i++)
-				rows[n].h.slot[i] += h->slot[i];
-			rows[n].h.count += h->count;
-			rows[n].h.sum += h->sum;
-			if (h->max > rows[n].h.max)
-				rows[n].h.max = h->max;
+				if (n == max || bpf_map__lookup_elem(m, &idx, sizeof(idx), &r->h,
+								     sizeof(r->h), 0) ||
+				    !r->h.count)
+					continue;
+				/* Emptied for its next turn. */
+				bpf_map__update_elem(m, &idx, sizeof(idx), &zero, sizeof(zero), 0);
+				memset(&r->key, 0, sizeof(r->key));
+				r->key.ifindex = tr->ifindex;
+				r->key.proto = pt_hist_pclass_proto(pc);
+				r->key.from = from == PT_NR_STAGES ? PT_HIST_TOTAL : from;
+				r->key.to = to;
+				n++;
+			}
 		}
-		n++;
-	}
-	/* Emptied for its next turn. */
-	prev = NULL;
-	while (!bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
-		key = next;
-		if (key.gen == gen) {
-			bpf_map__delete_elem(m, &key, sizeof(key), 0);
-			continue;	/* prev still names the key before it */
-		}
-		prev = &key;
 	}
 	return (int)n;
 }
 
+const volatile struct pt_reader_stamp *pt_tracer_reader_stamp(const struct pt_tracer *tr)
+{
+	return &tr->skel->bss->reader_stamp;
+}
+
 void pt_tracer_close(struct pt_tracer *tr)
 {
-	free(tr->percpu);
-	tr->percpu = NULL;
 	unload(tr);
 	btf__free(tr->mod_btf);
 	tr->mod_btf = NULL;

@@ -35,9 +35,8 @@ struct pt_tracer {
 	unsigned int nr_links;
 	pt_event_fn cb;
 	void *ctx;
-	struct pt_hist *percpu;		/* scratch: one histogram per CPU */
 	const char *drop_names[PT_MAX_DROP_REASONS];	/* in btf */
-	int ncpu;
+	unsigned int ifindex;		/* the traced device */
 };
 
 /* What to trace and how. */
@@ -64,9 +63,9 @@ struct pt_hist_row {
 int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		   pt_event_fn cb, void *ctx);
 /*
- * --hist: the histograms filled since the last call, summed over CPUs, into
- * @rows (at most @max; the rest are dropped and counted in the return's
- * excess). Returns how many rows, or -errno.
+ * --hist: the histograms filled since the last call (those with samples),
+ * into @rows, at most @max (PT_HIST_PER_GEN holds them all). Returns how
+ * many.
  */
 int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max);
 /* The start-up lines: backend, what serves each stage, and what is unseen and why. */
@@ -82,6 +81,8 @@ const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
 				uint64_t ip);
 /* "FULL_RING" for SKB_DROP_REASON_FULL_RING, from the kernel's BTF; NULL if unknown. */
 const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason);
+/* --hist: the stamps of the packet our last read() copied (shared memory). */
+const volatile struct pt_reader_stamp *pt_tracer_reader_stamp(const struct pt_tracer *tr);
 /* Detach and unload everything. */
 void pt_tracer_close(struct pt_tracer *tr);
 
