@@ -57,10 +57,10 @@ FN_HOOK(driver, SKB1, pt_on_skb_stage(skb, PT_STAGE_DRIVER))
 FENTRY(driver, SKB1, pt_on_skb_stage(skb, PT_STAGE_DRIVER))
 
 /* copy: tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...). */
-FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb, 0))
-FENTRY(copy_tun, SKB3, pt_on_skb_copy(skb, 0))
-FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb, 0))
-FENTRY(copy_dgram, SKB1, pt_on_skb_copy(skb, 0))
+FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb))
+FENTRY(copy_tun, SKB3, pt_on_skb_copy(skb))
+FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb))
+FENTRY(copy_dgram, SKB1, pt_on_skb_copy(skb))
 
 /* ---- tracepoints (tp_btf: need only kernel BTF) ---- */
 
@@ -99,7 +99,7 @@ int BPF_PROG(tp_net_dev_start_xmit, const struct sk_buff *skb)
 SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(tp_skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
 {
-	pt_on_skb_copy(skb, len);
+	pt_on_skb_copy(skb);
 	return 0;
 }
 

@@ -288,11 +288,18 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 		ev->flags |= PT_EV_IN_SYSCALL;
 		if (!hist_mode)
 			bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-		/* The first skb of the send takes its stamps. */
-		__builtin_memset(t->ts, 0, sizeof(t->ts));
 	}
-	if (bpf_map_update_elem(&skbs, &key, ev, BPF_NOEXIST))
+	if (bpf_map_update_elem(&skbs, &key, ev, BPF_NOEXIST)) {
 		pt_count(PT_CNT_MAP_FULL);
+		return;
+	}
+	/*
+	 * This skb took the send's stage stamps; a next skb of the same send
+	 * (sendmmsg, several segments) stamps its own, and shares the syscall.
+	 */
+	if (t)
+		__builtin_memset(&t->ts[PT_STAGE_L4], 0,
+				 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
 }
 
 /* A later stage of a followed skb. */
@@ -317,7 +324,7 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 }
 
 /* The reader's read() copies the skb: in the reader's task. */
-static __always_inline void pt_on_skb_copy(const struct sk_buff *skb, int len)
+static __always_inline void pt_on_skb_copy(const struct sk_buff *skb)
 {
 	__u64 key = (__u64)skb, id;
 	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key);
@@ -328,7 +335,6 @@ static __always_inline void pt_on_skb_copy(const struct sk_buff *skb, int len)
 	id = bpf_get_current_pid_tgid();
 	ev->copy_pid = id >> 32;
 	ev->copy_tid = (__u32)id;
-	ev->copy_len = len;
 	if (!hist_mode)
 		bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
 }
@@ -342,10 +348,8 @@ static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d
 	__u32 idx = pt_hist_index(hist_gen & 1, pclass, from, to);
 	struct pt_hist *h = bpf_map_lookup_elem(&hists, &idx);
 
-	if (h)
+	if (h)		/* always: the index is in range */
 		pt_hist_put(h, d);
-	else
-		pt_count(PT_CNT_HIST_FULL);
 }
 
 /*
@@ -414,7 +418,6 @@ static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
 				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
 				   BPF_RB_NO_WAKEUP);
-		pt_count(PT_CNT_EVENTS);
 	} else {
 		pt_count(PT_CNT_RB_FULL);
 	}

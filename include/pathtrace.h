@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #endif
 
-/* The layer model of the transmit direction, in layer order (DESIGN.md). */
+/* The layer model of the transmit direction, in layer order (../shared/DESIGN.md). */
 enum pt_stage {
 	PT_STAGE_SYSCALL = 0,	/* app hands data to the kernel */
 	PT_STAGE_L4,		/* UDP / ICMP / raw / TCP send builds the skb */
@@ -84,7 +84,7 @@ struct pt_event {
 	char copy_comm[16];
 	__u32 ifindex;
 	__u32 len;			/* skb->len at first sighting */
-	__u32 copy_len;			/* bytes copied to the reader */
+	__u32 __pad0;
 	__u32 end;			/* enum pt_end */
 	__u32 drop_reason;		/* enum skb_drop_reason if dropped */
 	__u32 flags;			/* PT_EV_* */
@@ -98,12 +98,11 @@ struct pt_event {
 enum pt_counter {
 	PT_CNT_RB_FULL = 0,	/* ring buffer reserve failed: record lost */
 	PT_CNT_MAP_FULL,	/* per-skb map full: packet not followed */
-	PT_CNT_NO_TASK_STORE,	/* per-task storage unavailable */
-	PT_CNT_EVENTS,		/* records submitted */
-	PT_CNT_HIST_FULL,	/* a histogram out of reach: a sample not counted */
+	PT_CNT_NO_TASK_STORE,	/* per-task storage unavailable: a send's stages lost */
 	PT_CNT_DROPPED,		/* --hist: packets dropped before any read */
 	PT_CNT_UNREAD,		/* --hist: packets freed without being read */
-	PT_CNT_REORDERED,	/* --hist: a stage stamped before the one before it */
+	PT_CNT_REORDERED,	/* --hist: a sample not counted (a stage stamped
+				 * before the one before it) */
 	PT_NR_COUNTERS,
 };
 

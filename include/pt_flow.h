@@ -24,8 +24,9 @@ static inline __u16 pt_get16(const __u8 *p)
 
 /*
  * Fill the L3 part of @f from the network header @p of which @len bytes are
- * packet data. Returns the offset of the transport header, or -1 when the
- * bytes are not an IP packet this parser knows (@f is then left zeroed).
+ * packet data. Returns the offset of the transport header, or -1 when there
+ * is none to parse: not an IP packet this parser knows (@f left zeroed), or
+ * a non-first IPv4 fragment (@f keeps its L3 part).
  */
 static inline int pt_flow_l3(struct pt_flow *f, const __u8 *p, __u32 len)
 {

@@ -21,12 +21,11 @@
 /*
  * The kernel's histograms live in one array (a lookup costs next to
  * nothing, a hash lookup per transition per packet did not): indexed by
- * generation, protocol class, from-stage (PT_NR_STAGES: the whole way) and
- * to-stage.
+ * generation, protocol class, from-stage and to-stage, kernel stages only
+ * (the reader adds the transitions that end in its own clock).
  */
 #define PT_HIST_PCLASSES 5	/* other, icmp, udp, tcp, icmpv6 */
-#define PT_HIST_FROMS (PT_NR_STAGES + 1)
-#define PT_HIST_PER_GEN (PT_HIST_PCLASSES * PT_HIST_FROMS * PT_NR_STAGES)
+#define PT_HIST_PER_GEN (PT_HIST_PCLASSES * PT_NR_KSTAGES * PT_NR_KSTAGES)
 #define PT_HIST_ENTRIES (2 * PT_HIST_PER_GEN)
 
 static inline unsigned int pt_hist_pclass(__u8 proto)
@@ -52,7 +51,7 @@ static inline __u8 pt_hist_pclass_proto(unsigned int pclass)
 static inline __u32 pt_hist_index(unsigned int gen, unsigned int pclass,
 				  unsigned int from, unsigned int to)
 {
-	return ((gen * PT_HIST_PCLASSES + pclass) * PT_HIST_FROMS + from) * PT_NR_STAGES + to;
+	return ((gen * PT_HIST_PCLASSES + pclass) * PT_NR_KSTAGES + from) * PT_NR_KSTAGES + to;
 }
 
 /* A histogram's name, in userspace. */

@@ -24,7 +24,7 @@ static const char usage[] =
 "      --no-create       fail if the device does not exist\n"
 "      --backend NAME    how to attach: auto (default: the best the kernel\n"
 "                        allows, per hook), fentry, kprobe or tracepoint\n"
-"  -c, --count N         stop after N journeys\n"
+"  -c, --count N         stop after N packets read\n"
 "      --json            one JSON object per journey (or interval) on stdout\n"
 "      --hist            latency histograms per stage transition, aggregated\n"
 "                        in the kernel: printed every interval seconds (at\n"

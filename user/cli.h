@@ -14,7 +14,7 @@ struct pt_opts {
 	unsigned int prefix;
 	bool no_create;
 	bool json;
-	uint64_t count;		/* stop after this many journeys; 0: never */
+	uint64_t count;		/* stop after this many packets read; 0: never */
 	const char *ready_file;
 	enum pt_backend backend;
 	bool hist;		/* per-layer latency histograms, no journeys */

@@ -169,6 +169,9 @@ static int read_packets(struct app *a)
 			keep_packet(a, a->joiner.stats.reads + 1, buf + off, n - off);
 		pt_packet_flow(buf + off, n - off, &f);
 		pt_joiner_read(&a->joiner, &f, (uint32_t)(n - off), t);
+		/* -c: not one read more, even if a journey waits for its record. */
+		if (a->o.count && a->joiner.stats.reads >= a->o.count)
+			a->stop = true;
 	}
 	return 0;
 }
@@ -235,7 +238,7 @@ static void hist_print(struct app *a)
 	pt_tracer_counters(&a->tr, c);
 	iv.dropped = c[PT_CNT_DROPPED] - a->hist_cnt[PT_CNT_DROPPED];
 	iv.unread = c[PT_CNT_UNREAD] - a->hist_cnt[PT_CNT_UNREAD];
-	iv.lost = c[PT_CNT_HIST_FULL] - a->hist_cnt[PT_CNT_HIST_FULL];
+	iv.lost = c[PT_CNT_REORDERED] - a->hist_cnt[PT_CNT_REORDERED];
 	memcpy(a->hist_cnt, c, sizeof(c));
 	clock_gettime(CLOCK_REALTIME, &rt);
 	iv.t_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
@@ -331,11 +334,14 @@ static void summary(struct app *a, unsigned int in_flight)
 	uint64_t c[PT_NR_COUNTERS];
 
 	pt_tracer_counters(&a->tr, c);
+	if (c[PT_CNT_NO_TASK_STORE])
+		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (no task storage)",
+			c[PT_CNT_NO_TASK_STORE]);
 	if (a->o.hist) {
 		pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
 			" unread, %" PRIu64 " samples lost, %" PRIu64
 			" packets not followed (map full), %u still in flight",
-			s->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_HIST_FULL],
+			s->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
 			c[PT_CNT_MAP_FULL], in_flight);
 		return;
 	}
@@ -354,6 +360,7 @@ int main(int argc, char **argv)
 	static struct app a;
 	struct pt_trace_cfg cfg;
 	unsigned int in_flight;
+	bool started;
 	sigset_t mask;
 	int sfd, err;
 
@@ -417,8 +424,11 @@ int main(int argc, char **argv)
 		else
 			a.ready_made = true;
 	}
-	if (!err)
+	started = !err;
+	if (started)
 		err = run(&a, sfd);
+	else
+		drop_output(&a);	/* nothing was traced: no capture either */
 
 	/*
 	 * Close the device before the programs go: what it still queued for
@@ -429,13 +439,17 @@ int main(int argc, char **argv)
 	pt_tun_close(&a.tun);
 	pt_tracer_drain(&a.tr);
 	pt_joiner_expire(&a.joiner, pt_now_ns(), 0);
-	/* The last, partial interval (the only one without an interval). */
-	if (a.o.hist && (!a.o.interval || a.hist_reads) &&
+	/*
+	 * --hist: what came since the last print (everything, without an
+	 * interval), unless the count of prints is already reached.
+	 */
+	if (started && a.o.hist && (!a.o.interval || a.hist_reads) &&
 	    !(a.o.intervals && a.hist_prints >= a.o.intervals))
 		hist_print(&a);
 	flush_output(&a);
 	in_flight = pt_tracer_in_flight(&a.tr);
-	summary(&a, in_flight);
+	if (started)
+		summary(&a, in_flight);
 	pt_tracer_close(&a.tr);
 	if (a.pcap_open) {
 		if (pt_pcap_close(&a.pcap))

@@ -195,8 +195,8 @@ int pt_pcap_open(struct pt_pcap *p, const char *path, bool force, int linktype,
 			if (fd >= 0)
 				close(fd);
 			pt_err("cannot start gzip output on %s", path);
-			pt_pcap_close(p);
-			return -ENOMEM;
+			err = -ENOMEM;
+			goto fail;
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &mono);
@@ -205,11 +205,18 @@ int pt_pcap_open(struct pt_pcap *p, const char *path, bool force, int linktype,
 			  (real.tv_nsec - mono.tv_nsec);
 	n = pt_pcapng_shb(buf, sizeof(buf), "pathtrace " PT_VERSION);
 	if (!n || out(p, buf, n))
-		return -EIO;
+		goto fail_io;
 	n = pt_pcapng_idb(buf, sizeof(buf), linktype, ifname);
 	if (!n || out(p, buf, n))
-		return -EIO;
+		goto fail_io;
 	return 0;
+fail_io:
+	err = -EIO;
+fail:
+	/* A file we could not start is not left behind. */
+	pt_pcap_close(p);
+	unlink(path);
+	return err;
 }
 
 int pt_pcap_write(struct pt_pcap *p, uint64_t t_mono_ns, const void *pkt,

@@ -51,15 +51,15 @@ _Static_assert(NR_GROUPS <= PT_MAX_FN_GROUPS, "raise PT_MAX_FN_GROUPS");
  * others fill in for a stage no function hook served; stage -1: the skb's
  * end, always needed.
  */
-static const struct { const char *tp; int stage; bool hist; } tps[] = {
-	{ "sys_enter", PT_STAGE_SYSCALL, false },
-	{ "fib_table_lookup", PT_STAGE_ROUTE, false },
-	{ "net_dev_queue", PT_STAGE_QUEUE, false },
+static const struct { const char *tp; int stage; } tps[] = {
+	{ "sys_enter", PT_STAGE_SYSCALL },
+	{ "fib_table_lookup", PT_STAGE_ROUTE },
+	{ "net_dev_queue", PT_STAGE_QUEUE },
 	/* fires right before ndo_start_xmit, after the taps: the driver's start */
-	{ "net_dev_start_xmit", PT_STAGE_DRIVER, false },
-	{ "skb_copy_datagram_iovec", PT_STAGE_COPY, false },
-	{ "consume_skb", -1, false },
-	{ "kfree_skb", -1, false },
+	{ "net_dev_start_xmit", PT_STAGE_DRIVER },
+	{ "skb_copy_datagram_iovec", PT_STAGE_COPY },
+	{ "consume_skb", -1 },
+	{ "kfree_skb", -1 },
 };
 #define NR_TPS ARRAY_SIZE(tps)
 
@@ -297,9 +297,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		bpf_program__set_autoload(p, false);
 
 	for (i = 0; i < NR_TPS; i++) {
-		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp) && (!tps[i].hist || cfg->hist);
-		if (tps[i].hist && !cfg->hist)
-			continue;
+		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp);
 		if (!tp_on[i] && tps[i].stage < 0) {
 			pt_err("this kernel has no %s tracepoint: cannot follow packets", tps[i].tp);
 			return -ENOENT;
@@ -613,8 +611,8 @@ int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned
 	tr->skel->bss->hist_gen = !gen;
 	usleep(1000);
 	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
-		for (unsigned int from = 0; from < PT_HIST_FROMS; from++) {
-			for (unsigned int to = 0; to < PT_NR_STAGES; to++) {
+		for (unsigned int from = 0; from < PT_NR_KSTAGES; from++) {
+			for (unsigned int to = from + 1; to < PT_NR_KSTAGES; to++) {
 				__u32 idx = pt_hist_index(gen, pc, from, to);
 				struct pt_hist_row *r = &rows[n];
 
@@ -627,7 +625,7 @@ int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned
 				memset(&r->key, 0, sizeof(r->key));
 				r->key.ifindex = tr->ifindex;
 				r->key.proto = pt_hist_pclass_proto(pc);
-				r->key.from = from == PT_NR_STAGES ? PT_HIST_TOTAL : from;
+				r->key.from = from;
 				r->key.to = to;
 				n++;
 			}

@@ -154,7 +154,6 @@ struct pt_event fx_event(uint64_t skb, const struct pt_flow *f)
 	strcpy(ev.copy_comm, "pathtrace");
 	ev.ifindex = 7;
 	ev.len = 84;
-	ev.copy_len = 84;
 	ev.end = PT_END_CONSUMED;
 	ev.flags = PT_EV_IN_SYSCALL;
 	ev.syscall_nr = SYS_sendto;

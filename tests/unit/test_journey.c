@@ -55,7 +55,6 @@ static struct pt_event event(uint64_t skb, const struct pt_flow *f, bool copied,
 	if (!copied) {
 		ev.ts[PT_STAGE_COPY] = 0;
 		ev.copy_pid = ev.copy_tid = 0;
-		ev.copy_len = 0;
 	}
 	ev.end = end;
 	return ev;
