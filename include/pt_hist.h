@@ -63,6 +63,17 @@ struct pt_hist_key {
 	__u8 __pad;
 };
 
+static inline struct pt_hist_key pt_hist_key_make(__u32 ifindex, unsigned int pclass,
+						  __u8 from, __u8 to)
+{
+	struct pt_hist_key k = {
+		.ifindex = ifindex, .proto = pt_hist_pclass_proto(pclass),
+		.from = from, .to = to,
+	};
+
+	return k;
+}
+
 struct pt_hist {
 	__u64 slot[PT_HIST_SLOTS];
 	__u64 count;

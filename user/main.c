@@ -225,11 +225,9 @@ static void hist_print(struct app *a)
 
 			if (!a->user_hist[pc][k].count)
 				continue;
-			memset(&r->key, 0, sizeof(r->key));
-			r->key.ifindex = a->tun.ifindex;
-			r->key.proto = pt_hist_pclass_proto(pc);
-			r->key.from = k ? PT_HIST_TOTAL : PT_STAGE_COPY;
-			r->key.to = PT_STAGE_USER;
+			r->key = pt_hist_key_make(a->tun.ifindex, pc,
+						  k ? PT_HIST_TOTAL : PT_STAGE_COPY,
+						  PT_STAGE_USER);
 			r->h = a->user_hist[pc][k];
 			memset(&a->user_hist[pc][k], 0, sizeof(a->user_hist[pc][k]));
 			n++;

@@ -129,20 +129,6 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 	fputc('\n', out);
 }
 
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c,
 			char *buf, size_t len)
 {
@@ -153,23 +139,23 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 
 	buf[0] = '\0';
 	for (unsigned int k = 0; k < n; k++)
-		appendf(buf, len, "%s%s +%s", k ? ", " : "", pt_stage_name(st[k].stage),
+		pt_appendf(buf, len, "%s%s +%s", k ? ", " : "", pt_stage_name(st[k].stage),
 			pt_fmt_dur(d, sizeof(d), st[k].delta_ns));
 	if (n > 1)
-		appendf(buf, len, "; total %s", pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns));
+		pt_appendf(buf, len, "; total %s", pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns));
 	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
-		appendf(buf, len, "; sent by %.16s pid %u with %s()", j->ev.comm, j->ev.pid,
+		pt_appendf(buf, len, "; sent by %.16s pid %u with %s()", j->ev.comm, j->ev.pid,
 			pt_syscall_name(j->ev.syscall_nr) ?: "?");
 	else
-		appendf(buf, len, "; sender unknown");
+		pt_appendf(buf, len, "; sender unknown");
 	if (c->l4_func)
-		appendf(buf, len, " via %s()", c->l4_func);
+		pt_appendf(buf, len, " via %s()", c->l4_func);
 	if (j->status != PT_J_READ)
-		appendf(buf, len, "; %s", pt_jstatus_name(j->status));
+		pt_appendf(buf, len, "; %s", pt_jstatus_name(j->status));
 	for (int s = 0; s < PT_NR_STAGES; s++) {
 		if (c->view->state[s] != PT_UNSEEN)
 			continue;
-		appendf(buf, len, "%s%s", unseen ? " " : "; unseen: ", pt_stage_name(s));
+		pt_appendf(buf, len, "%s%s", unseen ? " " : "; unseen: ", pt_stage_name(s));
 		unseen = true;
 	}
 }

@@ -91,18 +91,6 @@ static struct bpf_program *prog(struct pt_tracer *tr, const char *fmt, ...)
 	return bpf_object__find_program_by_name(tr->skel->obj, name);
 }
 
-static void appendf(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t n = strlen(buf);
-	va_list ap;
-
-	if (n >= len - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + n, len - n, fmt, ap);
-	va_end(ap);
-}
-
 static bool have_tracepoint(const struct btf *btf, const char *tp)
 {
 	char name[128];
@@ -231,7 +219,7 @@ static int attach_kprobes(struct pt_tracer *tr, unsigned int g, bool *multi_ok,
 		if (!err) {
 			snprintf(how, hlen, "kprobe.multi");
 			for (unsigned int i = 0; i < n; i++)
-				appendf(how, hlen, " %s", syms[i]);
+				pt_appendf(how, hlen, " %s", syms[i]);
 			return 0;
 		}
 		*multi_ok = false;	/* no fprobe in this kernel: one kprobe each */
@@ -248,7 +236,7 @@ static int attach_kprobes(struct pt_tracer *tr, unsigned int g, bool *multi_ok,
 			err = e;
 			continue;
 		}
-		appendf(how, hlen, " %s", syms[i]);
+		pt_appendf(how, hlen, " %s", syms[i]);
 		ok++;
 	}
 	return ok ? 0 : err;
@@ -350,7 +338,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 			}
 			if (!served[grp->stage])
 				snprintf(how, sizeof(tr->how[0]), "fentry");
-			appendf(how, sizeof(tr->how[0]), " %s", pl->target[i]);
+			pt_appendf(how, sizeof(tr->how[0]), " %s", pl->target[i]);
 			served[grp->stage] = true;
 			if (level == PT_BACKEND_FENTRY)
 				rung_links++;
@@ -497,7 +485,7 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 			goto fail;
 		}
 		/* Auto steps down a rung, keeping why. */
-		appendf(tr->fell, sizeof(tr->fell), "%s%s: %s", tr->fell[0] ? "; " : "",
+		pt_appendf(tr->fell, sizeof(tr->fell), "%s%s: %s", tr->fell[0] ? "; " : "",
 			pt_backend_name(level), why);
 		level++;
 	}
@@ -622,11 +610,7 @@ int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned
 					continue;
 				/* Emptied for its next turn. */
 				bpf_map__update_elem(m, &idx, sizeof(idx), &zero, sizeof(zero), 0);
-				memset(&r->key, 0, sizeof(r->key));
-				r->key.ifindex = tr->ifindex;
-				r->key.proto = pt_hist_pclass_proto(pc);
-				r->key.from = from;
-				r->key.to = to;
+				r->key = pt_hist_key_make(tr->ifindex, pc, from, to);
 				n++;
 			}
 		}

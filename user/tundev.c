@@ -174,7 +174,6 @@ static int set_addr_up(struct pt_tun *t, const struct pt_opts *o)
 		err = -errno;
 		pt_err("cannot bring %s up: %s", t->name, strerror(errno));
 	}
-	t->up = !err;
 out:
 	close(s);
 	return err;
@@ -274,8 +273,7 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 	}
 	t->netns = (uint32_t)st.st_ino;
 	if (!t->created) {
-		t->up = dev_is_up(t->name);
-		if (!t->up)
+		if (!dev_is_up(t->name))
 			pt_warn("device %s is down: no packet will reach it until it is up",
 				t->name);
 	}

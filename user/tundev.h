@@ -15,7 +15,6 @@ struct pt_tun {
 	uint32_t netns;		/* inode of the network namespace */
 	bool created;		/* pathtrace made it: it goes when fd closes */
 	bool pi;		/* reads start with a 4-byte packet-info header */
-	bool up;
 };
 
 /* Create or attach; reports its own errors. 0 or -errno. */

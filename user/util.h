@@ -3,6 +3,7 @@
 #define PT_UTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Diagnostics go to stderr, prefixed "pathtrace: ", lowercase. */
@@ -16,6 +17,10 @@ int pt_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() reads. */
 uint64_t pt_now_ns(void);
+
+/* Append to the string in @buf (@len bytes in all), cutting what does not fit. */
+void pt_appendf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Format a duration in ns as "812ns", "12.3us", "4.56ms", "1.23s". */
 char *pt_fmt_dur(char *buf, size_t len, int64_t ns);
