@@ -9,7 +9,7 @@ DEV=nsfocus_tun0
 CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
        existing_device foreign_reader_refused full_ring_drops unread_at_exit
        backend_auto_here forced_backend_refused hist_json hist_by_proto
-       pcapng_write output_refused)
+       pcapng_write output_refused sendmmsg_shares_sender)
 
 # The stages the tracepoint backend must report for a ping, in order.
 TP_STAGES='syscall route queue driver copy user'
@@ -271,6 +271,21 @@ case_output_refused() {
 	expect_ok "no file made on bad usage" test ! -e "$TMP/new"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
+}
+
+# One sendmmsg(), four datagrams: every skb of the send keeps its sender and
+# syscall stage, and gets its own route stage.
+case_sendmmsg_shares_sender() {
+	pt_start --dev "$DEV" --json -c 4 || return
+	ip netns exec "$NS" "$HELPERS/udpsend" 192.0.2.2 40411 4 30 mmsg &
+	local s=$!
+	PIDS+=("$s")
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s "[.[] | select(.pid == $s and .syscall == \"sendmmsg\" and .len == 58)] | length" "$TMP/out")" 4 "journeys with the sender and its syscall"
+	expect_eq "$(jq -s '[.[].stages[0]] | map(select(.stage == "syscall") | .t_ns) | unique | length' "$TMP/out")" 1 "one syscall entry shared by the four"
+	expect_eq "$(jq -s '[.[] | [.stages[].stage] | index("route") != null] | all' "$TMP/out")" true "a route stage in each"
+	expect_eq "$(jq -s '[.[] | [.stages[] | select(.stage == "route") | .t_ns][0]] | unique | length' "$TMP/out")" 4 "each its own route lookup"
 }
 
 why=$(kernel_prereqs)
