@@ -12,7 +12,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define EMPTY(tp) SEC("tp_btf/" #tp) int BPF_PROG(empty_##tp) { return 0; }
 
 EMPTY(sys_enter)
-EMPTY(sys_exit)
 EMPTY(fib_table_lookup)
 EMPTY(net_dev_queue)
 EMPTY(net_dev_start_xmit)

@@ -2,7 +2,7 @@
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
 # under five set-ups measured in one invocation, round after round so that
-# drift hits all alike; medians of RUNS rounds (default 5) of DUR seconds.
+# drift hits all alike; medians of RUNS rounds (default 7) of DUR seconds (default 3).
 #
 #   untraced    tunsink reads, nothing attached
 #   empty       tunsink reads, empty BPF programs on pathtrace's hooks (the floor)
@@ -14,8 +14,8 @@
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
-RUNS=${RUNS:-5}
-DUR=${DUR:-2}
+RUNS=${RUNS:-7}
+DUR=${DUR:-3}
 PT=$OUT/pathtrace
 B=$OUT/bench
 DEV=pt_bench0
