@@ -50,12 +50,59 @@ struct {
 	__type(value, struct pt_task);
 } tasks SEC(".maps");
 
+/*
+ * The followed packets: a direct-mapped table, slot by hash of the skb
+ * address, the owner's address in the record (0: free). No allocation, no
+ * lock, nothing moving between CPUs' free lists, as a hash map had per
+ * packet; a packet whose slot is taken is not followed, and counted.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PT_MAX_SKBS);
-	__type(key, __u64);
+	__type(key, __u32);
 	__type(value, struct pt_event);
 } skbs SEC(".maps");
+
+/* A record whose skb was never freed (its end unseen) gives way after this. */
+#define PT_STALE_NS (10ull * 1000000000ull)
+
+/*
+ * An skb's address as a number: from tp_btf and fentry the verifier types
+ * it as a pointer, and no arithmetic is allowed on that; copied through
+ * memory it is a plain value.
+ */
+static __always_inline __u64 pt_addr(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
+/* An skb may live in any of PT_SKB_WAYS slots from its hash on (4-way). */
+#define PT_SKB_WAYS 4
+
+static __always_inline struct pt_event *pt_skb_slot(__u64 skb, __u32 way)
+{
+	__u32 idx = (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SLOT_BITS));
+
+	idx = (idx + way) & (PT_MAX_SKBS - 1);
+	return bpf_map_lookup_elem(&skbs, &idx);
+}
+
+/* The record of @skb, if it is followed. */
+static __always_inline struct pt_event *pt_skb_find(__u64 skb)
+{
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		struct pt_event *ev = pt_skb_slot(skb, w);
+
+		if (ev && ev->skb == skb)
+			return ev;
+	}
+	return NULL;
+}
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -83,7 +130,6 @@ struct {
  * rejects).
  */
 struct pt_scratch {
-	struct pt_event ev;
 	__u8 l3[PT_L3_MIN];
 	__u8 l4[PT_L4_MIN];
 };
@@ -236,6 +282,30 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
 }
 
+/* A free (or stale) slot for @skb, claimed; NULL if all its ways are taken. */
+static __always_inline struct pt_event *pt_skb_claim(__u64 skb, __u64 now)
+{
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		struct pt_event *ev = pt_skb_slot(skb, w);
+		__u64 old;
+
+		if (!ev)
+			continue;
+		old = ev->skb;
+		/* A stale owner: its skb's end was never seen. */
+		if (old && now - ev->ts[PT_STAGE_QUEUE] < PT_STALE_NS)
+			continue;
+		if (__sync_val_compare_and_swap(&ev->skb, old, skb) != old)
+			continue;	/* another CPU took it first */
+		if (old)
+			pt_count(PT_CNT_STALE);
+		return ev;
+	}
+	pt_count(PT_CNT_MAP_FULL);
+	return NULL;
+}
+
 /*
  * First sighting of an skb on the traced device: open its record, with the
  * stages its sender's task stamped before.
@@ -244,7 +314,7 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 					    enum pt_stage stage, bool trusted)
 {
 	struct pt_skb_facts sf;
-	__u64 now = bpf_ktime_get_ns(), key = (__u64)skb;
+	__u64 now = bpf_ktime_get_ns(), key = pt_addr(skb);
 	struct pt_scratch *sc;
 	struct pt_event *ev;
 	struct pt_task *t;
@@ -254,19 +324,20 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 	pt_skb_read(skb, trusted, &sf);
 	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
 		return;
-	ev = bpf_map_lookup_elem(&skbs, &key);
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return;
+	ev = pt_skb_find(key);
 	if (ev) {
 		/* Seen already (a second pass through the device layer). */
 		if (!ev->ts[stage])
 			ev->ts[stage] = now;
 		return;
 	}
-	sc = bpf_map_lookup_elem(&scratch, &zero);
-	if (!sc)
+	ev = pt_skb_claim(key, now);
+	if (!ev)
 		return;
-	ev = &sc->ev;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->skb = key;
+	__builtin_memset((char *)ev + sizeof(ev->skb), 0, sizeof(*ev) - sizeof(ev->skb));
 	ev->ts[stage] = now;
 	ev->ifindex = targ_ifindex;
 	ev->len = sf.len;
@@ -289,10 +360,6 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 		if (!hist_mode)
 			bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	}
-	if (bpf_map_update_elem(&skbs, &key, ev, BPF_NOEXIST)) {
-		pt_count(PT_CNT_MAP_FULL);
-		return;
-	}
 	/*
 	 * This skb took the send's stage stamps; a next skb of the same send
 	 * (sendmmsg, several segments) stamps its own, and shares the syscall.
@@ -306,8 +373,8 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 static __always_inline void pt_on_skb_stage(const struct sk_buff *skb,
 					    enum pt_stage stage)
 {
-	__u64 key = (__u64)skb;
-	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key);
+	__u64 key = pt_addr(skb);
+	struct pt_event *ev = pt_skb_find(key);
 
 	if (ev && !ev->ts[stage])
 		ev->ts[stage] = bpf_ktime_get_ns();
@@ -326,8 +393,8 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 /* The reader's read() copies the skb: in the reader's task. */
 static __always_inline void pt_on_skb_copy(const struct sk_buff *skb)
 {
-	__u64 key = (__u64)skb, id;
-	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key);
+	__u64 key = pt_addr(skb), id;
+	struct pt_event *ev = pt_skb_find(key);
 
 	if (!ev || ev->ts[PT_STAGE_COPY])
 		return;
@@ -395,14 +462,14 @@ static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_en
 static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 					  enum pt_end end, __u32 reason)
 {
-	__u64 key = (__u64)skb;
-	struct pt_event *ev = bpf_map_lookup_elem(&skbs, &key), *rec;
+	__u64 key = pt_addr(skb);
+	struct pt_event *ev = pt_skb_find(key), *rec;
 
 	if (!ev)
 		return;
 	if (hist_mode) {
 		pt_hist_packet(ev, end);
-		bpf_map_delete_elem(&skbs, &key);
+		ev->skb = 0;	/* the slot is free again */
 		return;
 	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
@@ -421,7 +488,7 @@ static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 	} else {
 		pt_count(PT_CNT_RB_FULL);
 	}
-	bpf_map_delete_elem(&skbs, &key);
+	ev->skb = 0;	/* the slot is free again */
 }
 
 #endif /* PT_CORE_BPF_H */

@@ -97,7 +97,8 @@ struct pt_event {
 /* Counters, one per-CPU slot each: everything that was not handed over. */
 enum pt_counter {
 	PT_CNT_RB_FULL = 0,	/* ring buffer reserve failed: record lost */
-	PT_CNT_MAP_FULL,	/* per-skb map full: packet not followed */
+	PT_CNT_MAP_FULL,	/* its slot in the per-skb table taken: packet not followed */
+	PT_CNT_STALE,		/* a record whose skb's end was never seen, given up */
 	PT_CNT_NO_TASK_STORE,	/* per-task storage unavailable: a send's stages lost */
 	PT_CNT_DROPPED,		/* --hist: packets dropped before any read */
 	PT_CNT_UNREAD,		/* --hist: packets freed without being read */
@@ -110,7 +111,8 @@ enum pt_counter {
 #define PT_SYSCALL_BITMAP_WORDS 8
 
 /* Packets followed at once, and the ring buffer that hands them over. */
-#define PT_MAX_SKBS 16384
+#define PT_SKB_SLOT_BITS 14
+#define PT_MAX_SKBS (1u << PT_SKB_SLOT_BITS)
 /* skbs of one dev_hard_start_xmit list stamped (the rest are not). */
 #define PT_MAX_XMIT_LIST 16
 #define PT_RINGBUF_BYTES (4u << 20)

@@ -13,7 +13,9 @@
 #define PT_HIST_SUB_BITS 2
 #define PT_HIST_SUB (1u << PT_HIST_SUB_BITS)
 /* Values below PT_HIST_SUB have a slot each; above, PT_HIST_SUB per power of two. */
-#define PT_HIST_SLOTS (PT_HIST_SUB * (64 - PT_HIST_SUB_BITS + 1))
+#define PT_HIST_USED_SLOTS (PT_HIST_SUB * (64 - PT_HIST_SUB_BITS + 1))
+/* Rounded up to a power of two: a mask is a bound every verifier follows. */
+#define PT_HIST_SLOTS 256
 
 /* The transition id of the whole way, first stage to reader. */
 #define PT_HIST_TOTAL 0xff
@@ -134,10 +136,8 @@ struct pt_reader_stamp {
 /* Add @d to @h (the kernel's and the reader's share the arithmetic). */
 static inline void pt_hist_put(struct pt_hist *h, __u64 d)
 {
-	__u64 s = pt_hist_slot(d);	/* 64 bits: older verifiers lose a 32-bit bound */
+	__u64 s = pt_hist_slot(d) & (PT_HIST_SLOTS - 1);
 
-	if (s >= PT_HIST_SLOTS)
-		s = PT_HIST_SLOTS - 1;
 	h->slot[s]++;
 	h->count++;
 	h->sum += d;

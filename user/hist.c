@@ -17,10 +17,10 @@ uint64_t pt_hist_percentile(const struct pt_hist *h, double p)
 	want = (uint64_t)(p * (double)h->count + 0.999999);
 	if (want < 1)
 		want = 1;
-	for (unsigned int i = 0; i < PT_HIST_SLOTS; i++) {
+	for (unsigned int i = 0; i < PT_HIST_USED_SLOTS; i++) {
 		seen += h->slot[i];
 		if (seen >= want) {
-			uint64_t top = i + 1 < PT_HIST_SLOTS ? pt_hist_slot_lo(i + 1) - 1 : UINT64_MAX;
+			uint64_t top = i + 1 < PT_HIST_USED_SLOTS ? pt_hist_slot_lo(i + 1) - 1 : UINT64_MAX;
 
 			return top < h->max ? top : h->max;
 		}
@@ -31,7 +31,7 @@ uint64_t pt_hist_percentile(const struct pt_hist *h, double p)
 void pt_hist_log2(const struct pt_hist *h, uint64_t out[64])
 {
 	memset(out, 0, 64 * sizeof(out[0]));
-	for (unsigned int i = 0; i < PT_HIST_SLOTS; i++) {
+	for (unsigned int i = 0; i < PT_HIST_USED_SLOTS; i++) {
 		uint64_t lo = pt_hist_slot_lo(i);
 
 		out[lo < 2 ? 0 : pt_log2(lo)] += h->slot[i];

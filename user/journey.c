@@ -42,17 +42,23 @@ static void kernel_only(struct pt_joiner *j, const struct pt_event *ev,
 	emit(j, &jr);
 }
 
-static void drop_kernel(struct pt_joiner *j, unsigned int i)
+/* Position @i (0: oldest) of a ring starting at @head. */
+static unsigned int at(unsigned int head, unsigned int i)
 {
-	memmove(&j->k[i], &j->k[i + 1], (j->nk - i - 1) * sizeof(j->k[0]));
-	j->nk--;
+	return (head + i) % PT_JOIN_CAP;
 }
 
-static void drop_read(struct pt_joiner *j, unsigned int i)
-{
-	memmove(&j->r[i], &j->r[i + 1], (j->nr - i - 1) * sizeof(j->r[0]));
-	j->nr--;
-}
+/*
+ * Remove entry @i of a ring: the older ones move up by one, so taking the
+ * oldest (the usual match) moves nothing.
+ */
+#define RING_REMOVE(arr, head, n, i)						\
+	do {									\
+		for (unsigned int m_ = (i); m_ > 0; m_--)			\
+			(arr)[at(head, m_)] = (arr)[at(head, m_ - 1)];		\
+		(head) = at(head, 1);						\
+		(n)--;								\
+	} while (0)
 
 void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t now)
 {
@@ -64,10 +70,12 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 		return;
 	}
 	for (i = 0; i < j->nr; i++) {
-		if (pt_flow_equal(&j->r[i].flow, &ev->flow)) {
-			struct pt_journey jr = j->r[i];
+		struct pt_journey *r = &j->r[at(j->hr, i)];
 
-			drop_read(j, i);
+		if (pt_flow_equal(&r->flow, &ev->flow)) {
+			struct pt_journey jr = *r;
+
+			RING_REMOVE(j->r, j->hr, j->nr, i);
 			jr.status = PT_J_READ;
 			jr.have_kernel = true;
 			jr.ev = *ev;
@@ -76,11 +84,11 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 		}
 	}
 	if (j->nk == PT_JOIN_CAP) {
-		kernel_only(j, &j->k[0].ev, PT_J_UNJOINED);
-		drop_kernel(j, 0);
+		kernel_only(j, &j->k[j->hk].ev, PT_J_UNJOINED);
+		RING_REMOVE(j->k, j->hk, j->nk, 0);
 	}
-	j->k[j->nk].ev = *ev;
-	j->k[j->nk].t_arrival = now;
+	j->k[at(j->hk, j->nk)].ev = *ev;
+	j->k[at(j->hk, j->nk)].t_arrival = now;
 	j->nk++;
 }
 
@@ -95,20 +103,22 @@ void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 	unsigned int i;
 
 	for (i = 0; i < j->nk; i++) {
-		if (pt_flow_equal(&j->k[i].ev.flow, f)) {
+		unsigned int k = at(j->hk, i);
+
+		if (pt_flow_equal(&j->k[k].ev.flow, f)) {
 			jr.have_kernel = true;
-			jr.ev = j->k[i].ev;
-			drop_kernel(j, i);
+			jr.ev = j->k[k].ev;
+			RING_REMOVE(j->k, j->hk, j->nk, i);
 			emit(j, &jr);
 			return;
 		}
 	}
 	if (j->nr == PT_JOIN_CAP) {
-		j->r[0].status = PT_J_UNJOINED;
-		emit(j, &j->r[0]);
-		drop_read(j, 0);
+		j->r[j->hr].status = PT_J_UNJOINED;
+		emit(j, &j->r[j->hr]);
+		RING_REMOVE(j->r, j->hr, j->nr, 0);
 	}
-	j->r[j->nr++] = jr;
+	j->r[at(j->hr, j->nr++)] = jr;
 }
 
 void pt_joiner_reader_gone(struct pt_joiner *j)
@@ -118,13 +128,13 @@ void pt_joiner_reader_gone(struct pt_joiner *j)
 
 void pt_joiner_expire(struct pt_joiner *j, uint64_t now, uint64_t max_age)
 {
-	while (j->nr && (!max_age || now - j->r[0].t_user > max_age)) {
-		j->r[0].status = PT_J_UNJOINED;
-		emit(j, &j->r[0]);
-		drop_read(j, 0);
+	while (j->nr && (!max_age || now - j->r[j->hr].t_user > max_age)) {
+		j->r[j->hr].status = PT_J_UNJOINED;
+		emit(j, &j->r[j->hr]);
+		RING_REMOVE(j->r, j->hr, j->nr, 0);
 	}
-	while (j->nk && (!max_age || now - j->k[0].t_arrival > max_age)) {
-		kernel_only(j, &j->k[0].ev, PT_J_UNJOINED);
-		drop_kernel(j, 0);
+	while (j->nk && (!max_age || now - j->k[j->hk].t_arrival > max_age)) {
+		kernel_only(j, &j->k[j->hk].ev, PT_J_UNJOINED);
+		RING_REMOVE(j->k, j->hk, j->nk, 0);
 	}
 }

@@ -43,14 +43,16 @@ struct pt_join_stats {
 
 typedef void (*pt_emit_fn)(const struct pt_journey *j, void *ctx);
 
-#define PT_JOIN_CAP 512
+/* What may wait on each side; a match is nearly always the oldest. */
+#define PT_JOIN_CAP 128
 
 struct pt_joiner {
 	pt_emit_fn emit;
 	void *ctx;
 	bool reader_gone;	/* the reader stopped: what is freed now was queued */
 	struct pt_join_stats stats;
-	unsigned int nk, nr;
+	/* Two FIFO rings, oldest at the head: k from hk, r from hr; nk, nr long. */
+	unsigned int hk, nk, hr, nr;
 	struct { struct pt_event ev; uint64_t t_arrival; } k[PT_JOIN_CAP];
 	struct pt_journey r[PT_JOIN_CAP];
 };

@@ -27,7 +27,7 @@
 #include "util.h"
 
 #define READ_BATCH 64
-#define JOIN_WAIT_NS 200000000ull	/* a read's kernel record is late: give up */
+#define JOIN_WAIT_NS 20000000ull	/* a read's record comes before read() returns: 20 ms is late */
 
 struct app {
 	struct pt_opts o;
@@ -332,13 +332,16 @@ static void summary(struct app *a, unsigned int in_flight)
 	uint64_t c[PT_NR_COUNTERS];
 
 	pt_tracer_counters(&a->tr, c);
+	if (c[PT_CNT_STALE])
+		pt_warn("%" PRIu64 " records given up: their skb's end was never seen",
+			c[PT_CNT_STALE]);
 	if (c[PT_CNT_NO_TASK_STORE])
 		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (no task storage)",
 			c[PT_CNT_NO_TASK_STORE]);
 	if (a->o.hist) {
 		pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
 			" unread, %" PRIu64 " samples lost, %" PRIu64
-			" packets not followed (map full), %u still in flight",
+			" packets not followed (table slot taken), %u still in flight",
 			s->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
 			c[PT_CNT_MAP_FULL], in_flight);
 		return;
@@ -347,7 +350,7 @@ static void summary(struct app *a, unsigned int in_flight)
 		" unjoined (%" PRIu64 " reads without kernel record, %" PRIu64
 		" kernel records without read), %" PRIu64 " dropped, %" PRIu64
 		" unread, %" PRIu64 " records lost (ring buffer full), %" PRIu64
-		" packets not followed (map full), %u still in flight",
+		" packets not followed (table slot taken), %u still in flight",
 		s->reads, s->joined, s->unjoined_reads + s->unjoined_kernel,
 		s->unjoined_reads, s->unjoined_kernel, s->dropped, s->unread,
 		c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], in_flight);

@@ -551,16 +551,15 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 
 unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
 {
-	__u64 key, next, *prev = NULL;
+	struct pt_event ev;
 	unsigned int n = 0;
 
 	if (!tr->skel)
 		return 0;
-	while (!bpf_map__get_next_key(tr->skel->maps.skbs, prev, &next, sizeof(next))) {
-		key = next;
-		prev = &key;
-		n++;
-	}
+	for (__u32 i = 0; i < PT_MAX_SKBS; i++)
+		if (!bpf_map__lookup_elem(tr->skel->maps.skbs, &i, sizeof(i), &ev, sizeof(ev), 0) &&
+		    ev.skb)
+			n++;
 	return n;
 }
 

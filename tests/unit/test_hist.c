@@ -9,7 +9,7 @@
 UNIT_CASE(hist_slots_round_trip)
 {
 	/* Every slot's lowest value maps back to it, and one less to the slot before. */
-	for (unsigned int i = 0; i < PT_HIST_SLOTS; i++) {
+	for (unsigned int i = 0; i < PT_HIST_USED_SLOTS; i++) {
 		__u64 lo = pt_hist_slot_lo(i);
 
 		ASSERT_EQ_U64(pt_hist_slot(lo), i);
@@ -21,7 +21,8 @@ UNIT_CASE(hist_slots_round_trip)
 	ASSERT_EQ_U64(pt_hist_slot(4), 4);
 	ASSERT_EQ_U64(pt_hist_slot(1000), pt_hist_slot(1023));
 	ASSERT_EQ_U64(pt_hist_slot_lo(pt_hist_slot(1000)), 896);
-	ASSERT_EQ_U64(pt_hist_slot(~0ULL), PT_HIST_SLOTS - 1);
+	ASSERT_EQ_U64(pt_hist_slot(~0ULL), PT_HIST_USED_SLOTS - 1);
+	ASSERT_TRUE(PT_HIST_USED_SLOTS <= PT_HIST_SLOTS);
 	ASSERT_EQ_U64(pt_log2(1), 0);
 	ASSERT_EQ_U64(pt_log2(1024), 10);
 	ASSERT_EQ_U64(pt_log2(~0ULL), 63);
