@@ -67,7 +67,7 @@ pt_wait() {
 		fail "pathtrace still running after ${1:-20}s: killed"
 		kill -9 "$PT_PID" 2>/dev/null
 	fi
-	wait "$PT_PID"
+	wait "$PT_PID" 2>/dev/null	# (bash's own "Killed" line after a kill -9)
 	PT_RC=$?
 }
 

@@ -9,7 +9,8 @@ DEV=nsfocus_tun0
 CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
        existing_device foreign_reader_refused full_ring_drops unread_at_exit
        backend_auto_here forced_backend_refused hist_json hist_by_proto
-       pcapng_write output_refused sendmmsg_shares_sender)
+       pcapng_write output_refused sendmmsg_shares_sender bad_input
+       kill9_leaves_nothing second_instance_refused)
 
 # The stages the tracepoint backend must report for a ping, in order.
 TP_STAGES='syscall route queue driver copy user'
@@ -286,6 +287,65 @@ case_sendmmsg_shares_sender() {
 	expect_eq "$(jq -s '[.[].stages[0]] | map(select(.stage == "syscall") | .t_ns) | unique | length' "$TMP/out")" 1 "one syscall entry shared by the four"
 	expect_eq "$(jq -s '[.[] | [.stages[].stage] | index("route") != null] | all' "$TMP/out")" true "a route stage in each"
 	expect_eq "$(jq -s '[.[] | [.stages[] | select(.stage == "route") | .t_ns][0]] | unique | length' "$TMP/out")" 4 "each its own route lookup"
+}
+
+# expect_exit CODE MESSAGE ARGS...: pathtrace in the netns exits CODE, with
+# one line on stderr containing MESSAGE, nothing on stdout.
+expect_exit() {
+	local code=$1 msg=$2
+	shift 2
+	nsx "$PT" "$@" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" "$code" "exit status of: pathtrace $*"
+	expect_ok "message for '$*': $(head -1 "$TMP/err")" grep -qF -- "$msg" "$TMP/err"
+	expect_eq "$(wc -c <"$TMP/out")" 0 "stdout of: pathtrace $*"
+}
+
+# Bad input: a clear message, exit 2 for usage and 1 for failures, and
+# nothing made or left loaded.
+case_bad_input() {
+	expect_exit 2 "device name 'nsfocus_tun0_too_long' is too long (at most 15 bytes)" --dev nsfocus_tun0_too_long
+	expect_exit 2 "unknown option '--frobnicate'" --dev "$DEV" --frobnicate
+	expect_exit 2 "invalid count '10abc'" --dev "$DEV" -c 10abc
+	expect_exit 2 "invalid count '-1'" --dev "$DEV" -c -1
+	expect_exit 2 "invalid count '99999999999999999999'" --dev "$DEV" -c 99999999999999999999
+	expect_exit 2 "unknown backend 'ebpf'" --dev "$DEV" --backend ebpf
+	expect_exit 2 "invalid interval '0'" --dev "$DEV" --hist 0
+	expect_exit 1 "device $DEV does not exist (--no-create given)" --dev "$DEV" --no-create
+	nsx ip link add pt_veth0 type veth peer name pt_veth1
+	expect_exit 1 "device pt_veth0 is not a TUN/TAP device (driver veth)" --dev pt_veth0
+	nsx setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$PT" --dev "$DEV" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status without privileges"
+	expect_ok "message without privileges: $(head -1 "$TMP/err")" grep -q 'needs root' "$TMP/err"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+# kill -9 gives no chance to clean up: the kernel must (the device is not
+# persistent, the links and programs die with their last descriptor).
+case_kill9_leaves_nothing() {
+	pt_start --dev "$DEV" --json || return
+	nsx ping -c 1 -W 1 192.0.2.2 >/dev/null
+	kill -9 "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 137 "exit status after kill -9"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+# A second pathtrace on a device the first one reads is refused, naming it.
+case_second_instance_refused() {
+	pt_start --dev "$DEV" || return
+	local first=$PT_PID
+	nsx "$PT" --dev "$DEV" >"$TMP/out2" 2>"$TMP/err2"
+	expect_eq "$?" 1 "exit status of the second instance"
+	expect_ok "message: $(cat "$TMP/err2")" grep -q "device $DEV is read by another process (pathtrace, pid $first)" "$TMP/err2"
+	expect_ok "the first one still runs" kill -0 "$first"
+	kill -INT "$first"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "the first one's exit status"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
 }
 
 why=$(kernel_prereqs)
