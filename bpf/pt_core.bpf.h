@@ -6,8 +6,8 @@
  *
  * Before a packet has an skb on the traced device, its stages are stamped
  * in the sending task's storage (syscall, l4, route, ip); at the first
- * sighting of the skb on the device they move into a per-skb record, keyed
- * by the skb address, which collects the later stages and is handed to
+ * sighting of the skb on the device they move into a per-skb record, in a
+ * table slotted by the skb's address, which collects the later stages and is handed to
  * userspace, one ring-buffer record per packet, when the kernel frees the
  * skb.
  */
@@ -103,7 +103,6 @@ static __always_inline struct pt_event *pt_skb_find(__u64 skb)
 	return NULL;
 }
 
-
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, PT_RINGBUF_BYTES);
@@ -124,10 +123,9 @@ struct {
 } hists SEC(".maps");
 
 /*
- * Scratch space for building a record (too big for the BPF stack) and for
- * the header bytes the key is parsed from (on the stack, clang turns
- * offsets into aligned buffers into pointer ORs, which the verifier
- * rejects).
+ * Scratch space for the header bytes the key is parsed from (on the stack,
+ * clang turns offsets into aligned buffers into pointer ORs, which the
+ * verifier rejects).
  */
 struct pt_scratch {
 	__u8 l3[PT_L3_MIN];
@@ -200,9 +198,9 @@ static __always_inline void pt_on_syscall(long id)
 	t->nr = nr;
 }
 
-/* A stage before the skb reaches the device (l4, route, ip), by task. */
 /*
- * No check that the task is still in its send syscall here (it costs a
+ * A stage before the skb reaches the device (l4, route, ip), by task. No
+ * check that the task is still in its send syscall here (it costs a
  * register read per stage): the first sighting makes it, and a stamp made
  * outside the send is either reset by the next send's entry or left unused.
  */
@@ -359,14 +357,13 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 		ev->flags |= PT_EV_IN_SYSCALL;
 		if (!hist_mode)
 			bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	}
-	/*
-	 * This skb took the send's stage stamps; a next skb of the same send
-	 * (sendmmsg, several segments) stamps its own, and shares the syscall.
-	 */
-	if (t)
+		/*
+		 * This skb took the send's stage stamps; a next skb of the same
+		 * send (sendmmsg, segments) stamps its own, and shares the syscall.
+		 */
 		__builtin_memset(&t->ts[PT_STAGE_L4], 0,
 				 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+	}
 }
 
 /* A later stage of a followed skb. */

@@ -103,8 +103,6 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 			a->kept[slot].buf = NULL;
 		}
 	}
-	if (a->o.count && j->have_read && a->joiner.stats.reads >= a->o.count)
-		a->stop = true;
 }
 
 static void on_event(const struct pt_event *ev, void *ctx)
@@ -127,7 +125,35 @@ static void keep_packet(struct app *a, uint64_t seq, const uint8_t *p, size_t le
 		memcpy(a->kept[slot].buf, p, len);
 }
 
-/* Read what the device has; each packet read is joined with its record. */
+/* --hist: a packet read; its way up to the copy was counted in the kernel. */
+static void hist_read(struct app *a, uint64_t t)
+{
+	const volatile struct pt_reader_stamp *st = pt_tracer_reader_stamp(&a->tr);
+
+	if (st->seq != a->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
+		struct pt_hist *h = a->user_hist[st->pclass];
+
+		a->stamp_seq = st->seq;
+		pt_hist_put(&h[0], t - st->copy);
+		pt_hist_put(&h[1], t - st->first);
+	}
+	a->joiner.stats.reads++;
+	a->hist_reads++;
+}
+
+/* A packet read, joined with its kernel record (submitted before read() returned). */
+static void journey_read(struct app *a, const uint8_t *p, size_t len, uint64_t t)
+{
+	struct pt_flow f;
+
+	pt_tracer_drain(&a->tr);
+	if (a->pcap_open)
+		keep_packet(a, a->joiner.stats.reads + 1, p, len);
+	pt_packet_flow(p, len, &f);
+	pt_joiner_read(&a->joiner, &f, (uint32_t)len, t);
+}
+
+/* Read what the device has. */
 static int read_packets(struct app *a)
 {
 	uint8_t buf[65536 + 4];
@@ -136,7 +162,6 @@ static int read_packets(struct app *a)
 		ssize_t n = read(a->tun.fd, buf, sizeof(buf));
 		uint64_t t = pt_now_ns();
 		size_t off = a->tun.pi ? 4 : 0;
-		struct pt_flow f;
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -146,29 +171,10 @@ static int read_packets(struct app *a)
 		}
 		if ((size_t)n < off)
 			continue;
-		if (a->o.hist) {
-			/* Its way was counted in the kernel, up to the copy. */
-			const volatile struct pt_reader_stamp *st = pt_tracer_reader_stamp(&a->tr);
-
-			if (st->seq != a->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
-				struct pt_hist *h = a->user_hist[st->pclass];
-
-				a->stamp_seq = st->seq;
-				pt_hist_put(&h[0], t - st->copy);
-				pt_hist_put(&h[1], t - st->first);
-			}
-			a->joiner.stats.reads++;
-			a->hist_reads++;
-			if (a->o.count && a->joiner.stats.reads >= a->o.count)
-				a->stop = true;
-			continue;
-		}
-		/* The copy's record was submitted before read() returned. */
-		pt_tracer_drain(&a->tr);
-		if (a->pcap_open)
-			keep_packet(a, a->joiner.stats.reads + 1, buf + off, n - off);
-		pt_packet_flow(buf + off, n - off, &f);
-		pt_joiner_read(&a->joiner, &f, (uint32_t)(n - off), t);
+		if (a->o.hist)
+			hist_read(a, t);
+		else
+			journey_read(a, buf + off, n - off, t);
 		/* -c: not one read more, even if a journey waits for its record. */
 		if (a->o.count && a->joiner.stats.reads >= a->o.count)
 			a->stop = true;
