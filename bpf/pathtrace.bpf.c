@@ -45,8 +45,8 @@ FENTRY(ip_0, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 FENTRY(ip_1, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 
 /* queue: __dev_queue_xmit (dev_queue_xmit before 5.19): first sighting. */
-FN_HOOK(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE, false))
-FENTRY(queue, SKB1, pt_on_skb_first(skb, PT_STAGE_QUEUE, true))
+FN_HOOK(queue, SKB1, pt_on_skb_first(skb, false))
+FENTRY(queue, SKB1, pt_on_skb_first(skb, true))
 
 /* xmit: dev_hard_start_xmit, with a list of skbs. */
 FN_HOOK(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT))
@@ -81,7 +81,7 @@ int BPF_PROG(tp_fib_table_lookup)
 SEC("tp_btf/net_dev_queue")
 int BPF_PROG(tp_net_dev_queue, struct sk_buff *skb)
 {
-	pt_on_skb_first(skb, PT_STAGE_QUEUE, true);
+	pt_on_skb_first(skb, true);
 	return 0;
 }
 

@@ -51,16 +51,38 @@ struct {
 } tasks SEC(".maps");
 
 /*
- * The followed packets: a direct-mapped table, slot by hash of the skb
- * address, the owner's address in the record (0: free). No allocation, no
- * lock, nothing moving between CPUs' free lists, as a hash map had per
- * packet; a packet whose slot is taken is not followed, and counted.
+ * The followed packets, in a table of sets of PT_SKB_WAYS slots, a
+ * packet's set by hash of its skb's address. A set's owners (skb addresses,
+ * 0: free) share a cache line in skb_sets, so that finding or claiming a
+ * slot touches one line; the records are in skbs, 256 bytes each in a
+ * page-aligned (mmapable) array, so that a record starts a cache line and
+ * --hist touches its first two only. No allocation, no lock, nothing
+ * moving between CPUs' free lists as a hash map had per packet; a packet
+ * whose set is full is not followed, and counted.
  */
+struct pt_skb_set {
+	__u64 skb[PT_SKB_WAYS];
+};
+
+struct pt_slot {
+	struct pt_event ev;
+	__u8 __pad[256 - sizeof(struct pt_event)];
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, PT_SKB_SETS);
+	__type(key, __u32);
+	__type(value, struct pt_skb_set);
+} skb_sets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, PT_MAX_SKBS);
 	__type(key, __u32);
-	__type(value, struct pt_event);
+	__type(value, struct pt_slot);
 } skbs SEC(".maps");
 
 /* A record whose skb was never freed (its end unseen) gives way after this. */
@@ -79,28 +101,44 @@ static __always_inline __u64 pt_addr(const void *p)
 	return v;
 }
 
-/* An skb may live in any of PT_SKB_WAYS slots from its hash on (4-way). */
-#define PT_SKB_WAYS 4
+/* A followed packet's place: its set's owner word, and its record. */
+struct pt_skb_ref {
+	__u64 *owner;
+	struct pt_event *ev;
+};
 
-static __always_inline struct pt_event *pt_skb_slot(__u64 skb, __u32 way)
+static __always_inline struct pt_skb_set *pt_skb_set_of(__u64 skb, __u32 *set)
 {
-	__u32 idx = (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SLOT_BITS));
+	*set = (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+	return bpf_map_lookup_elem(&skb_sets, set);
+}
 
-	idx = (idx + way) & (PT_MAX_SKBS - 1);
-	return bpf_map_lookup_elem(&skbs, &idx);
+static __always_inline struct pt_event *pt_skb_rec(__u32 set, __u32 way)
+{
+	__u32 idx = (set * PT_SKB_WAYS + way) & (PT_MAX_SKBS - 1);
+	struct pt_slot *s = bpf_map_lookup_elem(&skbs, &idx);
+
+	return s ? &s->ev : NULL;
 }
 
 /* The record of @skb, if it is followed. */
-static __always_inline struct pt_event *pt_skb_find(__u64 skb)
+static __always_inline bool pt_skb_find(__u64 skb, struct pt_skb_ref *r)
 {
+	struct pt_skb_set *ws;
+	__u32 set;
+
+	ws = pt_skb_set_of(skb, &set);
+	if (!ws)
+		return false;
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		struct pt_event *ev = pt_skb_slot(skb, w);
-
-		if (ev && ev->skb == skb)
-			return ev;
+		if (ws->skb[w] != skb)
+			continue;
+		r->owner = &ws->skb[w];
+		r->ev = pt_skb_rec(set, w);
+		return r->ev != NULL;
 	}
-	return NULL;
+	return false;
 }
 
 struct {
@@ -280,39 +318,61 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
 }
 
-/* A free (or stale) slot for @skb, claimed; NULL if all its ways are taken. */
-static __always_inline struct pt_event *pt_skb_claim(__u64 skb, __u64 now)
+/*
+ * @skb's record if it is followed already (returns false), or a slot
+ * claimed for it (returns true): a free way, else one whose owner is stale.
+ * r->ev is NULL when the set is full.
+ */
+static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref *r)
 {
+	struct pt_skb_set *ws;
+	__u32 set;
+
+	r->ev = NULL;
+	if (pt_skb_find(skb, r))
+		return false;	/* seen already (a second pass through the device layer) */
+	ws = pt_skb_set_of(skb, &set);
+	if (!ws)
+		return false;
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		struct pt_event *ev = pt_skb_slot(skb, w);
-		__u64 old;
+		if (ws->skb[w] || __sync_val_compare_and_swap(&ws->skb[w], 0, skb))
+			continue;	/* taken, or another CPU took it first */
+		r->owner = &ws->skb[w];
+		r->ev = pt_skb_rec(set, w);
+		return true;
+	}
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		struct pt_event *ev = pt_skb_rec(set, w);
+		__u64 old = ws->skb[w], t;
 
-		if (!ev)
+		if (!ev || !old)
 			continue;
-		old = ev->skb;
-		/* A stale owner: its skb's end was never seen. */
-		if (old && now - ev->ts[PT_STAGE_QUEUE] < PT_STALE_NS)
+		/* Stale: its skb's end was never seen. 0: being opened. */
+		t = ev->ts[PT_STAGE_QUEUE];
+		if (!t || now - t < PT_STALE_NS)
 			continue;
-		if (__sync_val_compare_and_swap(&ev->skb, old, skb) != old)
-			continue;	/* another CPU took it first */
-		if (old)
-			pt_count(PT_CNT_STALE);
-		return ev;
+		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
+			continue;
+		pt_count(PT_CNT_STALE);
+		r->owner = &ws->skb[w];
+		r->ev = ev;
+		return true;
 	}
 	pt_count(PT_CNT_MAP_FULL);
-	return NULL;
+	return false;
 }
 
 /*
- * First sighting of an skb on the traced device: open its record, with the
- * stages its sender's task stamped before.
+ * First sighting of an skb on the traced device (at the queue stage): open
+ * its record, with the stages its sender's task stamped before.
  */
-static __always_inline void pt_on_skb_first(struct sk_buff *skb,
-					    enum pt_stage stage, bool trusted)
+static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 {
 	struct pt_skb_facts sf;
 	__u64 now = bpf_ktime_get_ns(), key = pt_addr(skb);
+	struct pt_skb_ref r;
 	struct pt_scratch *sc;
 	struct pt_event *ev;
 	struct pt_task *t;
@@ -325,38 +385,33 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 	sc = bpf_map_lookup_elem(&scratch, &zero);
 	if (!sc)
 		return;
-	ev = pt_skb_find(key);
-	if (ev) {
-		/* Seen already (a second pass through the device layer). */
-		if (!ev->ts[stage])
-			ev->ts[stage] = now;
+	if (!pt_skb_open(key, now, &r)) {
+		if (r.ev && !r.ev->ts[PT_STAGE_QUEUE])
+			r.ev->ts[PT_STAGE_QUEUE] = now;
 		return;
 	}
-	ev = pt_skb_claim(key, now);
-	if (!ev)
+	ev = r.ev;
+	if (!ev) {	/* never: the index is in range; give the slot back */
+		*r.owner = 0;
 		return;
-	__builtin_memset((char *)ev + sizeof(ev->skb), 0, sizeof(*ev) - sizeof(ev->skb));
-	ev->ts[stage] = now;
-	ev->ifindex = targ_ifindex;
+	}
+	/* --hist reads the stamps and the flow only: the first two lines. */
+	if (hist_mode)
+		__builtin_memset(ev->ts, 0, offsetof(struct pt_event, l4_ip) -
+			 offsetof(struct pt_event, ts));
+	else
+		__builtin_memset(ev->ts, 0, sizeof(*ev) - offsetof(struct pt_event, ts));
+	ev->skb = key;
+	ev->ts[PT_STAGE_QUEUE] = now;
 	ev->len = sf.len;
-	ev->syscall_nr = -1;
 	/* --hist needs no more of the packet than its protocol, if that. */
 	if (!hist_mode || hist_by_proto)
 		pt_skb_flow(&sf, &ev->flow, sc);
 
 	t = pt_task_get();
 	if (t) {
-		__u64 id = bpf_get_current_pid_tgid();
-
 		for (i = 0; i < PT_STAGE_QUEUE; i++)
 			ev->ts[i] = t->ts[i];
-		ev->l4_ip = t->l4_ip;
-		ev->pid = id >> 32;
-		ev->tid = (__u32)id;
-		ev->syscall_nr = t->nr;
-		ev->flags |= PT_EV_IN_SYSCALL;
-		if (!hist_mode)
-			bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 		/*
 		 * This skb took the send's stage stamps; a next skb of the same
 		 * send (sendmmsg, segments) stamps its own, and shares the syscall.
@@ -364,17 +419,30 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb,
 		__builtin_memset(&t->ts[PT_STAGE_L4], 0,
 				 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
 	}
+	if (hist_mode)
+		return;
+	ev->ifindex = targ_ifindex;
+	ev->syscall_nr = -1;
+	if (t) {
+		__u64 id = bpf_get_current_pid_tgid();
+
+		ev->l4_ip = t->l4_ip;
+		ev->pid = id >> 32;
+		ev->tid = (__u32)id;
+		ev->syscall_nr = t->nr;
+		ev->flags |= PT_EV_IN_SYSCALL;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	}
 }
 
 /* A later stage of a followed skb. */
 static __always_inline void pt_on_skb_stage(const struct sk_buff *skb,
 					    enum pt_stage stage)
 {
-	__u64 key = pt_addr(skb);
-	struct pt_event *ev = pt_skb_find(key);
+	struct pt_skb_ref r;
 
-	if (ev && !ev->ts[stage])
-		ev->ts[stage] = bpf_ktime_get_ns();
+	if (pt_skb_find(pt_addr(skb), &r) && !r.ev->ts[stage])
+		r.ev->ts[stage] = bpf_ktime_get_ns();
 }
 
 /* dev_hard_start_xmit: a list of skbs, linked by skb->next. */
@@ -390,17 +458,20 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 /* The reader's read() copies the skb: in the reader's task. */
 static __always_inline void pt_on_skb_copy(const struct sk_buff *skb)
 {
-	__u64 key = pt_addr(skb), id;
-	struct pt_event *ev = pt_skb_find(key);
+	struct pt_skb_ref r;
+	struct pt_event *ev;
+	__u64 id;
 
-	if (!ev || ev->ts[PT_STAGE_COPY])
+	if (!pt_skb_find(pt_addr(skb), &r) || r.ev->ts[PT_STAGE_COPY])
 		return;
+	ev = r.ev;
 	ev->ts[PT_STAGE_COPY] = bpf_ktime_get_ns();
+	if (hist_mode)
+		return;
 	id = bpf_get_current_pid_tgid();
 	ev->copy_pid = id >> 32;
 	ev->copy_tid = (__u32)id;
-	if (!hist_mode)
-		bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
+	bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
 }
 
 /*
@@ -459,19 +530,19 @@ static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_en
 static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 					  enum pt_end end, __u32 reason)
 {
-	__u64 key = pt_addr(skb);
-	struct pt_event *ev = pt_skb_find(key), *rec;
+	struct pt_event *rec;
+	struct pt_skb_ref r;
 
-	if (!ev)
+	if (!pt_skb_find(pt_addr(skb), &r))
 		return;
 	if (hist_mode) {
-		pt_hist_packet(ev, end);
-		ev->skb = 0;	/* the slot is free again */
+		pt_hist_packet(r.ev, end);
+		*r.owner = 0;	/* the slot is free again */
 		return;
 	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (rec) {
-		__builtin_memcpy(rec, ev, sizeof(*rec));
+		__builtin_memcpy(rec, r.ev, sizeof(*rec));
 		rec->end = end;
 		rec->drop_reason = reason;
 		/*
@@ -485,7 +556,7 @@ static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
 	} else {
 		pt_count(PT_CNT_RB_FULL);
 	}
-	ev->skb = 0;	/* the slot is free again */
+	*r.owner = 0;	/* the slot is free again */
 }
 
 #endif /* PT_CORE_BPF_H */

@@ -71,11 +71,17 @@ enum pt_end {
 /* Flags of struct pt_event. */
 #define PT_EV_IN_SYSCALL	0x1	/* sender's syscall joined (pid valid) */
 
-/* One record per packet, emitted when the kernel frees the skb. */
+/*
+ * One record per packet, emitted when the kernel frees the skb. What every
+ * stage touches comes first (the first two cache lines of a table slot):
+ * --hist touches nothing else.
+ */
 struct pt_event {
 	__u64 skb;			/* skb address: the packet's identity */
-	__u64 l4_ip;			/* address of the l4 function, 0 if unseen */
 	__u64 ts[PT_NR_KSTAGES];	/* CLOCK_MONOTONIC ns; 0 = not seen */
+	struct pt_flow flow;
+	__u32 len;			/* skb->len at first sighting */
+	__u64 l4_ip;			/* address of the l4 function, 0 if unseen */
 	__u32 pid;			/* sender (tgid, tid) */
 	__u32 tid;
 	__u32 copy_pid;			/* reader whose read() copied it */
@@ -83,16 +89,14 @@ struct pt_event {
 	char comm[16];
 	char copy_comm[16];
 	__u32 ifindex;
-	__u32 len;			/* skb->len at first sighting */
-	__u32 __pad0;
 	__u32 end;			/* enum pt_end */
 	__u32 drop_reason;		/* enum skb_drop_reason if dropped */
 	__u32 flags;			/* PT_EV_* */
 	__s32 syscall_nr;		/* the sender's syscall, -1 if none */
 	__u32 __pad;
-	struct pt_flow flow;
-	__u32 __pad2;
 };
+_Static_assert(__builtin_offsetof(struct pt_event, l4_ip) == 128,
+	       "pt_event: what every stage touches fills two cache lines");
 
 /* Counters, one per-CPU slot each: everything that was not handed over. */
 enum pt_counter {
@@ -110,9 +114,14 @@ enum pt_counter {
 /* Bitmap words of send syscall numbers (set by userspace, per architecture). */
 #define PT_SYSCALL_BITMAP_WORDS 8
 
-/* Packets followed at once, and the ring buffer that hands them over. */
-#define PT_SKB_SLOT_BITS 14
-#define PT_MAX_SKBS (1u << PT_SKB_SLOT_BITS)
+/*
+ * Packets followed at once: sets of PT_SKB_WAYS slots, a packet's set by
+ * hash of its skb's address. And the ring buffer that hands them over.
+ */
+#define PT_SKB_WAYS 4
+#define PT_SKB_SET_BITS 12
+#define PT_SKB_SETS (1u << PT_SKB_SET_BITS)
+#define PT_MAX_SKBS (PT_SKB_SETS * PT_SKB_WAYS)
 /* skbs of one dev_hard_start_xmit list stamped (the rest are not). */
 #define PT_MAX_XMIT_LIST 16
 #define PT_RINGBUF_BYTES (4u << 20)

@@ -551,15 +551,18 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 
 unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
 {
-	struct pt_event ev;
+	__u64 owners[PT_SKB_WAYS];
 	unsigned int n = 0;
 
 	if (!tr->skel)
 		return 0;
-	for (__u32 i = 0; i < PT_MAX_SKBS; i++)
-		if (!bpf_map__lookup_elem(tr->skel->maps.skbs, &i, sizeof(i), &ev, sizeof(ev), 0) &&
-		    ev.skb)
-			n++;
+	for (__u32 i = 0; i < PT_SKB_SETS; i++) {
+		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), owners,
+					 sizeof(owners), 0))
+			continue;
+		for (unsigned int w = 0; w < PT_SKB_WAYS; w++)
+			n += owners[w] != 0;
+	}
 	return n;
 }
 
