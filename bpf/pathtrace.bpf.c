@@ -27,6 +27,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NOARGS void *unused__
 #define SKB1 struct sk_buff *skb
 #define SKB3 void *a0__, void *a1__, struct sk_buff *skb
+/* A kprobe's skb is a plain address: its key (pt_core.bpf.h). */
+#define KEY_RAW(skb) ((__u64)(skb) - pt_key_base_raw())
 
 /* l4: the socket's send builds the packet (udp, ping, raw, tcp; v4 and v6). */
 FN_HOOK(l4, NOARGS, pt_on_l4(ctx))
@@ -49,18 +51,18 @@ FN_HOOK(queue, SKB1, pt_on_skb_first(skb, false))
 FENTRY(queue, SKB1, pt_on_skb_first(skb, true))
 
 /* xmit: dev_hard_start_xmit, with a list of skbs. */
-FN_HOOK(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT))
-FENTRY(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT))
+FN_HOOK(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT, false))
+FENTRY(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT, true))
 
 /* driver: tun_net_xmit puts the skb in the tun ring. */
-FN_HOOK(driver, SKB1, pt_on_skb_stage(skb, PT_STAGE_DRIVER))
-FENTRY(driver, SKB1, pt_on_skb_stage(skb, PT_STAGE_DRIVER))
+FN_HOOK(driver, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_STAGE_DRIVER))
+FENTRY(driver, SKB1, pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER))
 
 /* copy: tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...). */
-FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb))
-FENTRY(copy_tun, SKB3, pt_on_skb_copy(skb))
-FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb))
-FENTRY(copy_dgram, SKB1, pt_on_skb_copy(skb))
+FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(KEY_RAW(skb)))
+FENTRY(copy_tun, SKB3, pt_on_skb_copy(pt_key(skb)))
+FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(KEY_RAW(skb)))
+FENTRY(copy_dgram, SKB1, pt_on_skb_copy(pt_key(skb)))
 
 /* ---- tracepoints (tp_btf: need only kernel BTF) ---- */
 
@@ -92,21 +94,21 @@ int BPF_PROG(tp_net_dev_queue, struct sk_buff *skb)
 SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(tp_net_dev_start_xmit, const struct sk_buff *skb)
 {
-	pt_on_skb_stage(skb, PT_STAGE_DRIVER);
+	pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER);
 	return 0;
 }
 
 SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(tp_skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
 {
-	pt_on_skb_copy(skb);
+	pt_on_skb_copy(pt_key(skb));
 	return 0;
 }
 
 SEC("tp_btf/consume_skb")
 int BPF_PROG(tp_consume_skb, struct sk_buff *skb)
 {
-	pt_on_skb_end(skb, PT_END_CONSUMED, 0);
+	pt_on_skb_end(pt_key(skb), PT_END_CONSUMED, 0);
 	return 0;
 }
 
@@ -114,6 +116,6 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(tp_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	pt_on_skb_end(skb, PT_END_DROPPED, reason);
+	pt_on_skb_end(pt_key(skb), PT_END_DROPPED, reason);
 	return 0;
 }

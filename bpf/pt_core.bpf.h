@@ -89,15 +89,27 @@ struct {
 #define PT_STALE_NS (10ull * 1000000000ull)
 
 /*
- * An skb's address as a number: from tp_btf and fentry the verifier types
- * it as a pointer, and no arithmetic is allowed on that; copied through
- * memory it is a plain value.
+ * An skb's key in the table: its address, less a fixed one (this
+ * variable's). From tp_btf and fentry the skb is a typed pointer: the
+ * verifier allows no arithmetic on it, nor copying it out as a number
+ * without a helper call (a probe read, about 35 ns), but a privileged
+ * program may subtract one pointer from another, which gives a plain number.
+ * From a kprobe it is a number already: the base is read as one.
  */
-static __always_inline __u64 pt_addr(const void *p)
+__u8 pt_key_base SEC(".bss");
+
+static __always_inline __u64 pt_key(const void *skb)
 {
+	return (__u64)skb - (__u64)&pt_key_base;
+}
+
+/* The base as a number, for keys from plain addresses. */
+static __always_inline __u64 pt_key_base_raw(void)
+{
+	const void *base = &pt_key_base;
 	__u64 v = 0;
 
-	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	bpf_probe_read_kernel(&v, sizeof(v), &base);
 	return v;
 }
 
@@ -193,7 +205,7 @@ static __always_inline long pt_current_syscall(void)
 
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;	/* a BTF pointer: a direct load */
 #elif defined(__TARGET_ARCH_arm64)
 	return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
 #else
@@ -371,7 +383,7 @@ static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref 
 static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 {
 	struct pt_skb_facts sf;
-	__u64 now = bpf_ktime_get_ns(), key = pt_addr(skb);
+	__u64 now = bpf_ktime_get_ns(), key = trusted ? pt_key(skb) : (__u64)skb - pt_key_base_raw();
 	struct pt_skb_ref r;
 	struct pt_scratch *sc;
 	struct pt_event *ev;
@@ -436,33 +448,39 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 }
 
 /* A later stage of a followed skb. */
-static __always_inline void pt_on_skb_stage(const struct sk_buff *skb,
-					    enum pt_stage stage)
+static __always_inline void pt_on_skb_stage(__u64 key, enum pt_stage stage)
 {
 	struct pt_skb_ref r;
 
-	if (pt_skb_find(pt_addr(skb), &r) && !r.ev->ts[stage])
+	if (pt_skb_find(key, &r) && !r.ev->ts[stage])
 		r.ev->ts[stage] = bpf_ktime_get_ns();
 }
 
 /* dev_hard_start_xmit: a list of skbs, linked by skb->next. */
 static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
-						 enum pt_stage stage)
+						 enum pt_stage stage, bool trusted)
 {
+	__u64 base = trusted ? 0 : pt_key_base_raw();
+
 	for (int i = 0; i < PT_MAX_XMIT_LIST && skb; i++) {
-		pt_on_skb_stage(skb, stage);
-		skb = BPF_CORE_READ(skb, next);
+		if (trusted) {
+			pt_on_skb_stage(pt_key(skb), stage);
+			skb = skb->next;
+		} else {
+			pt_on_skb_stage((__u64)skb - base, stage);
+			skb = BPF_CORE_READ(skb, next);
+		}
 	}
 }
 
 /* The reader's read() copies the skb: in the reader's task. */
-static __always_inline void pt_on_skb_copy(const struct sk_buff *skb)
+static __always_inline void pt_on_skb_copy(__u64 key)
 {
 	struct pt_skb_ref r;
 	struct pt_event *ev;
 	__u64 id;
 
-	if (!pt_skb_find(pt_addr(skb), &r) || r.ev->ts[PT_STAGE_COPY])
+	if (!pt_skb_find(key, &r) || r.ev->ts[PT_STAGE_COPY])
 		return;
 	ev = r.ev;
 	ev->ts[PT_STAGE_COPY] = bpf_ktime_get_ns();
@@ -527,13 +545,12 @@ static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_en
 }
 
 /* The skb is freed: hand its record over (or count it) and forget it. */
-static __always_inline void pt_on_skb_end(const struct sk_buff *skb,
-					  enum pt_end end, __u32 reason)
+static __always_inline void pt_on_skb_end(__u64 key, enum pt_end end, __u32 reason)
 {
 	struct pt_event *rec;
 	struct pt_skb_ref r;
 
-	if (!pt_skb_find(pt_addr(skb), &r))
+	if (!pt_skb_find(key, &r))
 		return;
 	if (hist_mode) {
 		pt_hist_packet(r.ev, end);
