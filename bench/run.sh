@@ -10,6 +10,10 @@
 #   journey     pathtrace --json reads (one ring record and one JSON line per packet, to /dev/null)
 #   bpftrace    tunsink reads, bpftrace runs bench/hist.bt (the same tracepoints, histograms)
 #
+# The sender runs on CPU 0 and the reader on CPU 1 in every set-up: left to
+# the scheduler, the two sometimes share a CPU and sometimes not, which
+# moved a set-up's throughput by more than the tracing did.
+#
 # Prints a table and writes $OUT/bench.json. Not a test: it asserts nothing.
 set -u
 cd "$(dirname "$0")/.."
@@ -51,6 +55,14 @@ if [ ! -e /sys/kernel/tracing/events ]; then
 	MOUNTED_TRACEFS=1
 fi
 
+# taskset -c CPU, where there are two CPUs to pin to.
+PIN_SEND=() PIN_READ=()
+if [ "$(nproc)" -ge 2 ]; then
+	PIN_SEND=(taskset -c 0) PIN_READ=(taskset -c 1)
+else
+	echo "bench: one CPU: sender and reader share it" >&2
+fi
+
 ip netns add "$NS" || die "cannot make netns $NS"
 ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip netns exec "$NS" ip link set lo up
@@ -84,13 +96,13 @@ run() {
 	hist | journey)
 		local mode=--hist
 		[ "$cfg" = journey ] && mode=--json
-		ip netns exec "$NS" "$PT" --dev $DEV --addr 198.18.0.1/24 $mode \
+		ip netns exec "$NS" "${PIN_READ[@]}" "$PT" --dev $DEV --addr 198.18.0.1/24 $mode \
 			--ready-file "$TMP/ready" >/dev/null 2>"$TMP/pt.err" &
 		reader=$!
 		wait_file "$TMP/ready" "$reader" || die "pathtrace did not start: $(cat "$TMP/pt.err")"
 		;;
 	*)
-		ip netns exec "$NS" "$B/tunsink" $DEV "$TMP/ready" >"$TMP/sink.out" &
+		ip netns exec "$NS" "${PIN_READ[@]}" "$B/tunsink" $DEV "$TMP/ready" >"$TMP/sink.out" &
 		reader=$!
 		wait_file "$TMP/ready" "$reader" || die "tunsink did not start"
 		ip netns exec "$NS" ip addr add 198.18.0.1/24 dev $DEV
@@ -117,7 +129,7 @@ run() {
 		;;
 	esac
 	[ -n "$extra" ] && PIDS+=("$extra")
-	sent=$(ip netns exec "$NS" "$B/flood" 198.18.0.2 9 "$DUR" 64)
+	sent=$(ip netns exec "$NS" "${PIN_SEND[@]}" "$B/flood" 198.18.0.2 9 "$DUR" 64)
 	sleep 0.2
 	[ -n "$extra" ] && stop "$extra"
 	stop "$reader"
