@@ -46,6 +46,11 @@ FN_HOOK(ip, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 FENTRY(ip_0, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 FENTRY(ip_1, NOARGS, pt_on_task_stage(PT_STAGE_IP))
 
+/* neigh: ip_finish_output2 / ip6_finish_output2 (TAP only: TUN has no link layer). */
+FN_HOOK(neigh, NOARGS, pt_on_task_stage(PT_STAGE_NEIGH))
+FENTRY(neigh_0, NOARGS, pt_on_task_stage(PT_STAGE_NEIGH))
+FENTRY(neigh_1, NOARGS, pt_on_task_stage(PT_STAGE_NEIGH))
+
 /* queue: __dev_queue_xmit (dev_queue_xmit before 5.19): first sighting. */
 FN_HOOK(queue, SKB1, pt_on_skb_first(skb, false))
 FENTRY(queue, SKB1, pt_on_skb_first(skb, true))

@@ -18,6 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 #include "pathtrace.h"
 #include "pt_flow.h"
 #include "pt_hist.h"
@@ -278,6 +279,7 @@ struct pt_skb_facts {
 	unsigned char *head, *data;
 	__u32 len, ifindex, netns;
 	__u16 nh;
+	__u16 proto;		/* skb->protocol, host order */
 };
 
 /*
@@ -297,6 +299,7 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 		f->data = skb->data;
 		f->nh = skb->network_header;
 		f->len = skb->len;
+		f->proto = bpf_ntohs(skb->protocol);
 	} else {
 		dev = BPF_CORE_READ(skb, dev);
 		f->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
@@ -305,6 +308,7 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 		f->data = BPF_CORE_READ(skb, data);
 		f->nh = BPF_CORE_READ(skb, network_header);
 		f->len = BPF_CORE_READ(skb, len);
+		f->proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 	}
 }
 
@@ -322,6 +326,10 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 		return;
 	if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), nh))
 		return;
+	if (sf->proto == PT_ETH_P_ARP) {
+		pt_flow_arp(f, sc->l3, avail);
+		return;
+	}
 	off = pt_flow_l3(f, sc->l3, avail);
 	if (off < 0 || off > 60)
 		return;

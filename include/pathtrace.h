@@ -33,6 +33,7 @@ enum pt_stage {
 /* Flow family of struct pt_flow. */
 enum pt_family {
 	PT_FAM_NONE = 0,
+	PT_FAM_ARP = 1,		/* ARP for IPv4 over Ethernet (TAP) */
 	PT_FAM_IPV4 = 4,
 	PT_FAM_IPV6 = 6,
 };
@@ -56,10 +57,10 @@ struct pt_flow {
 	__u8 icmp_code;
 	__u16 l3_len;		/* IPv4 total length / IPv6 payload + 40 */
 	__u16 ipid;		/* IPv4 identification (0 for IPv6) */
-	__u16 sport;		/* UDP/TCP ports; ICMP echo: id, seq */
+	__u16 sport;		/* UDP/TCP ports; ICMP echo: id, seq; ARP: op */
 	__u16 dport;
-	__u8 saddr[16];		/* IPv4 in the first 4 bytes */
-	__u8 daddr[16];
+	__u8 saddr[16];		/* IPv4 in the first 4 bytes; ARP: sender IPv4 */
+	__u8 daddr[16];		/* and MAC, target IPv4 and MAC */
 };
 
 /* How a packet's record ended. */

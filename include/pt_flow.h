@@ -7,7 +7,8 @@
  *
  * Usage: pt_flow_l3() on the network header (at least PT_L3_MIN bytes
  * readable, `len` the bytes really present), then pt_flow_l4() on the
- * transport header at the offset it returned.
+ * transport header at the offset it returned; an ARP packet (the Ethernet
+ * type, or the skb's protocol, says so) goes to pt_flow_arp() instead.
  */
 #ifndef PT_FLOW_H
 #define PT_FLOW_H
@@ -16,6 +17,11 @@
 
 #define PT_L3_MIN 40	/* bytes the L3 parser may look at (IPv6 header) */
 #define PT_L4_MIN 8	/* bytes the L4 parser may look at */
+#define PT_ETH_HLEN 14
+#define PT_ETH_P_IP 0x0800
+#define PT_ETH_P_ARP 0x0806
+#define PT_ETH_P_IPV6 0x86dd
+#define PT_ARP_LEN 28	/* ARP for IPv4 over Ethernet */
 
 static inline __u16 pt_get16(const __u8 *p)
 {
@@ -66,6 +72,33 @@ static inline int pt_flow_l3(struct pt_flow *f, const __u8 *p, __u32 len)
 		return 40;
 	}
 	return -1;
+}
+
+/*
+ * Fill @f from the ARP packet @p (at least PT_L3_MIN bytes readable, @len
+ * present): op in sport, sender and target as addresses (IPv4, then MAC).
+ * Returns 0, or -1 for ARP other than IPv4 over Ethernet (@f zeroed).
+ */
+static inline int pt_flow_arp(struct pt_flow *f, const __u8 *p, __u32 len)
+{
+	int i;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	if (len < PT_ARP_LEN || pt_get16(p) != 1 || pt_get16(p + 2) != PT_ETH_P_IP ||
+	    p[4] != 6 || p[5] != 4)
+		return -1;
+	f->family = PT_FAM_ARP;
+	f->l3_len = PT_ARP_LEN;
+	f->sport = pt_get16(p + 6);
+	for (i = 0; i < 4; i++) {
+		f->saddr[i] = p[14 + i];
+		f->daddr[i] = p[24 + i];
+	}
+	for (i = 0; i < 6; i++) {
+		f->saddr[4 + i] = p[8 + i];
+		f->daddr[4 + i] = p[18 + i];
+	}
+	return 0;
 }
 
 /* Fill the transport part of @f from @p, of which @len bytes are data. */

@@ -13,12 +13,16 @@ static const char usage[] =
 "Usage: pathtrace --dev IFACE [options]\n"
 "       pathtrace --dev IFACE --hist [options] [interval [count]]\n"
 "\n"
-"Follow each packet sent to a TUN device from the sending socket to the\n"
-"program that reads it, layer by layer. pathtrace itself is the reader: it\n"
-"creates the device if it does not exist and reads what arrives.\n"
+"Follow each packet sent to a TUN or TAP device from the sending socket to\n"
+"the program that reads it, layer by layer. pathtrace itself is the reader:\n"
+"it creates the device if it does not exist and reads what arrives.\n"
 "\n"
 "Options:\n"
-"  -i, --dev IFACE       the TUN device to trace and read (created if missing)\n"
+"  -i, --dev IFACE       the TUN/TAP device to trace and read (created if\n"
+"                        missing)\n"
+"      --tap             create a TAP device (Ethernet frames, ARP) rather\n"
+"                        than TUN (IP packets); an existing device is taken\n"
+"                        as it is\n"
 "      --addr ADDR/LEN   IPv4 address of a device pathtrace creates\n"
 "                        (default " DEFAULT_ADDR ")\n"
 "      --no-create       fail if the device does not exist\n"
@@ -111,6 +115,7 @@ enum {
 	OPT_HIST,
 	OPT_HIST_BY,
 	OPT_FORCE,
+	OPT_TAP,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -119,6 +124,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "dev", required_argument, NULL, 'i' },
 		{ "addr", required_argument, NULL, OPT_ADDR },
 		{ "no-create", no_argument, NULL, OPT_NO_CREATE },
+		{ "tap", no_argument, NULL, OPT_TAP },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
@@ -150,6 +156,9 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 			break;
 		case OPT_NO_CREATE:
 			o->no_create = true;
+			break;
+		case OPT_TAP:
+			o->tap = true;
 			break;
 		case 'c':
 			if (pt_parse_u64(optarg, UINT32_MAX, &o->count) || !o->count)

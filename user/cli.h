@@ -13,6 +13,7 @@ struct pt_opts {
 	struct in_addr addr;	/* given to a device pathtrace creates */
 	unsigned int prefix;
 	bool no_create;
+	bool tap;		/* create a TAP device (Ethernet frames), not TUN */
 	bool json;
 	uint64_t count;		/* stop after this many packets read; 0: never */
 	const char *ready_file;

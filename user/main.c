@@ -149,7 +149,10 @@ static void journey_read(struct app *a, const uint8_t *p, size_t len, uint64_t t
 	pt_tracer_drain(&a->tr);
 	if (a->pcap_open)
 		keep_packet(a, a->joiner.stats.reads + 1, p, len);
-	pt_packet_flow(p, len, &f);
+	if (a->tun.tap)
+		pt_frame_flow(p, len, &f);
+	else
+		pt_packet_flow(p, len, &f);
 	pt_joiner_read(&a->joiner, &f, (uint32_t)len, t);
 }
 
@@ -398,8 +401,7 @@ int main(int argc, char **argv)
 
 	/* The output first: a refused path must not cost a device. */
 	if (a.o.write_file) {
-		if (pt_pcap_open(&a.pcap, a.o.write_file, a.o.force, PT_LINKTYPE_RAW,
-				 a.o.dev))
+		if (pt_pcap_open(&a.pcap, a.o.write_file, a.o.force))
 			return 1;
 		a.pcap_open = true;
 	}
@@ -407,10 +409,17 @@ int main(int argc, char **argv)
 		drop_output(&a);
 		return 1;
 	}
+	if (a.pcap_open && pt_pcap_interface(&a.pcap, a.tun.tap ? PT_LINKTYPE_ETHERNET :
+					     PT_LINKTYPE_RAW, a.tun.name)) {
+		pt_tun_close(&a.tun);
+		drop_output(&a);
+		return 1;
+	}
 	cfg = (struct pt_trace_cfg){
 		.ifindex = a.tun.ifindex,
 		.netns = a.tun.netns,
 		.backend = a.o.backend,
+		.tap = a.tun.tap,
 		.hist = a.o.hist,
 		.hist_by_proto = a.o.hist_by_proto,
 		.reader_tgid = (uint32_t)getpid(),
@@ -420,7 +429,8 @@ int main(int argc, char **argv)
 		drop_output(&a);
 		return 1;
 	}
-	pt_info("tracing %s (ifindex %u, %s)", a.tun.name, a.tun.ifindex,
+	pt_info("tracing %s %s (ifindex %u, %s)", a.tun.tap ? "TAP" : "TUN", a.tun.name,
+		a.tun.ifindex,
 		a.tun.created ? "created by pathtrace, removed at exit" : "existing device");
 	pt_tracer_describe(&a.tr);
 

@@ -199,6 +199,14 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 		pt_flow_proto(f), src, dst);
 	if (f->family == PT_FAM_IPV4)
 		fprintf(out, ",\"ipid\":%u", f->ipid);
+	if (f->family == PT_FAM_ARP) {
+		char sha[18], tha[18];
+
+		fprintf(out, ",\"arp\":{\"op\":\"%s\",\"sender_mac\":\"%s\",\"target_mac\":\"%s\"}",
+			f->sport == 1 ? "request" : f->sport == 2 ? "reply" : "other",
+			pt_mac_str(f->saddr + 4, sha, sizeof(sha)),
+			pt_mac_str(f->daddr + 4, tha, sizeof(tha)));
+	}
 	if (f->family && (f->proto == PT_IPPROTO_ICMP || f->proto == PT_IPPROTO_ICMPV6))
 		fprintf(out, ",\"icmp\":{\"type\":%u,\"code\":%u,\"id\":%u,\"seq\":%u}",
 			f->icmp_type, f->icmp_code, f->sport, f->dport);

@@ -22,8 +22,31 @@ int pt_packet_flow(const uint8_t *pkt, size_t len, struct pt_flow *f)
 	return 0;
 }
 
+int pt_frame_flow(const uint8_t *frame, size_t len, struct pt_flow *f)
+{
+	uint8_t arp[PT_L3_MIN] = { 0 };
+	size_t n;
+
+	memset(f, 0, sizeof(*f));
+	if (len < PT_ETH_HLEN)
+		return -EINVAL;
+	n = len - PT_ETH_HLEN;
+	switch (pt_get16(frame + 12)) {
+	case PT_ETH_P_IP:
+	case PT_ETH_P_IPV6:
+		return pt_packet_flow(frame + PT_ETH_HLEN, n, f);
+	case PT_ETH_P_ARP:
+		memcpy(arp, frame + PT_ETH_HLEN, n < sizeof(arp) ? n : sizeof(arp));
+		return pt_flow_arp(f, arp, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n) ?
+		       -EINVAL : 0;
+	}
+	return -EINVAL;
+}
+
 const char *pt_flow_proto(const struct pt_flow *f)
 {
+	if (f->family == PT_FAM_ARP)
+		return "arp";
 	if (f->family != PT_FAM_IPV4 && f->family != PT_FAM_IPV6)
 		return "unknown";
 	switch (f->proto) {
@@ -43,7 +66,7 @@ void pt_flow_addrs(const struct pt_flow *f, char *src, char *dst, size_t len)
 {
 	int af = f->family == PT_FAM_IPV6 ? AF_INET6 : AF_INET;
 
-	if (f->family != PT_FAM_IPV4 && f->family != PT_FAM_IPV6) {
+	if (f->family != PT_FAM_IPV4 && f->family != PT_FAM_IPV6 && f->family != PT_FAM_ARP) {
 		snprintf(src, len, "?");
 		snprintf(dst, len, "?");
 		return;
@@ -79,8 +102,19 @@ static const char *icmp_type_name(const struct pt_flow *f)
 
 void pt_flow_summary(const struct pt_flow *f, char *buf, size_t len)
 {
+	char mac[18];
 	const char *name;
 	int echo;
+
+	if (f->family == PT_FAM_ARP) {
+		if (f->sport == 1)
+			snprintf(buf, len, "ARP request");
+		else if (f->sport == 2)
+			snprintf(buf, len, "ARP reply (%s)", pt_mac_str(f->saddr + 4, mac, sizeof(mac)));
+		else
+			snprintf(buf, len, "ARP op %u", f->sport);
+		return;
+	}
 
 	switch (f->family == PT_FAM_NONE ? -1 : f->proto) {
 	case PT_IPPROTO_ICMP:
@@ -115,6 +149,13 @@ void pt_flow_summary(const struct pt_flow *f, char *buf, size_t len)
 		snprintf(buf, len, "%s protocol %u",
 			 f->family == PT_FAM_IPV4 ? "IPv4" : "IPv6", f->proto);
 	}
+}
+
+char *pt_mac_str(const uint8_t *mac, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
 }
 
 int pt_flow_equal(const struct pt_flow *a, const struct pt_flow *b)

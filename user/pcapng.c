@@ -154,8 +154,7 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-int pt_pcap_open(struct pt_pcap *p, const char *path, bool force, int linktype,
-		 const char *ifname)
+int pt_pcap_open(struct pt_pcap *p, const char *path, bool force)
 {
 	struct timespec mono, real;
 	uint8_t buf[512];
@@ -206,9 +205,6 @@ int pt_pcap_open(struct pt_pcap *p, const char *path, bool force, int linktype,
 	n = pt_pcapng_shb(buf, sizeof(buf), "pathtrace " PT_VERSION);
 	if (!n || out(p, buf, n))
 		goto fail_io;
-	n = pt_pcapng_idb(buf, sizeof(buf), linktype, ifname);
-	if (!n || out(p, buf, n))
-		goto fail_io;
 	return 0;
 fail_io:
 	err = -EIO;
@@ -217,6 +213,14 @@ fail:
 	pt_pcap_close(p);
 	unlink(path);
 	return err;
+}
+
+int pt_pcap_interface(struct pt_pcap *p, int linktype, const char *ifname)
+{
+	uint8_t buf[512];
+	size_t n = pt_pcapng_idb(buf, sizeof(buf), linktype, ifname);
+
+	return n ? out(p, buf, n) : -EINVAL;
 }
 
 int pt_pcap_write(struct pt_pcap *p, uint64_t t_mono_ns, const void *pkt,

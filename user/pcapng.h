@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PT_LINKTYPE_ETHERNET 1
+#define PT_LINKTYPE_ETHERNET 1	/* what a TAP device gives */
 #define PT_LINKTYPE_RAW 101	/* raw IPv4/IPv6: what a TUN device gives */
 
 struct pt_pcap {
@@ -24,11 +24,11 @@ struct pt_pcap {
 
 /*
  * Create @path (never through a symbolic link; an existing file only with
- * @force) and write the section and interface headers. Reports its errors.
- * 0 or -errno.
+ * @force) and write the section header. Reports its errors. 0 or -errno.
  */
-int pt_pcap_open(struct pt_pcap *p, const char *path, bool force, int linktype,
-		 const char *ifname);
+int pt_pcap_open(struct pt_pcap *p, const char *path, bool force);
+/* The interface the packets come from, once its kind is known: before any packet. */
+int pt_pcap_interface(struct pt_pcap *p, int linktype, const char *ifname);
 /* One packet read at @t_mono_ns (CLOCK_MONOTONIC), with @comment (may be NULL). */
 int pt_pcap_write(struct pt_pcap *p, uint64_t t_mono_ns, const void *pkt,
 		  uint32_t len, const char *comment);

@@ -37,6 +37,8 @@ static const struct fn_group groups[] = {
 				     "tcp_sendmsg", "udpv6_sendmsg", "ping_v6_sendmsg",
 				     "rawv6_sendmsg" } },
 	{ "ip", PT_STAGE_IP, true, { "ip_output", "ip6_output" } },
+	/* after netfilter and fragmentation: the neighbour lookup and output */
+	{ "neigh", PT_STAGE_NEIGH, true, { "ip_finish_output2", "ip6_finish_output2" } },
 	{ "queue", PT_STAGE_QUEUE, false, { "__dev_queue_xmit", "dev_queue_xmit" } },
 	{ "xmit", PT_STAGE_XMIT, false, { "dev_hard_start_xmit" } },
 	{ "driver", PT_STAGE_DRIVER, false, { "tun_net_xmit" } },
@@ -67,6 +69,8 @@ static const struct { const char *tp; int stage; } tps[] = {
 static const char *const tp_blind[PT_NR_STAGES] = {
 	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",
 	[PT_STAGE_IP] = "no tracepoint in ip_output",
+	[PT_STAGE_NEIGH] = "no tracepoint on the neighbour output path (the neigh_* "
+			   "tracepoints fire when an entry changes, not per packet)",
 	[PT_STAGE_XMIT] = "no tracepoint where dev_hard_start_xmit starts "
 			  "(net_dev_start_xmit fires after the taps, at the driver)",
 };
@@ -293,6 +297,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		bpf_program__set_autoload(prog(tr, "tp_%s", tps[i].tp), tp_on[i]);
 	}
 	for (g = 0; g < NR_GROUPS; g++) {
+		if (groups[g].stage == PT_STAGE_NEIGH && !cfg->tap)
+			continue;
 		if (level == PT_BACKEND_FENTRY) {
 			plan_fentry(tr, g, &plan[g]);
 			/* auto: what fentry cannot reach, a kprobe may */
@@ -327,7 +333,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		struct plan *pl = &plan[g];
 		char *how = tr->how[grp->stage], *why = tr->why[grp->stage];
 
-		if (served[grp->stage])
+		if (served[grp->stage] || (grp->stage == PT_STAGE_NEIGH && !cfg->tap))
 			continue;
 		for (i = 0; i < pl->nfentry; i++) {
 			err = add_link(tr, bpf_program__attach(pl->fentry[i]));
@@ -392,7 +398,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	}
 
 	for (int s = 0; s < PT_NR_STAGES; s++) {
-		if (s == PT_STAGE_USER || s == PT_STAGE_NEIGH)
+		if (s == PT_STAGE_USER || (s == PT_STAGE_NEIGH && !cfg->tap))
 			continue;
 		if (!served[s]) {
 			tr->view.state[s] = PT_UNSEEN;
@@ -402,8 +408,10 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 			tr->view.why[s] = tr->why[s];
 		}
 	}
-	tr->view.state[PT_STAGE_NEIGH] = PT_NA;
-	tr->view.why[PT_STAGE_NEIGH] = "a TUN device has no link layer";
+	if (!cfg->tap) {
+		tr->view.state[PT_STAGE_NEIGH] = PT_NA;
+		tr->view.why[PT_STAGE_NEIGH] = "a TUN device has no link layer";
+	}
 	return 0;
 }
 

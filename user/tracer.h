@@ -44,6 +44,7 @@ struct pt_trace_cfg {
 	unsigned int ifindex;		/* the device */
 	uint32_t netns;			/* its network namespace's inode */
 	enum pt_backend backend;
+	bool tap;			/* a link layer: the neigh stage applies */
 	bool hist;			/* aggregate in the kernel, no records */
 	bool hist_by_proto;
 	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */

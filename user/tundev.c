@@ -215,20 +215,21 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 			       drv[0] ? drv : "unknown");
 			return -ENOTTY;
 		}
-		if (strcmp(bus, "tun")) {
-			pt_err("device %s is a TAP device: only TUN devices are traced for now",
-			       o->dev);
-			return -EOPNOTSUPP;
-		}
 		reader = find_reader(o->dev, comm, sizeof(comm));
 		if (reader) {
 			pt_err("device %s is read by another process (%s, pid %d): "
 			       "pathtrace must be its only reader", o->dev, comm, reader);
 			return -EBUSY;
 		}
+		/* tun's ethtool bus_info names the kind: "tun" or "tap". */
+		flags = strcmp(bus, "tap") ? IFF_TUN | IFF_NO_PI : IFF_TAP | IFF_NO_PI;
 		if (existing_flags(o->dev, existing, &flags))
 			pt_warn("cannot read the flags of %s from sysfs: attaching "
-				"with IFF_TUN|IFF_NO_PI", o->dev);
+				"with IFF_%s|IFF_NO_PI", o->dev, flags & IFF_TAP ? "TAP" : "TUN");
+		if (o->tap && !(flags & IFF_TAP)) {
+			pt_err("device %s is a TUN device, not TAP (--tap given)", o->dev);
+			return -EINVAL;
+		}
 		if (flags & IFF_VNET_HDR) {
 			pt_err("device %s uses virtio-net headers (IFF_VNET_HDR): not supported",
 			       o->dev);
@@ -237,6 +238,8 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 	} else if (o->no_create) {
 		pt_err("device %s does not exist (--no-create given)", o->dev);
 		return -ENODEV;
+	} else if (o->tap) {
+		flags = IFF_TAP | IFF_NO_PI;
 	}
 
 	t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -264,6 +267,7 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 	}
 	t->created = !existing;
 	t->pi = !(flags & IFF_NO_PI);
+	t->tap = flags & IFF_TAP;
 	t->ifindex = if_nametoindex(t->name);
 	if (!t->ifindex || stat("/proc/self/ns/net", &st)) {
 		err = -errno;

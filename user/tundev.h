@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The TUN device pathtrace reads: created, or attached to if it exists. */
+/* The TUN/TAP device pathtrace reads: created, or attached to if it exists. */
 #ifndef PT_TUNDEV_H
 #define PT_TUNDEV_H
 
@@ -15,6 +15,7 @@ struct pt_tun {
 	uint32_t netns;		/* inode of the network namespace */
 	bool created;		/* pathtrace made it: it goes when fd closes */
 	bool pi;		/* reads start with a 4-byte packet-info header */
+	bool tap;		/* TAP: reads are Ethernet frames */
 };
 
 /* Create or attach; reports its own errors. 0 or -errno. */

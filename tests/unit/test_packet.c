@@ -386,3 +386,89 @@ UNIT_CASE(packet_flow_addrs_small_buffer)
 	ASSERT_STREQ(src, "?");
 	ASSERT_STREQ(dst, "?");
 }
+
+/* An Ethernet frame: @type after two MACs, then @payload. */
+static size_t eth_frame(uint8_t *buf, uint16_t type, const uint8_t *payload, size_t len)
+{
+	static const uint8_t dst[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t src[6] = { 0x02, 0, 0x5e, 0, 0x53, 1 };
+
+	memcpy(buf, dst, 6);
+	memcpy(buf + 6, src, 6);
+	fx_put16(buf + 12, type);
+	memcpy(buf + 14, payload, len);
+	return 14 + len;
+}
+
+/* The ARP request a TAP device's kernel side sends: who-has .2 tell .1. */
+static size_t arp_request(uint8_t *buf)
+{
+	static const uint8_t arp[28] = {
+		0, 1, 0x08, 0x00, 6, 4, 0, 1,
+		0x02, 0, 0x5e, 0, 0x53, 1, 192, 0, 2, 1,
+		0, 0, 0, 0, 0, 0, 192, 0, 2, 2,
+	};
+
+	return eth_frame(buf, 0x0806, arp, sizeof(arp));
+}
+
+UNIT_CASE(frame_arp_request)
+{
+	static const uint8_t mac[6] = { 0x02, 0, 0x5e, 0, 0x53, 1 };
+	uint8_t buf[64];
+	size_t n = arp_request(buf);
+	struct pt_flow f;
+	char s[18];
+
+	ASSERT_EQ_U64(n, 42);
+	memset(&f, 0xa5, sizeof(f));
+	ASSERT_EQ_I64(pt_frame_flow(buf, n, &f), 0);
+	ASSERT_EQ_U64(f.family, PT_FAM_ARP);
+	ASSERT_EQ_U64(f.proto, 0);
+	ASSERT_EQ_U64(f.l3_len, 28);
+	ASSERT_EQ_U64(f.sport, 1);
+	ASSERT_EQ_U64(f.dport, 0);
+	ASSERT_MEMEQ(f.saddr, ip4_a, 4);
+	ASSERT_MEMEQ(f.saddr + 4, mac, 6);
+	ASSERT_MEMEQ(f.daddr, ip4_b, 4);
+	ASSERT_MEMEQ(f.daddr + 4, zero16, 12);
+	ASSERT_MEMEQ(f.saddr + 10, zero16, 6);
+	ASSERT_STREQ(pt_flow_proto(&f), "arp");
+	ASSERT_STREQ(summary(&f), "ARP request");
+	ASSERT_STREQ(addrs(&f), "192.0.2.1 -> 192.0.2.2");
+	ASSERT_STREQ(pt_mac_str(f.saddr + 4, s, sizeof(s)), "02:00:5e:00:53:01");
+	/* An ARP reply names the sender's MAC. */
+	buf[14 + 7] = 2;
+	ASSERT_EQ_I64(pt_frame_flow(buf, n, &f), 0);
+	ASSERT_STREQ(summary(&f), "ARP reply (02:00:5e:00:53:01)");
+}
+
+UNIT_CASE(frame_ip_same_key_as_packet)
+{
+	uint8_t buf[128];
+	size_t n = eth_frame(buf, 0x0800, fx_icmp4_echo, sizeof(fx_icmp4_echo));
+	struct pt_flow f, g;
+
+	ASSERT_EQ_U64(n, 98);
+	ASSERT_EQ_I64(pt_frame_flow(buf, n, &f), 0);
+	ASSERT_EQ_I64(parse(fx_icmp4_echo, sizeof(fx_icmp4_echo), &g), 0);
+	ASSERT_TRUE(pt_flow_equal(&f, &g));
+}
+
+UNIT_CASE(frame_refused)
+{
+	uint8_t buf[64];
+	size_t n = arp_request(buf);
+	struct pt_flow f;
+
+	/* Too short for an Ethernet header, a truncated ARP, ARP for another protocol. */
+	ASSERT_EQ_I64(pt_frame_flow(buf, 13, &f), -EINVAL);
+	ASSERT_EQ_I64(pt_frame_flow(buf, n - 1, &f), -EINVAL);
+	ASSERT_MEMEQ(&f, &zero_flow, sizeof(f));
+	buf[14 + 2] = 0x86;
+	ASSERT_EQ_I64(pt_frame_flow(buf, n, &f), -EINVAL);
+	/* An unknown Ethernet type. */
+	fx_put16(buf + 12, 0x88cc);
+	ASSERT_EQ_I64(pt_frame_flow(buf, n, &f), -EINVAL);
+	ASSERT_MEMEQ(&f, &zero_flow, sizeof(f));
+}
