@@ -14,11 +14,12 @@ EXIT_WAIT=${EXIT_WAIT:-60}
 say() { echo "PTVM $*"; }
 detail() { sed 's/^/PTVM   /'; } # stdin, indented, for the host
 
-# The stages each backend must report, in layer order.
+# The stages each backend must report, in layer order (TAP=1: with a link layer).
 want_stages() {
 	case $1 in
 	tracepoint) echo "syscall route queue driver copy user" ;;
-	*) echo "syscall l4 route ip queue xmit driver copy user" ;;
+	*) [ "$TAP" = 1 ] && echo "syscall l4 route ip neigh queue xmit driver copy user" ||
+		echo "syscall l4 route ip queue xmit driver copy user" ;;
 	esac
 }
 
@@ -112,16 +113,19 @@ check_hist() {
 run_case() {
 	b=$1 c=$2 name=vm/$LABEL/$1/$2
 	rm -f /tmp/ready /tmp/out /tmp/err /tmp/why /tmp/sender
+	TAP=0 dev=$DEV mode=
 	case $c in
 	# busybox ping, as root, sends through a raw socket.
 	ping) n=3 len=84 proto=icmp dport= l4=raw_sendmsg ;;
 	udp) n=5 len=128 proto=udp dport=40404 l4=udp_sendmsg ;;
 	hist) n=5 ;;
+	# Ethernet frames: 14 bytes more, and the neigh stage.
+	tap) n=3 len=98 proto=icmp dport= l4=raw_sendmsg TAP=1 dev=nsfocus_tap0 mode=--tap ;;
 	esac
 	hist=
 	[ "$c" = hist ] && hist=--hist
 	[ "$b" = tracepoint ] && l4="(none)"	# no l4 stage, no l4_func
-	pathtrace --backend "$b" --dev $DEV --json $hist -c "$n" --ready-file /tmp/ready \
+	pathtrace --backend "$b" --dev $dev $mode --json $hist -c "$n" --ready-file /tmp/ready \
 		>/tmp/out 2>/tmp/err &
 	pt=$!
 	i=0
@@ -140,6 +144,10 @@ run_case() {
 	else
 		case $c in
 		ping) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
+		tap)
+			arp -i $dev -s 192.0.2.2 02:00:5e:00:53:02 >/tmp/sender 2>&1
+			ping -c 3 -i 0.2 -W 1 192.0.2.2 >>/tmp/sender 2>&1 &
+			;;
 		udp | hist) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
 		esac
 		sender=$!
