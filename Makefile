@@ -48,7 +48,7 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 # Modules that need no skeleton: shared by the binary and the unit tests.
-LIB_SRCS := user/cli.c user/util.c user/packet.c user/output.c \
+LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c

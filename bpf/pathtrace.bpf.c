@@ -64,10 +64,43 @@ FN_HOOK(driver, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_STAGE_DRIVER))
 FENTRY(driver, SKB1, pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER))
 
 /* copy: tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...). */
-FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(KEY_RAW(skb)))
-FENTRY(copy_tun, SKB3, pt_on_skb_copy(pt_key(skb)))
-FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(KEY_RAW(skb)))
-FENTRY(copy_dgram, SKB1, pt_on_skb_copy(pt_key(skb)))
+FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb, KEY_RAW(skb), false))
+FENTRY(copy_tun, SKB3, pt_on_skb_copy(skb, pt_key(skb), true))
+FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb, KEY_RAW(skb), false))
+FENTRY(copy_dgram, SKB1, pt_on_skb_copy(skb, pt_key(skb), true))
+
+/* ---- the way in (--echo) ---- */
+
+#define SK_SKB void *sk__, struct sk_buff *skb
+
+/* tun_get_user: the writer's bytes become an skb (no skb yet at entry: by task). */
+FN_HOOK(rx_tun, NOARGS, pt_on_task_stage(PT_RX_TUN))
+FENTRY(rx_tun, NOARGS, pt_on_task_stage(PT_RX_TUN))
+
+/* ip_rcv / ipv6_rcv */
+FN_HOOK(rx_ip, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_RX_IP))
+FENTRY(rx_ip_0, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_IP))
+FENTRY(rx_ip_1, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_IP))
+
+/* icmp_rcv, udp_rcv, icmpv6_rcv, udpv6_rcv */
+FN_HOOK(rx_l4, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_RX_L4))
+FENTRY(rx_l4_0, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
+FENTRY(rx_l4_1, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
+FENTRY(rx_l4_2, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
+FENTRY(rx_l4_3, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
+
+/* The socket's receive queue: UDP's, or any other's (ping, raw sockets' clones). */
+FN_HOOK(rx_sockq, SK_SKB, pt_on_rx_late(skb, KEY_RAW(skb), false, PT_RX_SOCKQ))
+FENTRY(rx_sockq_0, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
+FENTRY(rx_sockq_1, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
+FENTRY(rx_sockq_2, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
+
+/*
+ * skb_consume_udp: a UDP socket's receive is done (it copies linear skbs
+ * without skb_copy_datagram_iter, and frees them without consume_skb).
+ */
+FN_HOOK(rx_udp_done, SK_SKB, pt_on_skb_copy(skb, KEY_RAW(skb), false))
+FENTRY(rx_udp_done, SK_SKB, pt_on_skb_copy(skb, pt_key(skb), true))
 
 /* ---- tracepoints (tp_btf: need only kernel BTF) ---- */
 
@@ -82,6 +115,14 @@ SEC("tp_btf/fib_table_lookup")
 int BPF_PROG(tp_fib_table_lookup)
 {
 	pt_on_task_stage(PT_STAGE_ROUTE);
+	return 0;
+}
+
+/* --echo: the stack takes a packet written into the device. */
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(tp_netif_receive_skb, struct sk_buff *skb)
+{
+	pt_on_rx_first(skb);
 	return 0;
 }
 
@@ -104,9 +145,9 @@ int BPF_PROG(tp_net_dev_start_xmit, const struct sk_buff *skb)
 }
 
 SEC("tp_btf/skb_copy_datagram_iovec")
-int BPF_PROG(tp_skb_copy_datagram_iovec, const struct sk_buff *skb, int len)
+int BPF_PROG(tp_skb_copy_datagram_iovec, struct sk_buff *skb, int len)
 {
-	pt_on_skb_copy(pt_key(skb));
+	pt_on_skb_copy(skb, pt_key(skb), true);
 	return 0;
 }
 

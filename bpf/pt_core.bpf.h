@@ -31,6 +31,8 @@ const volatile __u64 send_syscalls[PT_SYSCALL_BITMAP_WORDS] = {};
 /* --hist: aggregate here, no record per packet; the reader's process. */
 const volatile bool hist_mode = false;
 const volatile bool hist_by_proto = false;
+/* --echo: follow the packets written into the device too. */
+const volatile bool rx_mode = false;
 const volatile __u32 reader_tgid = 0;
 /* The histogram generation being filled; userspace flips it to read the other. */
 volatile __u8 hist_gen = 0;
@@ -255,7 +257,7 @@ static __always_inline void pt_on_syscall(long id)
  * register read per stage): the first sighting makes it, and a stamp made
  * outside the send is either reset by the next send's entry or left unused.
  */
-static __always_inline struct pt_task *pt_on_task_stage(enum pt_stage stage)
+static __always_inline struct pt_task *pt_on_task_stage(__u32 stage)
 {
 	struct pt_task *t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
 
@@ -280,6 +282,7 @@ struct pt_skb_facts {
 	__u32 len, ifindex, netns;
 	__u16 nh;
 	__u16 proto;		/* skb->protocol, host order */
+	__u32 iif;		/* skb->skb_iif: the device it came in on */
 };
 
 /*
@@ -300,6 +303,7 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 		f->nh = skb->network_header;
 		f->len = skb->len;
 		f->proto = bpf_ntohs(skb->protocol);
+		f->iif = skb->skb_iif;
 	} else {
 		dev = BPF_CORE_READ(skb, dev);
 		f->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
@@ -309,7 +313,21 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 		f->nh = BPF_CORE_READ(skb, network_header);
 		f->len = BPF_CORE_READ(skb, len);
 		f->proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+		f->iif = BPF_CORE_READ(skb, skb_iif);
 	}
+}
+
+/* The network namespace of the socket an skb is queued on (0: none). */
+static __always_inline __u32 pt_skb_sk_netns(struct sk_buff *skb, bool trusted)
+{
+	struct sock *sk;
+
+	if (trusted) {
+		sk = skb->sk;
+		return sk ? sk->__sk_common.skc_net.net->ns.inum : 0;
+	}
+	sk = BPF_CORE_READ(skb, sk);
+	return sk ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
 }
 
 /* The packet's key, from its network header (see pt_flow.h). */
@@ -370,7 +388,7 @@ static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref 
 		if (!ev || !old)
 			continue;
 		/* Stale: its skb's end was never seen. 0: being opened. */
-		t = ev->ts[PT_STAGE_QUEUE];
+		t = hist_mode ? ev->ts[PT_STAGE_QUEUE] : ev->t_open;
 		if (!t || now - t < PT_STALE_NS)
 			continue;
 		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
@@ -385,35 +403,47 @@ static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref 
 }
 
 /*
- * First sighting of an skb on the traced device (at the queue stage): open
- * its record, with the stages its sender's task stamped before.
+ * Open the record of @skb, first seen at @stage on the traced device, if it
+ * has none: NULL when it had one (stamped at @stage if that was not), or
+ * when it is not the device's, or no slot was free. @clone: a received
+ * packet's clone (a raw socket's copy), its device the one it came in on.
  */
-static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
+static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 key,
+						    bool trusted, __u32 stage, __u32 flags)
 {
+	__u64 now = bpf_ktime_get_ns();
 	struct pt_skb_facts sf;
-	__u64 now = bpf_ktime_get_ns(), key = trusted ? pt_key(skb) : (__u64)skb - pt_key_base_raw();
 	struct pt_skb_ref r;
 	struct pt_scratch *sc;
 	struct pt_event *ev;
-	struct pt_task *t;
 	__u32 zero = 0;
-	int i;
 
 	pt_skb_read(skb, trusted, &sf);
-	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
-		return;
+	if (flags & PT_EV_CLONE) {
+		/*
+		 * Queued on a socket, a packet has lost its device: it came in
+		 * on ours if its input interface is ours, in the namespace of
+		 * the socket that has it.
+		 */
+		if (sf.iif != targ_ifindex ||
+		    (sf.netns ? sf.netns : pt_skb_sk_netns(skb, trusted)) != targ_netns)
+			return NULL;
+	} else if (sf.ifindex != targ_ifindex || sf.netns != targ_netns) {
+		return NULL;
+	}
 	sc = bpf_map_lookup_elem(&scratch, &zero);
 	if (!sc)
-		return;
+		return NULL;
 	if (!pt_skb_open(key, now, &r)) {
-		if (r.ev && !r.ev->ts[PT_STAGE_QUEUE])
-			r.ev->ts[PT_STAGE_QUEUE] = now;
-		return;
+		/* Seen already (a second pass through the device layer). */
+		if (r.ev && stage < PT_NR_KSTAGES && !r.ev->ts[stage])
+			r.ev->ts[stage] = now;
+		return NULL;
 	}
 	ev = r.ev;
 	if (!ev) {	/* never: the index is in range; give the slot back */
 		*r.owner = 0;
-		return;
+		return NULL;
 	}
 	/* --hist reads the stamps and the flow only: the first two lines. */
 	if (hist_mode)
@@ -422,46 +452,104 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 	else
 		__builtin_memset(ev->ts, 0, sizeof(*ev) - offsetof(struct pt_event, ts));
 	ev->skb = key;
-	ev->ts[PT_STAGE_QUEUE] = now;
+	if (stage < PT_NR_KSTAGES)
+		ev->ts[stage] = now;
 	ev->len = sf.len;
 	/* --hist needs no more of the packet than its protocol, if that. */
 	if (!hist_mode || hist_by_proto)
 		pt_skb_flow(&sf, &ev->flow, sc);
-
-	t = pt_task_get();
-	if (t) {
-		for (i = 0; i < PT_STAGE_QUEUE; i++)
-			ev->ts[i] = t->ts[i];
-		/*
-		 * This skb took the send's stage stamps; a next skb of the same
-		 * send (sendmmsg, segments) stamps its own, and shares the syscall.
-		 */
-		__builtin_memset(&t->ts[PT_STAGE_L4], 0,
-				 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
-	}
 	if (hist_mode)
-		return;
+		return ev;
+	ev->t_open = now;
+	ev->flags = flags;
 	ev->ifindex = targ_ifindex;
 	ev->syscall_nr = -1;
-	if (t) {
-		__u64 id = bpf_get_current_pid_tgid();
+	return ev;
+}
 
-		ev->l4_ip = t->l4_ip;
-		ev->pid = id >> 32;
-		ev->tid = (__u32)id;
-		ev->syscall_nr = t->nr;
-		ev->flags |= PT_EV_IN_SYSCALL;
-		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	}
+/*
+ * A new record takes the stages its task stamped before the skb existed
+ * (slots below @upto): the sender's send, or the writer's write.
+ */
+static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
+{
+	struct pt_task *t = pt_task_get();
+
+	if (!t)
+		return;
+	for (int i = 0; i < PT_STAGE_QUEUE; i++)
+		if (i < upto)
+			ev->ts[i] = t->ts[i];
+	/*
+	 * This skb took the task's stamps; a next skb of the same send
+	 * (sendmmsg, segments) stamps its own, and shares the syscall.
+	 */
+	__builtin_memset(&t->ts[PT_STAGE_L4], 0,
+			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+	if (hist_mode)
+		return;
+	__u64 id = bpf_get_current_pid_tgid();
+
+	ev->l4_ip = t->l4_ip;
+	ev->pid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->syscall_nr = t->nr;
+	ev->flags |= PT_EV_IN_SYSCALL;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+/* First sighting of an skb sent to the traced device (at the queue stage). */
+static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
+{
+	__u64 key = trusted ? pt_key(skb) : (__u64)skb - pt_key_base_raw();
+	struct pt_event *ev = pt_rec_open(skb, key, trusted, PT_STAGE_QUEUE, 0);
+
+	if (ev)
+		pt_rec_join_task(ev, PT_STAGE_QUEUE);
+}
+
+/*
+ * --echo: first sighting of a packet written into the traced device, as
+ * the stack takes it (netif_receive_skb, in the writer's task).
+ */
+static __always_inline void pt_on_rx_first(struct sk_buff *skb)
+{
+	struct pt_event *ev;
+
+	if (!rx_mode)
+		return;
+	ev = pt_rec_open(skb, pt_key(skb), true, PT_RX_NETIF, PT_EV_RX);
+	if (ev)
+		pt_rec_join_task(ev, PT_RX_TUN + 1);
 }
 
 /* A later stage of a followed skb. */
-static __always_inline void pt_on_skb_stage(__u64 key, enum pt_stage stage)
+static __always_inline void pt_on_skb_stage(__u64 key, __u32 stage)
 {
 	struct pt_skb_ref r;
 
 	if (pt_skb_find(key, &r) && !r.ev->ts[stage])
 		r.ev->ts[stage] = bpf_ktime_get_ns();
+}
+
+/*
+ * A late stage on the way in (the socket queue, the application's copy): a
+ * packet not followed may be a raw socket's clone of one that is; it is
+ * followed from here, and userspace joins the two.
+ */
+static __always_inline struct pt_event *pt_on_rx_late(struct sk_buff *skb, __u64 key,
+						      bool trusted, __u32 stage)
+{
+	struct pt_skb_ref r;
+
+	if (pt_skb_find(key, &r)) {
+		if (!r.ev->ts[stage])
+			r.ev->ts[stage] = bpf_ktime_get_ns();
+		return r.ev;
+	}
+	if (!rx_mode)
+		return NULL;
+	return pt_rec_open(skb, key, trusted, stage, PT_EV_RX | PT_EV_CLONE);
 }
 
 /* dev_hard_start_xmit: a list of skbs, linked by skb->next. */
@@ -481,23 +569,48 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 	}
 }
 
-/* The reader's read() copies the skb: in the reader's task. */
-static __always_inline void pt_on_skb_copy(__u64 key)
+/* Hand a record over (ring buffer full: counted) and free its slot. */
+static __always_inline void pt_rec_submit(struct pt_skb_ref *r, enum pt_end end, __u32 reason)
 {
+	struct pt_event *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+
+	if (rec) {
+		__builtin_memcpy(rec, r->ev, sizeof(*rec));
+		rec->end = end;
+		rec->drop_reason = reason;
+		/*
+		 * No wake-up per record (it costs more than the record): the
+		 * reader drains the ring after each read() and at least every
+		 * 100 ms. Only a ring filling up (a flood of drops) wakes it.
+		 */
+		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
+				   BPF_RB_NO_WAKEUP);
+	} else {
+		pt_count(PT_CNT_RB_FULL);
+	}
+	*r->owner = 0;	/* the slot is free again */
+}
+
+/*
+ * A read() copies the skb out: the tun reader's (on the way out), or the
+ * receiving application's (on the way in). That is the end of the way in:
+ * the record goes now (a UDP socket frees the skb without consume_skb).
+ */
+static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	struct pt_event *ev = pt_on_rx_late(skb, key, trusted, PT_STAGE_COPY);
 	struct pt_skb_ref r;
-	struct pt_event *ev;
 	__u64 id;
 
-	if (!pt_skb_find(key, &r) || r.ev->ts[PT_STAGE_COPY])
-		return;
-	ev = r.ev;
-	ev->ts[PT_STAGE_COPY] = bpf_ktime_get_ns();
-	if (hist_mode)
+	if (!ev || ev->copy_pid || hist_mode)
 		return;
 	id = bpf_get_current_pid_tgid();
 	ev->copy_pid = id >> 32;
 	ev->copy_tid = (__u32)id;
 	bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
+	if ((ev->flags & PT_EV_RX) && pt_skb_find(key, &r))
+		pt_rec_submit(&r, PT_END_CONSUMED, 0);
 }
 
 /*
@@ -555,7 +668,6 @@ static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_en
 /* The skb is freed: hand its record over (or count it) and forget it. */
 static __always_inline void pt_on_skb_end(__u64 key, enum pt_end end, __u32 reason)
 {
-	struct pt_event *rec;
 	struct pt_skb_ref r;
 
 	if (!pt_skb_find(key, &r))
@@ -565,23 +677,7 @@ static __always_inline void pt_on_skb_end(__u64 key, enum pt_end end, __u32 reas
 		*r.owner = 0;	/* the slot is free again */
 		return;
 	}
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-	if (rec) {
-		__builtin_memcpy(rec, r.ev, sizeof(*rec));
-		rec->end = end;
-		rec->drop_reason = reason;
-		/*
-		 * No wake-up per record (it costs more than the record): the
-		 * reader drains the ring after each read() and at least every
-		 * 100 ms. Only a ring filling up (a flood of drops) wakes it.
-		 */
-		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
-				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
-				   BPF_RB_NO_WAKEUP);
-	} else {
-		pt_count(PT_CNT_RB_FULL);
-	}
-	*r.owner = 0;	/* the slot is free again */
+	pt_rec_submit(&r, end, reason);
 }
 
 #endif /* PT_CORE_BPF_H */

@@ -30,6 +30,21 @@ enum pt_stage {
 /* Stages stamped in the kernel: all but the last. */
 #define PT_NR_KSTAGES PT_STAGE_USER
 
+/*
+ * The receive direction (--echo: a packet written into the device, up to
+ * the application that receives it), by the slot each stage takes in
+ * pt_event.ts. The first two are the writer's task's, as on the way out.
+ */
+enum pt_rx_stage {
+	PT_RX_SYSCALL = 0,	/* the writer's write() */
+	PT_RX_TUN = 1,		/* tun_get_user builds the skb from the bytes */
+	PT_RX_NETIF = 2,	/* __netif_receive_skb: the stack takes it */
+	PT_RX_IP = 3,		/* ip_rcv / ipv6_rcv */
+	PT_RX_L4 = 4,		/* icmp_rcv, udp_rcv (+ v6) */
+	PT_RX_SOCKQ = 5,	/* queued on the receiving socket */
+	PT_RX_COPY = 8,		/* the application's receive copies it out */
+};
+
 /* Flow family of struct pt_flow. */
 enum pt_family {
 	PT_FAM_NONE = 0,
@@ -71,6 +86,9 @@ enum pt_end {
 
 /* Flags of struct pt_event. */
 #define PT_EV_IN_SYSCALL	0x1	/* sender's syscall joined (pid valid) */
+#define PT_EV_RX		0x2	/* receive direction (stages: enum pt_rx_stage) */
+#define PT_EV_CLONE		0x4	/* rx: a clone of a received packet (a raw
+					 * socket's), followed from its socket on */
 
 /*
  * One record per packet, emitted when the kernel frees the skb. What every
@@ -95,6 +113,7 @@ struct pt_event {
 	__u32 flags;			/* PT_EV_* */
 	__s32 syscall_nr;		/* the sender's syscall, -1 if none */
 	__u32 __pad;
+	__u64 t_open;			/* when its record opened (for staleness) */
 };
 _Static_assert(__builtin_offsetof(struct pt_event, l4_ip) == 128,
 	       "pt_event: what every stage touches fills two cache lines");

@@ -26,6 +26,10 @@ static const char usage[] =
 "      --addr ADDR/LEN   IPv4 address of a device pathtrace creates\n"
 "                        (default " DEFAULT_ADDR ")\n"
 "      --no-create       fail if the device does not exist\n"
+"      --echo            play the peer: answer what is read (ICMP and ICMPv6\n"
+"                        echo replies, UDP sent back, ARP and neighbour\n"
+"                        advertisements on TAP) and follow each answer up\n"
+"                        the receive path to the application (\"dir\": \"rx\")\n"
 "      --backend NAME    how to attach: auto (default: the best the kernel\n"
 "                        allows, per hook), fentry, kprobe or tracepoint\n"
 "  -c, --count N         stop after N packets read\n"
@@ -116,6 +120,7 @@ enum {
 	OPT_HIST_BY,
 	OPT_FORCE,
 	OPT_TAP,
+	OPT_ECHO,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -125,6 +130,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "addr", required_argument, NULL, OPT_ADDR },
 		{ "no-create", no_argument, NULL, OPT_NO_CREATE },
 		{ "tap", no_argument, NULL, OPT_TAP },
+		{ "echo", no_argument, NULL, OPT_ECHO },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
@@ -159,6 +165,9 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 			break;
 		case OPT_TAP:
 			o->tap = true;
+			break;
+		case OPT_ECHO:
+			o->echo = true;
 			break;
 		case 'c':
 			if (pt_parse_u64(optarg, UINT32_MAX, &o->count) || !o->count)

@@ -14,6 +14,7 @@ struct pt_opts {
 	unsigned int prefix;
 	bool no_create;
 	bool tap;		/* create a TAP device (Ethernet frames), not TUN */
+	bool echo;		/* answer what is read; follow the answers in */
 	bool json;
 	uint64_t count;		/* stop after this many packets read; 0: never */
 	const char *ready_file;

@@ -28,6 +28,8 @@ static void emit(struct pt_joiner *j, struct pt_journey *jr)
 	case PT_J_UNREAD:
 		j->stats.unread++;
 		break;
+	case PT_J_UNFINISHED:	/* the way in only */
+		break;
 	}
 	j->emit(jr, j->ctx);
 }
@@ -136,5 +138,91 @@ void pt_joiner_expire(struct pt_joiner *j, uint64_t now, uint64_t max_age)
 	while (j->nk && (!max_age || now - j->k[j->hk].t_arrival > max_age)) {
 		kernel_only(j, &j->k[j->hk].ev, PT_J_UNJOINED);
 		RING_REMOVE(j->k, j->hk, j->nk, 0);
+	}
+}
+
+void pt_rxjoin_init(struct pt_rxjoin *x, pt_emit_fn emit, void *ctx)
+{
+	memset(x, 0, sizeof(*x));
+	x->emit = emit;
+	x->ctx = ctx;
+}
+
+static void rx_emit(struct pt_rxjoin *x, const struct pt_event *ev)
+{
+	struct pt_journey jr = { .rx = true, .have_kernel = true, .ev = *ev, .flow = ev->flow };
+
+	if (ev->ts[PT_RX_COPY]) {
+		jr.status = PT_J_READ;
+		x->received++;
+	} else if (ev->end == PT_END_DROPPED) {
+		jr.status = PT_J_DROPPED;
+		x->dropped++;
+	} else {
+		jr.status = PT_J_UNREAD;
+		x->unreceived++;
+	}
+	x->emit(&jr, x->ctx);
+}
+
+void pt_rxjoin_kernel(struct pt_rxjoin *x, const struct pt_event *ev, uint64_t now)
+{
+	if (ev->flags & PT_EV_CLONE) {
+		/* The oldest waiting packet with the same key is its original. */
+		for (unsigned int i = 0; i < x->n; i++) {
+			struct pt_event *o = &x->p[at(x->h, i)].ev;
+
+			if (!pt_flow_equal(&o->flow, &ev->flow))
+				continue;
+			if (!o->ts[PT_RX_SOCKQ])
+				o->ts[PT_RX_SOCKQ] = ev->ts[PT_RX_SOCKQ];
+			o->ts[PT_RX_COPY] = ev->ts[PT_RX_COPY];
+			o->copy_pid = ev->copy_pid;
+			o->copy_tid = ev->copy_tid;
+			memcpy(o->copy_comm, ev->copy_comm, sizeof(o->copy_comm));
+			o->flags |= PT_EV_CLONE;
+			if (ev->ts[PT_RX_COPY]) {
+				o->end = ev->end;
+				o->drop_reason = ev->drop_reason;
+			}
+			rx_emit(x, o);
+			RING_REMOVE(x->p, x->h, x->n, i);
+			return;
+		}
+		rx_emit(x, ev);	/* its original went by: on its own */
+		return;
+	}
+	/*
+	 * Copied already (a UDP or ping socket's). Else a raw socket's clone
+	 * may come, even for a record that ends dropped: icmp_rcv drops an
+	 * echo reply no ping socket wants after the raw sockets took theirs.
+	 */
+	if (ev->ts[PT_RX_COPY]) {
+		rx_emit(x, ev);
+		return;
+	}
+	if (x->n == PT_RX_CAP) {
+		rx_emit(x, &x->p[x->h].ev);
+		RING_REMOVE(x->p, x->h, x->n, 0);
+	}
+	x->p[at(x->h, x->n)].ev = *ev;
+	x->p[at(x->h, x->n)].t_arrival = now;
+	x->n++;
+}
+
+void pt_rxjoin_unfinished(struct pt_rxjoin *x, const struct pt_event *ev)
+{
+	struct pt_journey jr = { .rx = true, .have_kernel = true, .ev = *ev, .flow = ev->flow,
+				 .status = PT_J_UNFINISHED };
+
+	x->unfinished++;
+	x->emit(&jr, x->ctx);
+}
+
+void pt_rxjoin_expire(struct pt_rxjoin *x, uint64_t now, uint64_t max_age)
+{
+	while (x->n && (!max_age || now - x->p[x->h].t_arrival > max_age)) {
+		rx_emit(x, &x->p[x->h].ev);
+		RING_REMOVE(x->p, x->h, x->n, 0);
 	}
 }

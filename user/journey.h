@@ -19,10 +19,23 @@ enum pt_jstatus {
 	PT_J_UNREAD,	/* freed by the kernel without being read: still
 			 * queued for the reader when it stopped, or
 			 * consumed without a copy */
+	PT_J_UNFINISHED,	/* rx: still followed at exit, its end unseen */
+};
+
+/* --echo: a ping's whole turn, for the reply's journey. */
+struct pt_round_trip {
+	uint64_t req_seq;	/* the request's journey, as printed */
+	uint64_t out_ns;	/* the request: first stage to the reader's clock */
+	uint64_t turn_ns;	/* in the reader: read() returned to write() called */
+	uint64_t in_ns;		/* the reply: write() to its last stage */
+	uint32_t len;		/* bytes the reader wrote */
 };
 
 struct pt_journey {
-	enum pt_jstatus status;
+	enum pt_jstatus status;	/* rx: PT_J_READ is "received" (the application copied it) */
+	bool rx;		/* the way in (ev.flags & PT_EV_RX) */
+	bool have_rt;		/* rx: a reply the reader wrote: rt valid */
+	struct pt_round_trip rt;
 	bool have_kernel;	/* ev is valid */
 	bool have_read;		/* read_len, t_user valid */
 	struct pt_event ev;
@@ -56,6 +69,29 @@ struct pt_joiner {
 	struct { struct pt_event ev; uint64_t t_arrival; } k[PT_JOIN_CAP];
 	struct pt_journey r[PT_JOIN_CAP];
 };
+
+/*
+ * The way in: a received packet's record waits here for its clone's (a raw
+ * socket's copy, freed after the application read it), at most
+ * PT_RX_WAIT_NS.
+ */
+#define PT_RX_WAIT_NS 100000000ull
+#define PT_RX_CAP 64
+
+struct pt_rxjoin {
+	pt_emit_fn emit;
+	void *ctx;
+	uint64_t received, dropped, unreceived, unfinished;
+	unsigned int h, n;
+	struct { struct pt_event ev; uint64_t t_arrival; } p[PT_RX_CAP];
+};
+
+void pt_rxjoin_init(struct pt_rxjoin *x, pt_emit_fn emit, void *ctx);
+void pt_rxjoin_kernel(struct pt_rxjoin *x, const struct pt_event *ev, uint64_t now);
+/* A record still open at exit: its way in went where this backend cannot see. */
+void pt_rxjoin_unfinished(struct pt_rxjoin *x, const struct pt_event *ev);
+/* Give up waiting for clones older than @max_age ns (all if 0). */
+void pt_rxjoin_expire(struct pt_rxjoin *x, uint64_t now, uint64_t max_age);
 
 void pt_joiner_init(struct pt_joiner *j, pt_emit_fn emit, void *ctx);
 /* A record from the kernel, arrived at @now. */

@@ -17,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include "cli.h"
+#include "echo.h"
 #include "hist.h"
 #include "journey.h"
 #include "output.h"
@@ -34,6 +35,18 @@ struct app {
 	struct pt_tun tun;
 	struct pt_tracer tr;
 	struct pt_joiner joiner;
+	struct pt_rxjoin rxjoin;	/* --echo: the way in */
+	/*
+	 * --echo: each request's journey and the answer written to it, by
+	 * read number, until the answer's own journey comes in.
+	 */
+	struct {
+		uint64_t read_seq, printed, t_first, t_user, t_write;
+		struct pt_flow reply;
+		uint32_t len;
+		bool armed;		/* answer written, its journey awaited */
+	} rt[64];
+	uint64_t echo_written, echo_failed;
 	uint64_t printed;
 	bool stop;
 	bool out_tty;		/* stdout is a terminal: flush each journey */
@@ -68,6 +81,71 @@ static void flush_output(struct app *a)
 		a->stop = true;
 }
 
+/*
+ * --echo: a request's journey is noted by its read number (it comes before
+ * the answer is written); an answer's journey gets the whole round trip.
+ */
+static void round_trip(struct app *a, struct pt_journey *j, uint64_t printed)
+{
+	const size_t n = sizeof(a->rt) / sizeof(a->rt[0]);
+	struct pt_stage_time st[PT_NR_STAGES];
+	unsigned int k = pt_journey_stages(j, st);
+
+	if (!j->rx) {
+		if (j->have_read && j->have_kernel && k) {
+			a->rt[j->read_seq % n] = (typeof(a->rt[0])){
+				.read_seq = j->read_seq, .printed = printed,
+				.t_first = st[0].t_ns, .t_user = j->t_user,
+			};
+		}
+		return;
+	}
+	if (!k || !(j->ev.flags & PT_EV_IN_SYSCALL) || j->ev.pid != (uint32_t)getpid())
+		return;
+	for (size_t i = 0; i < n; i++) {
+		typeof(a->rt[0]) *e = &a->rt[i];
+
+		if (!e->armed || !pt_flow_equal(&e->reply, &j->flow))
+			continue;
+		e->armed = false;
+		j->have_rt = true;
+		j->rt = (struct pt_round_trip){
+			.req_seq = e->printed, .out_ns = e->t_user - e->t_first,
+			.turn_ns = e->t_write - e->t_user, .in_ns = st[k - 1].t_ns - e->t_write,
+			.len = e->len,
+		};
+		return;
+	}
+}
+
+/* --echo: answer read number @seq (@p, @len bytes after @off of packet info). */
+static void echo(struct app *a, uint64_t seq, const uint8_t *buf, size_t off, size_t len)
+{
+	const size_t n = sizeof(a->rt) / sizeof(a->rt[0]);
+	uint8_t out[65536 + 4];
+	size_t r;
+
+	memcpy(out, buf, off);	/* the same packet information, if any */
+	r = pt_echo_reply(buf + off, len, a->tun.tap, out + off, sizeof(out) - off);
+	if (!r)
+		return;
+	a->rt[seq % n].t_write = pt_now_ns();
+	if (write(a->tun.fd, out, off + r) != (ssize_t)(off + r)) {
+		if (!a->echo_failed++)
+			pt_warn("cannot write an answer into %s: %s", a->tun.name, strerror(errno));
+		return;
+	}
+	a->echo_written++;
+	if (a->rt[seq % n].read_seq != seq)
+		return;		/* its request's journey is not out: no round trip */
+	if (a->tun.tap)
+		pt_frame_flow(out + off, r, &a->rt[seq % n].reply);
+	else
+		pt_packet_flow(out + off, r, &a->rt[seq % n].reply);
+	a->rt[seq % n].len = (uint32_t)r;
+	a->rt[seq % n].armed = true;
+}
+
 static void on_journey(const struct pt_journey *j, void *ctx)
 {
 	struct app *a = ctx;
@@ -78,6 +156,8 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 		.seq = ++a->printed,
 	};
 
+	if (a->o.echo)
+		round_trip(a, (struct pt_journey *)j, pc.seq);
 	if (j->status == PT_J_DROPPED)
 		pc.drop_reason = pt_tracer_drop_reason(&a->tr, j->ev.drop_reason);
 	if (j->have_kernel)
@@ -109,7 +189,10 @@ static void on_event(const struct pt_event *ev, void *ctx)
 {
 	struct app *a = ctx;
 
-	pt_joiner_kernel(&a->joiner, ev, pt_now_ns());
+	if (ev->flags & PT_EV_RX)
+		pt_rxjoin_kernel(&a->rxjoin, ev, pt_now_ns());
+	else
+		pt_joiner_kernel(&a->joiner, ev, pt_now_ns());
 }
 
 /* -w: hold read number @seq's bytes until its journey is printed. */
@@ -178,6 +261,8 @@ static int read_packets(struct app *a)
 			hist_read(a, t);
 		else
 			journey_read(a, buf + off, n - off, t);
+		if (a->o.echo)
+			echo(a, a->joiner.stats.reads, buf, off, n - off);
 		/* -c: not one read more, even if a journey waits for its record. */
 		if (a->o.count && a->joiner.stats.reads >= a->o.count)
 			a->stop = true;
@@ -328,11 +413,36 @@ static int run(struct app *a, int sfd)
 		}
 		pt_tracer_drain(&a->tr);
 		pt_joiner_expire(&a->joiner, pt_now_ns(), JOIN_WAIT_NS);
+		pt_rxjoin_expire(&a->rxjoin, pt_now_ns(), PT_RX_WAIT_NS);
 		/* One write for the batch just read, not one per journey. */
 		flush_output(a);
 	}
 	close(ep);
 	return err;
+}
+
+static void rx_left(const struct pt_event *ev, void *ctx)
+{
+	struct app *a = ctx;
+
+	pt_rxjoin_unfinished(&a->rxjoin, ev);
+}
+
+/*
+ * --echo, stopping: the last answers may still be on their way to their
+ * application, and a raw socket's clone is freed only once it has read it.
+ */
+static void settle_rx(struct app *a)
+{
+	uint64_t end = pt_now_ns() + PT_RX_WAIT_NS;
+
+	while (pt_now_ns() < end) {
+		pt_tracer_drain(&a->tr);
+		pt_rxjoin_expire(&a->rxjoin, pt_now_ns(), PT_RX_WAIT_NS);
+		if (!a->rxjoin.n)
+			break;
+		usleep(5000);
+	}
 }
 
 static void summary(struct app *a, unsigned int in_flight)
@@ -347,6 +457,16 @@ static void summary(struct app *a, unsigned int in_flight)
 	if (c[PT_CNT_NO_TASK_STORE])
 		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (no task storage)",
 			c[PT_CNT_NO_TASK_STORE]);
+	if (a->o.echo && a->o.hist)
+		pt_info("%" PRIu64 " answers written (their way in is not followed with --hist)",
+			a->echo_written);
+	else if (a->o.echo)
+		pt_info("%" PRIu64 " answers written; the way in: %" PRIu64 " received, %"
+			PRIu64 " dropped, %" PRIu64 " freed without a copy to an application, %"
+			PRIu64 " unfinished (end unseen)", a->echo_written, a->rxjoin.received,
+			a->rxjoin.dropped, a->rxjoin.unreceived, a->rxjoin.unfinished);
+	/* Unfinished ways in were reported: not in flight any more. */
+	in_flight -= in_flight >= a->rxjoin.unfinished ? (unsigned int)a->rxjoin.unfinished : 0;
 	if (a->o.hist) {
 		pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
 			" unread, %" PRIu64 " samples lost, %" PRIu64
@@ -398,6 +518,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
 	a.out_tty = isatty(STDOUT_FILENO);
 	pt_joiner_init(&a.joiner, on_journey, &a);
+	pt_rxjoin_init(&a.rxjoin, on_journey, &a);
 
 	/* The output first: a refused path must not cost a device. */
 	if (a.o.write_file) {
@@ -416,6 +537,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg = (struct pt_trace_cfg){
+		.rx = a.o.echo,
 		.ifindex = a.tun.ifindex,
 		.netns = a.tun.netns,
 		.backend = a.o.backend,
@@ -452,10 +574,15 @@ int main(int argc, char **argv)
 	 * us is freed now, and reported as unread.
 	 */
 	pt_tracer_drain(&a.tr);
+	if (started && a.o.echo && !a.o.hist)
+		settle_rx(&a);
 	pt_joiner_reader_gone(&a.joiner);
 	pt_tun_close(&a.tun);
 	pt_tracer_drain(&a.tr);
 	pt_joiner_expire(&a.joiner, pt_now_ns(), 0);
+	pt_rxjoin_expire(&a.rxjoin, pt_now_ns(), 0);
+	if (started && a.o.echo && !a.o.hist)
+		pt_tracer_rx_left(&a.tr, rx_left, &a);
 	/*
 	 * --hist: what came since the last print (everything, without an
 	 * interval), unless the count of prints is already reached.

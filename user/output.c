@@ -13,6 +13,7 @@ const char *pt_jstatus_name(enum pt_jstatus s)
 	case PT_J_UNJOINED: return "unjoined";
 	case PT_J_DROPPED: return "dropped";
 	case PT_J_UNREAD: return "unread";
+	case PT_J_UNFINISHED: return "unfinished";
 	}
 	return "?";
 }
@@ -23,22 +24,29 @@ unsigned int pt_journey_stages(const struct pt_journey *j,
 	unsigned int n = 0;
 	uint64_t prev = 0;
 
-	for (int s = 0; s < PT_NR_STAGES; s++) {
+	for (int v = PT_VSTAGE_FIRST(j->rx); v < PT_VSTAGE_END(j->rx); v++) {
+		int slot = pt_vstage_slot(v);
 		uint64_t t = 0;
 
-		if (s == PT_STAGE_USER)
+		if (slot < 0)
 			t = j->have_read ? j->t_user : 0;
 		else if (j->have_kernel)
-			t = j->ev.ts[s];
+			t = j->ev.ts[slot];
 		if (!t)
 			continue;
-		st[n].stage = s;
+		st[n].stage = v;
 		st[n].t_ns = t;
 		st[n].delta_ns = prev ? (int64_t)(t - prev) : 0;
 		prev = t;
 		n++;
 	}
 	return n;
+}
+
+/* The status as printed: on the way in, "read" is the receiver's. */
+static const char *status_name(const struct pt_journey *j)
+{
+	return j->rx && j->status == PT_J_READ ? "received" : pt_jstatus_name(j->status);
 }
 
 void pt_json_str(FILE *out, const char *s, size_t max)
@@ -64,12 +72,24 @@ static void header_text(FILE *out, const struct pt_journey *j,
 
 	pt_flow_summary(&j->flow, sum, sizeof(sum));
 	pt_flow_addrs(&j->flow, src, dst, sizeof(src));
-	fprintf(out, "#%" PRIu64 " %s %s -> %s, %u bytes", c->seq, sum, src, dst,
-		j->have_read ? j->read_len : j->ev.len);
+	fprintf(out, "#%" PRIu64 " %s%s %s -> %s, %u bytes", c->seq, j->rx ? "rx " : "",
+		sum, src, dst, j->have_read ? j->read_len : j->have_rt ? j->rt.len : j->ev.len);
 	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
-		fprintf(out, ", sent by %.16s pid %u", j->ev.comm, j->ev.pid);
+		fprintf(out, ", %s by %.16s pid %u", j->rx ? "written" : "sent", j->ev.comm,
+			j->ev.pid);
 	else
-		fprintf(out, ", sender unknown (not sent from a syscall)");
+		fprintf(out, j->rx ? ", writer unknown" : ", sender unknown (not sent from a syscall)");
+	if (j->rx) {
+		if (j->status == PT_J_DROPPED)
+			fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
+		else if (j->status == PT_J_UNFINISHED)
+			fprintf(out, " [UNFINISHED: still followed at exit; where it went is "
+				"not seen from here]");
+		else if (j->status != PT_J_READ)
+			fprintf(out, " [NOT RECEIVED: freed without a copy to an application]");
+		fputc('\n', out);
+		return;
+	}
 	switch (j->status) {
 	case PT_J_READ:
 		break;
@@ -85,6 +105,8 @@ static void header_text(FILE *out, const struct pt_journey *j,
 			j->have_kernel && j->ev.ts[PT_STAGE_DRIVER] ?
 			", left in the device queue" : "");
 		break;
+	case PT_J_UNFINISHED:	/* the way in only */
+		break;
 	}
 	fputc('\n', out);
 }
@@ -97,20 +119,24 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 	char d[32];
 
 	header_text(out, j, c);
-	for (int s = 0; s < PT_NR_STAGES; s++) {
+	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
 		const char *name = pt_stage_name(s);
 
-		if (k < n && st[k].stage == (enum pt_stage)s) {
+		if (k < n && st[k].stage == s) {
 			fprintf(out, "  %-8s %10" PRIu64 ".%09" PRIu64 " %10s",
 				name, st[k].t_ns / 1000000000, st[k].t_ns % 1000000000,
 				k ? pt_fmt_dur(d, sizeof(d), st[k].delta_ns) : "");
-			if (s == PT_STAGE_SYSCALL)
+			if (s == PT_STAGE_SYSCALL || s == PT_V_RX_SYSCALL)
 				fprintf(out, "  %s()", pt_syscall_name(j->ev.syscall_nr) ?: "?");
 			else if (s == PT_STAGE_L4 && c->l4_func)
 				fprintf(out, "  %s()", c->l4_func);
 			else if (s == PT_STAGE_COPY)
 				fprintf(out, "  read() by %.16s pid %u", j->ev.copy_comm,
 					j->ev.copy_pid);
+			else if (s == PT_V_RX_COPY)
+				fprintf(out, "  received by %.16s pid %u%s", j->ev.copy_comm,
+					j->ev.copy_pid,
+					j->ev.flags & PT_EV_CLONE ? " (a raw socket's clone)" : "");
 			fputc('\n', out);
 			k++;
 		} else if (c->view->state[s] == PT_UNSEEN) {
@@ -126,6 +152,15 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 		fprintf(out, "  %-8s %31s  %s -> %s\n", "total",
 			pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns),
 			pt_stage_name(st[0].stage), pt_stage_name(st[n - 1].stage));
+	if (j->have_rt) {
+		char o[32], t[32], i[32];
+
+		fprintf(out, "  round trip of #%" PRIu64 ": out %s, in the reader %s, back %s: %s\n",
+			j->rt.req_seq, pt_fmt_dur(o, sizeof(o), (int64_t)j->rt.out_ns),
+			pt_fmt_dur(t, sizeof(t), (int64_t)j->rt.turn_ns),
+			pt_fmt_dur(i, sizeof(i), (int64_t)j->rt.in_ns),
+			pt_fmt_dur(d, sizeof(d), (int64_t)(j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns)));
+	}
 	fputc('\n', out);
 }
 
@@ -151,8 +186,8 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 	if (c->l4_func)
 		pt_appendf(buf, len, " via %s()", c->l4_func);
 	if (j->status != PT_J_READ)
-		pt_appendf(buf, len, "; %s", pt_jstatus_name(j->status));
-	for (int s = 0; s < PT_NR_STAGES; s++) {
+		pt_appendf(buf, len, "; %s", status_name(j));
+	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
 		if (c->view->state[s] != PT_UNSEEN)
 			continue;
 		pt_appendf(buf, len, "%s%s", unseen ? " " : "; unseen: ", pt_stage_name(s));
@@ -160,13 +195,13 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 	}
 }
 
-static void stage_list_json(FILE *out, const char *key,
+static void stage_list_json(FILE *out, const char *key, bool rx,
 			    const struct pt_stage_view *v, enum pt_stage_state want)
 {
 	bool first = true;
 
 	fprintf(out, ",\"%s\":[", key);
-	for (int s = 0; s < PT_NR_STAGES; s++) {
+	for (int s = PT_VSTAGE_FIRST(rx); s < PT_VSTAGE_END(rx); s++) {
 		if (v->state[s] != want)
 			continue;
 		fprintf(out, "%s\"%s\"", first ? "" : ",", pt_stage_name(s));
@@ -184,13 +219,15 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 	char src[64], dst[64];
 
 	pt_flow_addrs(f, src, dst, sizeof(src));
-	fprintf(out, "{\"seq\":%" PRIu64 ",\"status\":\"%s\",\"dev\":", c->seq,
-		pt_jstatus_name(j->status));
+	fprintf(out, "{\"seq\":%" PRIu64 ",\"status\":\"%s\",\"dir\":\"%s\",\"dev\":", c->seq,
+		status_name(j), j->rx ? "rx" : "tx");
 	pt_json_str(out, c->dev, SIZE_MAX);
 	if (c->backend)
 		fprintf(out, ",\"backend\":\"%s\"", c->backend);
 	if (j->have_read)
 		fprintf(out, ",\"len\":%u", j->read_len);
+	else if (j->have_rt)
+		fprintf(out, ",\"len\":%u", j->rt.len);	/* what the reader wrote */
 	else
 		fprintf(out, ",\"len\":null");
 	if (j->have_kernel)
@@ -230,11 +267,19 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 		pt_json_str(out, c->l4_func, SIZE_MAX);
 	}
 	if (j->have_kernel && j->ev.ts[PT_STAGE_COPY]) {
-		fprintf(out, ",\"reader\":{\"pid\":%u,\"tid\":%u,\"comm\":",
-			j->ev.copy_pid, j->ev.copy_tid);
+		/* On the way in the application that received it: a raw socket's clone, maybe. */
+		fprintf(out, ",\"%s\":{\"pid\":%u,\"tid\":%u,\"comm\":",
+			j->rx ? "receiver" : "reader", j->ev.copy_pid, j->ev.copy_tid);
 		pt_json_str(out, j->ev.copy_comm, sizeof(j->ev.copy_comm));
+		if (j->rx)
+			fprintf(out, ",\"clone\":%s", j->ev.flags & PT_EV_CLONE ? "true" : "false");
 		fputc('}', out);
 	}
+	if (j->have_rt)
+		fprintf(out, ",\"round_trip\":{\"request_seq\":%" PRIu64 ",\"out_ns\":%" PRIu64
+			",\"turn_ns\":%" PRIu64 ",\"in_ns\":%" PRIu64 ",\"total_ns\":%" PRIu64 "}",
+			j->rt.req_seq, j->rt.out_ns, j->rt.turn_ns, j->rt.in_ns,
+			j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns);
 	if (j->status == PT_J_DROPPED) {
 		fprintf(out, ",\"drop_reason\":");
 		if (c->drop_reason)
@@ -250,7 +295,7 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 	fputc(']', out);
 	if (n > 1)
 		fprintf(out, ",\"total_ns\":%" PRIu64, st[n - 1].t_ns - st[0].t_ns);
-	stage_list_json(out, "unseen", c->view, PT_UNSEEN);
-	stage_list_json(out, "not_applicable", c->view, PT_NA);
+	stage_list_json(out, "unseen", j->rx, c->view, PT_UNSEEN);
+	stage_list_json(out, "not_applicable", j->rx, c->view, PT_NA);
 	fputs("}\n", out);
 }

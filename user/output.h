@@ -20,7 +20,7 @@ struct pt_print_ctx {
 
 /* The stages a journey saw, in layer order, with times. */
 struct pt_stage_time {
-	enum pt_stage stage;
+	int stage;			/* a view stage (stages.h) */
 	uint64_t t_ns;
 	int64_t delta_ns;		/* from the previous seen stage */
 };

@@ -3,7 +3,7 @@
 #include <sys/syscall.h>
 #include "stages.h"
 
-static const char *const names[PT_NR_STAGES] = {
+static const char *const names[PT_NR_VSTAGES] = {
 	[PT_STAGE_SYSCALL] = "syscall",
 	[PT_STAGE_L4] = "l4",
 	[PT_STAGE_ROUTE] = "route",
@@ -14,11 +14,29 @@ static const char *const names[PT_NR_STAGES] = {
 	[PT_STAGE_DRIVER] = "driver",
 	[PT_STAGE_COPY] = "copy",
 	[PT_STAGE_USER] = "user",
+	[PT_V_RX_SYSCALL] = "syscall",
+	[PT_V_RX_TUN] = "tun",
+	[PT_V_RX_NETIF] = "netif",
+	[PT_V_RX_IP] = "ip",
+	[PT_V_RX_L4] = "l4",
+	[PT_V_RX_SOCKQ] = "sockq",
+	[PT_V_RX_COPY] = "copy",
 };
 
-const char *pt_stage_name(enum pt_stage s)
+static const int rx_slots[PT_NR_VSTAGES - PT_NR_STAGES] = {
+	PT_RX_SYSCALL, PT_RX_TUN, PT_RX_NETIF, PT_RX_IP, PT_RX_L4, PT_RX_SOCKQ, PT_RX_COPY,
+};
+
+int pt_vstage_slot(int v)
 {
-	return (unsigned)s < PT_NR_STAGES ? names[s] : "?";
+	if (v >= PT_NR_STAGES && v < PT_NR_VSTAGES)
+		return rx_slots[v - PT_NR_STAGES];
+	return v >= 0 && v < PT_STAGE_USER ? v : -1;
+}
+
+const char *pt_stage_name(int s)
+{
+	return (unsigned)s < PT_NR_VSTAGES ? names[s] : "?";
 }
 
 int pt_stage_from_name(const char *name)

@@ -4,8 +4,33 @@
 
 #include "pathtrace.h"
 
-/* DESIGN.md's names: syscall, l4, route, ip, neigh, queue, xmit, driver, copy, user. */
-const char *pt_stage_name(enum pt_stage s);
+/*
+ * The way in (--echo) has stages of its own; in userspace's tables they
+ * come after the way out's (enum pt_stage), as "view stages".
+ */
+enum pt_vstage {
+	PT_V_RX_SYSCALL = PT_NR_STAGES,
+	PT_V_RX_TUN,
+	PT_V_RX_NETIF,
+	PT_V_RX_IP,
+	PT_V_RX_L4,
+	PT_V_RX_SOCKQ,
+	PT_V_RX_COPY,
+	PT_NR_VSTAGES,
+};
+
+/* A view stage of @rx's direction: the first, and one past the last. */
+#define PT_VSTAGE_FIRST(rx) ((rx) ? (int)PT_V_RX_SYSCALL : 0)
+#define PT_VSTAGE_END(rx) ((rx) ? (int)PT_NR_VSTAGES : (int)PT_NR_STAGES)
+
+/* The slot of pt_event.ts a view stage is stamped in; -1 for user (userspace's clock). */
+int pt_vstage_slot(int v);
+
+/*
+ * DESIGN.md's names: syscall, l4, route, ip, neigh, queue, xmit, driver,
+ * copy, user; on the way in syscall, tun, netif, ip, l4, sockq, copy.
+ */
+const char *pt_stage_name(int s);
 /* -1 if @name is no stage. */
 int pt_stage_from_name(const char *name);
 
@@ -39,8 +64,8 @@ enum pt_stage_state {
 };
 
 struct pt_stage_view {
-	enum pt_stage_state state[PT_NR_STAGES];
-	const char *why[PT_NR_STAGES];	/* for PT_UNSEEN and PT_NA */
+	enum pt_stage_state state[PT_NR_VSTAGES];
+	const char *why[PT_NR_VSTAGES];	/* for PT_UNSEEN and PT_NA */
 };
 
 #endif

@@ -26,7 +26,7 @@
 /* A function hook: candidate kernel functions for one stage. */
 struct fn_group {
 	const char *hook;	/* programs fentry_<hook>[_<n>], kprobe_<hook>, kmulti_<hook> */
-	enum pt_stage stage;
+	int stage;		/* a view stage (stages.h) */
 	bool all;		/* every candidate present, or only the first */
 	const char *fns[MAX_FNS];
 };
@@ -44,6 +44,13 @@ static const struct fn_group groups[] = {
 	{ "driver", PT_STAGE_DRIVER, false, { "tun_net_xmit" } },
 	{ "copy_tun", PT_STAGE_COPY, false, { "tun_put_user" } },
 	{ "copy_dgram", PT_STAGE_COPY, false, { "skb_copy_datagram_iter" } },
+	/* the way in (--echo) */
+	{ "rx_tun", PT_V_RX_TUN, false, { "tun_get_user" } },
+	{ "rx_ip", PT_V_RX_IP, true, { "ip_rcv", "ipv6_rcv" } },
+	{ "rx_l4", PT_V_RX_L4, true, { "icmp_rcv", "udp_rcv", "icmpv6_rcv", "udpv6_rcv" } },
+	{ "rx_sockq", PT_V_RX_SOCKQ, true, { "__udp_enqueue_schedule_skb",
+					     "sock_queue_rcv_skb_reason", "__sock_queue_rcv_skb" } },
+	{ "rx_udp_done", PT_V_RX_COPY, false, { "skb_consume_udp" } },
 };
 #define NR_GROUPS ARRAY_SIZE(groups)
 _Static_assert(NR_GROUPS <= PT_MAX_FN_GROUPS, "raise PT_MAX_FN_GROUPS");
@@ -60,20 +67,42 @@ static const struct { const char *tp; int stage; } tps[] = {
 	/* fires right before ndo_start_xmit, after the taps: the driver's start */
 	{ "net_dev_start_xmit", PT_STAGE_DRIVER },
 	{ "skb_copy_datagram_iovec", PT_STAGE_COPY },
+	/* the way in (--echo): first sighting */
+	{ "netif_receive_skb", PT_V_RX_NETIF },
 	{ "consume_skb", -1 },
 	{ "kfree_skb", -1 },
 };
 #define NR_TPS ARRAY_SIZE(tps)
 
 /* Why no tracepoint can stand in for a stage. */
-static const char *const tp_blind[PT_NR_STAGES] = {
+static const char *const tp_blind[PT_NR_VSTAGES] = {
 	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",
 	[PT_STAGE_IP] = "no tracepoint in ip_output",
 	[PT_STAGE_NEIGH] = "no tracepoint on the neighbour output path (the neigh_* "
 			   "tracepoints fire when an entry changes, not per packet)",
 	[PT_STAGE_XMIT] = "no tracepoint where dev_hard_start_xmit starts "
 			  "(net_dev_start_xmit fires after the taps, at the driver)",
+	[PT_V_RX_TUN] = "no tracepoint in tun_get_user",
+	[PT_V_RX_IP] = "no tracepoint in ip_rcv",
+	[PT_V_RX_L4] = "no tracepoint in icmp_rcv/udp_rcv",
+	[PT_V_RX_SOCKQ] = "no tracepoint where a socket queues a packet "
+			  "(sock_rcvqueue_full fires only when the queue is full)",
 };
+
+/*
+ * Hooks this trace does without: the neighbour stage without a link layer,
+ * the way in without --echo, and tun_put_user with it (the copy stage then
+ * hooks skb_copy_datagram_iter, which also sees the receiving
+ * application's copy).
+ */
+static bool group_skipped(const struct pt_trace_cfg *cfg, const struct fn_group *grp)
+{
+	if (grp->stage == PT_STAGE_NEIGH)
+		return !cfg->tap;
+	if (grp->stage >= PT_NR_STAGES)
+		return !cfg->rx;
+	return cfg->rx && !strcmp(grp->hook, "copy_tun");
+}
 
 /* What one rung loads for a function hook. */
 struct plan {
@@ -255,7 +284,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 {
 	static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
 					    [PT_BACKEND_KPROBE] = "kprobe" };
-	bool served[PT_NR_STAGES] = { false }, tp_on[NR_TPS], multi_ok = true;
+	bool served[PT_NR_VSTAGES] = { false }, tp_on[NR_TPS], multi_ok = true;
 	struct plan plan[NR_GROUPS];
 	unsigned int rung_links = 0, i, g;
 	char err_why[200] = "";
@@ -279,6 +308,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	tr->skel->rodata->hist_mode = cfg->hist;
 	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
+	tr->skel->rodata->rx_mode = cfg->rx && !cfg->hist;
 	for (i = 0; i < pt_nr_send_syscalls; i++) {
 		long nr = pt_send_syscalls[i].nr;
 
@@ -289,7 +319,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		bpf_program__set_autoload(p, false);
 
 	for (i = 0; i < NR_TPS; i++) {
-		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp);
+		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp) &&
+			   (tps[i].stage < PT_NR_STAGES || cfg->rx);
 		if (!tp_on[i] && tps[i].stage < 0) {
 			pt_err("this kernel has no %s tracepoint: cannot follow packets", tps[i].tp);
 			return -ENOENT;
@@ -297,7 +328,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		bpf_program__set_autoload(prog(tr, "tp_%s", tps[i].tp), tp_on[i]);
 	}
 	for (g = 0; g < NR_GROUPS; g++) {
-		if (groups[g].stage == PT_STAGE_NEIGH && !cfg->tap)
+		if (group_skipped(cfg, &groups[g]))
 			continue;
 		if (level == PT_BACKEND_FENTRY) {
 			plan_fentry(tr, g, &plan[g]);
@@ -333,7 +364,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		struct plan *pl = &plan[g];
 		char *how = tr->how[grp->stage], *why = tr->why[grp->stage];
 
-		if (served[grp->stage] || (grp->stage == PT_STAGE_NEIGH && !cfg->tap))
+		if (served[grp->stage] || group_skipped(cfg, grp))
 			continue;
 		for (i = 0; i < pl->nfentry; i++) {
 			err = add_link(tr, bpf_program__attach(pl->fentry[i]));
@@ -397,8 +428,19 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		return -ENOENT;
 	}
 
-	for (int s = 0; s < PT_NR_STAGES; s++) {
-		if (s == PT_STAGE_USER || (s == PT_STAGE_NEIGH && !cfg->tap))
+	/* The way in: the write is a syscall stage, the receiver's copy a copy stage. */
+	if (cfg->rx) {
+		served[PT_V_RX_SYSCALL] = served[PT_STAGE_SYSCALL];
+		memcpy(tr->how[PT_V_RX_SYSCALL], tr->how[PT_STAGE_SYSCALL], sizeof(tr->how[0]));
+		if (served[PT_STAGE_COPY]) {
+			pt_appendf(tr->how[PT_V_RX_COPY], sizeof(tr->how[0]), "%s%s",
+				   served[PT_V_RX_COPY] ? " and " : "", tr->how[PT_STAGE_COPY]);
+			served[PT_V_RX_COPY] = true;
+		}
+	}
+	for (int s = 0; s < PT_NR_VSTAGES; s++) {
+		if (s == PT_STAGE_USER || (s == PT_STAGE_NEIGH && !cfg->tap) ||
+		    (s >= PT_NR_STAGES && !cfg->rx))
 			continue;
 		if (!served[s]) {
 			tr->view.state[s] = PT_UNSEEN;
@@ -520,13 +562,15 @@ void pt_tracer_describe(const struct pt_tracer *tr)
 		pt_info("backend: %s (%s)", pt_backend_name(tr->backend), tr->fell);
 	else
 		pt_info("backend: %s", pt_backend_name(tr->backend));
-	for (int s = 0; s < PT_NR_STAGES; s++) {
+	for (int s = 0; s < PT_NR_VSTAGES; s++) {
+		const char *dir = s >= PT_NR_STAGES ? "rx " : "";
+
 		if (tr->how[s][0])
-			pt_info("stage %s: %s", pt_stage_name(s), tr->how[s]);
+			pt_info("stage %s%s: %s", dir, pt_stage_name(s), tr->how[s]);
 		else if (tr->view.state[s] == PT_UNSEEN)
-			pt_info("unseen: %s: %s", pt_stage_name(s), tr->view.why[s]);
+			pt_info("unseen: %s%s: %s", dir, pt_stage_name(s), tr->view.why[s]);
 		else if (tr->view.state[s] == PT_NA)
-			pt_info("n/a: %s: %s", pt_stage_name(s), tr->view.why[s]);
+			pt_info("n/a: %s%s: %s", dir, pt_stage_name(s), tr->view.why[s]);
 	}
 }
 
@@ -557,6 +601,29 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 	}
 }
 
+void pt_tracer_rx_left(const struct pt_tracer *tr, pt_event_fn cb, void *ctx)
+{
+	__u64 owners[PT_SKB_WAYS];
+	/* A slot of the table: the record, padded (bpf/pt_core.bpf.h). */
+	union { struct pt_event ev; uint8_t slot[256]; } rec;
+
+	if (!tr->skel)
+		return;
+	for (__u32 i = 0; i < PT_SKB_SETS; i++) {
+		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), owners,
+					 sizeof(owners), 0))
+			continue;
+		for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+			__u32 k = i * PT_SKB_WAYS + w;
+
+			if (owners[w] && !bpf_map__lookup_elem(tr->skel->maps.skbs, &k, sizeof(k),
+							       &rec, sizeof(rec), 0) &&
+			    (rec.ev.flags & PT_EV_RX))
+				cb(&rec.ev, ctx);
+		}
+	}
+}
+
 unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
 {
 	__u64 owners[PT_SKB_WAYS];
@@ -579,7 +646,7 @@ const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
 {
 	/* An entry probe may report the address past the function's ENDBR. */
 	for (unsigned int g = 0; ip && g < NR_GROUPS; g++) {
-		if (groups[g].stage != stage)
+		if (groups[g].stage != (int)stage)
 			continue;
 		for (unsigned int i = 0; i < MAX_FNS && groups[g].fns[i]; i++) {
 			uint64_t a = tr->ksym[g][i].addr;

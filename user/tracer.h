@@ -12,8 +12,8 @@
 #include "stages.h"
 #include "pt_hist.h"
 
-#define PT_MAX_LINKS 48
-#define PT_MAX_FN_GROUPS 8	/* function hooks */
+#define PT_MAX_LINKS 64
+#define PT_MAX_FN_GROUPS 16	/* function hooks */
 #define PT_MAX_FNS 8		/* candidate functions of a hook */
 #define PT_MAX_DROP_REASONS 512
 
@@ -27,8 +27,8 @@ struct pt_tracer {
 	struct pt_stage_view view;
 	enum pt_backend backend;	/* the rung of the ladder in use */
 	char fell[256];			/* why higher rungs were not used */
-	char how[PT_NR_STAGES][160];	/* what serves each stage */
-	char why[PT_NR_STAGES][200];	/* why a stage is unseen */
+	char how[PT_NR_VSTAGES][160];	/* what serves each stage */
+	char why[PT_NR_VSTAGES][200];	/* why a stage is unseen */
 	struct { bool listed; uint64_t addr; } ksym[PT_MAX_FN_GROUPS][PT_MAX_FNS];
 	bool ksym_scanned;		/* ksym read from /proc/kallsyms */
 	struct bpf_link *links[PT_MAX_LINKS];
@@ -45,6 +45,7 @@ struct pt_trace_cfg {
 	uint32_t netns;			/* its network namespace's inode */
 	enum pt_backend backend;
 	bool tap;			/* a link layer: the neigh stage applies */
+	bool rx;			/* follow packets written into the device too */
 	bool hist;			/* aggregate in the kernel, no records */
 	bool hist_by_proto;
 	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */
@@ -76,6 +77,8 @@ int pt_tracer_epoll_fd(const struct pt_tracer *tr);
 int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
 /* Packets still followed in the kernel (no end seen yet). */
+/* The way in: records still open at exit (their end unseen), to @cb. */
+void pt_tracer_rx_left(const struct pt_tracer *tr, pt_event_fn cb, void *ctx);
 unsigned int pt_tracer_in_flight(const struct pt_tracer *tr);
 /* The function of @stage's hook at address @ip (from bpf_get_func_ip), or NULL. */
 const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
