@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <string.h>
 #include "journey.h"
 #include "packet.h"
@@ -165,40 +166,55 @@ static void rx_emit(struct pt_rxjoin *x, const struct pt_event *ev)
 	x->emit(&jr, x->ctx);
 }
 
+/* A received packet's record @o completed by its clone's @c (a raw socket's). */
+static void rx_merge(struct pt_rxjoin *x, struct pt_event o, const struct pt_event *c)
+{
+	/*
+	 * A raw socket gets its clone before the protocol's handler runs:
+	 * that handler (l4) is not on the way to this application.
+	 */
+	if (c->ts[PT_RX_SOCKQ] && o.ts[PT_RX_L4] > c->ts[PT_RX_SOCKQ])
+		o.ts[PT_RX_L4] = 0;
+	if (!o.ts[PT_RX_SOCKQ])
+		o.ts[PT_RX_SOCKQ] = c->ts[PT_RX_SOCKQ];
+	o.ts[PT_RX_COPY] = c->ts[PT_RX_COPY];
+	o.copy_pid = c->copy_pid;
+	o.copy_tid = c->copy_tid;
+	memcpy(o.copy_comm, c->copy_comm, sizeof(o.copy_comm));
+	o.flags |= PT_EV_CLONE;
+	if (c->ts[PT_RX_COPY]) {
+		o.end = c->end;
+		o.drop_reason = c->drop_reason;
+	}
+	rx_emit(x, &o);
+}
+
 void pt_rxjoin_kernel(struct pt_rxjoin *x, const struct pt_event *ev, uint64_t now)
 {
-	if (ev->flags & PT_EV_CLONE) {
-		/* The oldest waiting packet with the same key is its original. */
-		for (unsigned int i = 0; i < x->n; i++) {
-			struct pt_event *o = &x->p[at(x->h, i)].ev;
+	bool clone = ev->flags & PT_EV_CLONE;
 
-			if (!pt_flow_equal(&o->flow, &ev->flow))
-				continue;
-			if (!o->ts[PT_RX_SOCKQ])
-				o->ts[PT_RX_SOCKQ] = ev->ts[PT_RX_SOCKQ];
-			o->ts[PT_RX_COPY] = ev->ts[PT_RX_COPY];
-			o->copy_pid = ev->copy_pid;
-			o->copy_tid = ev->copy_tid;
-			memcpy(o->copy_comm, ev->copy_comm, sizeof(o->copy_comm));
-			o->flags |= PT_EV_CLONE;
-			if (ev->ts[PT_RX_COPY]) {
-				o->end = ev->end;
-				o->drop_reason = ev->drop_reason;
-			}
-			rx_emit(x, o);
-			RING_REMOVE(x->p, x->h, x->n, i);
-			return;
-		}
-		rx_emit(x, ev);	/* its original went by: on its own */
+	/* Copied already (a UDP or ping socket's): complete. */
+	if (!clone && ev->ts[PT_RX_COPY]) {
+		rx_emit(x, ev);
 		return;
 	}
 	/*
-	 * Copied already (a UDP or ping socket's). Else a raw socket's clone
-	 * may come, even for a record that ends dropped: icmp_rcv drops an
-	 * echo reply no ping socket wants after the raw sockets took theirs.
+	 * A raw socket's clone and its original come in either order (the
+	 * application may read the clone before the original is freed), the
+	 * original maybe dropped: icmp_rcv drops an echo reply no ping socket
+	 * wants after the raw sockets took theirs. The oldest waiting one of
+	 * the other kind with the same key is the match.
 	 */
-	if (ev->ts[PT_RX_COPY]) {
-		rx_emit(x, ev);
+	for (unsigned int i = 0; i < x->n; i++) {
+		struct pt_event *o = &x->p[at(x->h, i)].ev;
+
+		if (!(o->flags & PT_EV_CLONE) == !clone || !pt_flow_equal(&o->flow, &ev->flow))
+			continue;
+		if (clone)
+			rx_merge(x, *o, ev);
+		else
+			rx_merge(x, *ev, o);
+		RING_REMOVE(x->p, x->h, x->n, i);
 		return;
 	}
 	if (x->n == PT_RX_CAP) {

@@ -87,6 +87,30 @@ check_out() {
 	}' /tmp/out
 }
 
+# check_rx N BACKEND PID < rx journeys: complaints unless N replies were
+# received by ping (a raw socket's clone), each with the backend's stages.
+check_rx() {
+	case $2 in
+	tracepoint) want="syscall netif copy" ;;
+	*) want="syscall tun netif ip sockq copy" ;;
+	esac
+	awk -v n="$1" -v pid="$3" -v want="$want" '
+	{
+		got++
+		if ($0 !~ /"status":"received"/) printf "rx journey %d: not received: %s\n", NR, substr($0, 1, 120)
+		if ($0 !~ ("\"receiver\":\\{\"pid\":" pid ",")) printf "rx journey %d: receiver not ping (%s)\n", NR, pid
+		if ($0 !~ /"round_trip":\{"request_seq":[0-9]+/) printf "rx journey %d: no round trip\n", NR
+		s = ""; names = ""
+		if (match($0, /"stages":\[[^]]*\]/)) s = substr($0, RSTART, RLENGTH)
+		while (match(s, /"stage":"[a-z0-9_]*"/)) {
+			names = names (names == "" ? "" : " ") substr(s, RSTART + 9, RLENGTH - 10)
+			s = substr(s, RSTART + RLENGTH)
+		}
+		if (names != want) printf "rx journey %d: stages: got %s, want %s\n", NR, names, want
+	}
+	END { if (got != n) printf "rx journeys: got %d, want %d\n", got, n }'
+}
+
 # check_hist N BACKEND: complaints if /tmp/out is not one --hist --json
 # interval with N samples in each transition the backend can see.
 check_hist() {
@@ -121,6 +145,8 @@ run_case() {
 	hist) n=5 ;;
 	# Ethernet frames: 14 bytes more, and the neigh stage.
 	tap) n=3 len=98 proto=icmp dport= l4=raw_sendmsg TAP=1 dev=nsfocus_tap0 mode=--tap ;;
+	# pathtrace answers: the requests' journeys, then the replies' way in.
+	echo) n=3 len=84 proto=icmp dport= l4=raw_sendmsg mode=--echo ;;
 	esac
 	hist=
 	[ "$c" = hist ] && hist=--hist
@@ -143,7 +169,7 @@ run_case() {
 		wait $pt 2>/dev/null
 	else
 		case $c in
-		ping) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
+		ping | echo) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
 		tap)
 			arp -i $dev -s 192.0.2.2 02:00:5e:00:53:02 >/tmp/sender 2>&1
 			ping -c 3 -i 0.2 -W 1 192.0.2.2 >>/tmp/sender 2>&1 &
@@ -163,6 +189,14 @@ run_case() {
 		[ "$b" = auto ] && ran=fentry
 		if [ "$c" = hist ]; then
 			check_hist "$n" "$ran" >>/tmp/why
+		elif [ "$c" = echo ]; then
+			grep -v '"dir":"rx"' /tmp/out >/tmp/out.tx
+			grep '"dir":"rx"' /tmp/out >/tmp/out.rx
+			mv /tmp/out.tx /tmp/out
+			check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
+			check_rx "$n" "$ran" "$sender" </tmp/out.rx >>/tmp/why
+			grep -q "3 packets transmitted, 3 packets received" /tmp/sender ||
+				echo "ping did not get 3 replies: $(tail -2 /tmp/sender | head -1)" >>/tmp/why
 		else
 			check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
 		fi
