@@ -118,6 +118,13 @@ int BPF_PROG(tp_fib_table_lookup)
 	return 0;
 }
 
+SEC("tp_btf/fib6_table_lookup")
+int BPF_PROG(tp_fib6_table_lookup)
+{
+	pt_on_task_stage(PT_STAGE_ROUTE);
+	return 0;
+}
+
 /* --echo: the stack takes a packet written into the device. */
 SEC("tp_btf/netif_receive_skb")
 int BPF_PROG(tp_netif_receive_skb, struct sk_buff *skb)

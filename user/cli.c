@@ -8,6 +8,7 @@
 #include "util.h"
 
 #define DEFAULT_ADDR "192.0.2.1/24"
+#define DEFAULT_ADDR6 "2001:db8::1/64"
 
 static const char usage[] =
 "Usage: pathtrace --dev IFACE [options]\n"
@@ -25,6 +26,8 @@ static const char usage[] =
 "                        as it is\n"
 "      --addr ADDR/LEN   IPv4 address of a device pathtrace creates\n"
 "                        (default " DEFAULT_ADDR ")\n"
+"      --addr6 ADDR/LEN  its IPv6 address (default " DEFAULT_ADDR6 "), or\n"
+"                        none: IPv6 off on the device\n"
 "      --no-create       fail if the device does not exist\n"
 "      --echo            play the peer: answer what is read (ICMP and ICMPv6\n"
 "                        echo replies, UDP sent back, ARP and neighbour\n"
@@ -68,22 +71,33 @@ int pt_check_ifname(const char *name)
 	return 0;
 }
 
-int pt_parse_cidr4(const char *s, struct in_addr *addr, unsigned int *prefix)
+/* "ADDR/LEN" of family @af (prefix at most @max). */
+static int parse_cidr(int af, unsigned int max, const char *s, void *addr, unsigned int *prefix)
 {
-	char buf[INET_ADDRSTRLEN + 4];
+	char buf[INET6_ADDRSTRLEN + 4];
 	const char *slash = strchr(s, '/');
 	uint64_t len;
 
-	if (!slash || (size_t)(slash - s) >= INET_ADDRSTRLEN)
+	if (!slash || (size_t)(slash - s) >= INET6_ADDRSTRLEN)
 		return -EINVAL;
 	memcpy(buf, s, slash - s);
 	buf[slash - s] = '\0';
-	if (inet_pton(AF_INET, buf, addr) != 1)
+	if (inet_pton(af, buf, addr) != 1)
 		return -EINVAL;
-	if (pt_parse_u64(slash + 1, 32, &len))
+	if (pt_parse_u64(slash + 1, max, &len))
 		return -EINVAL;
 	*prefix = (unsigned int)len;
 	return 0;
+}
+
+int pt_parse_cidr4(const char *s, struct in_addr *addr, unsigned int *prefix)
+{
+	return parse_cidr(AF_INET, 32, s, addr, prefix);
+}
+
+int pt_parse_cidr6(const char *s, struct in6_addr *addr, unsigned int *prefix)
+{
+	return parse_cidr(AF_INET6, 128, s, addr, prefix);
 }
 
 static enum pt_cli_result bad(const char *fmt, const char *arg)
@@ -121,6 +135,7 @@ enum {
 	OPT_FORCE,
 	OPT_TAP,
 	OPT_ECHO,
+	OPT_ADDR6,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -128,6 +143,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 	static const struct option longopts[] = {
 		{ "dev", required_argument, NULL, 'i' },
 		{ "addr", required_argument, NULL, OPT_ADDR },
+		{ "addr6", required_argument, NULL, OPT_ADDR6 },
 		{ "no-create", no_argument, NULL, OPT_NO_CREATE },
 		{ "tap", no_argument, NULL, OPT_TAP },
 		{ "echo", no_argument, NULL, OPT_ECHO },
@@ -149,6 +165,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
+	pt_parse_cidr6(DEFAULT_ADDR6, &o->addr6, &o->prefix6);
 	opterr = 0;
 	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
 	while ((c = getopt_long(argc, argv, ":i:c:w:vVh", longopts, NULL)) != -1) {
@@ -159,6 +176,14 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		case OPT_ADDR:
 			if (pt_parse_cidr4(optarg, &o->addr, &o->prefix))
 				return bad("invalid --addr '%s': want an IPv4 address/prefix such as 192.0.2.1/24", optarg);
+			break;
+		case OPT_ADDR6:
+			if (!strcmp(optarg, "none"))
+				o->no_addr6 = true;
+			else if (pt_parse_cidr6(optarg, &o->addr6, &o->prefix6))
+				return bad("invalid --addr6 '%s': want an IPv6 address/prefix such as 2001:db8::1/64, or none", optarg);
+			else
+				o->no_addr6 = false;
 			break;
 		case OPT_NO_CREATE:
 			o->no_create = true;

@@ -12,6 +12,9 @@ struct pt_opts {
 	char dev[IFNAMSIZ];
 	struct in_addr addr;	/* given to a device pathtrace creates */
 	unsigned int prefix;
+	struct in6_addr addr6;	/* ... and IPv6 address, unless no_addr6 */
+	unsigned int prefix6;
+	bool no_addr6;
 	bool no_create;
 	bool tap;		/* create a TAP device (Ethernet frames), not TUN */
 	bool echo;		/* answer what is read; follow the answers in */
@@ -36,6 +39,8 @@ enum pt_cli_result {
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o);
 /* "192.0.2.1/24" -> address and prefix; 0 or -EINVAL. */
 int pt_parse_cidr4(const char *s, struct in_addr *addr, unsigned int *prefix);
+/* "2001:db8::1/64" -> address and prefix; 0 or -EINVAL. */
+int pt_parse_cidr6(const char *s, struct in6_addr *addr, unsigned int *prefix);
 /* A name the kernel would take for a network device; 0 or -EINVAL/-ENAMETOOLONG. */
 int pt_check_ifname(const char *name);
 

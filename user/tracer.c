@@ -63,6 +63,7 @@ _Static_assert(NR_GROUPS <= PT_MAX_FN_GROUPS, "raise PT_MAX_FN_GROUPS");
 static const struct { const char *tp; int stage; } tps[] = {
 	{ "sys_enter", PT_STAGE_SYSCALL },
 	{ "fib_table_lookup", PT_STAGE_ROUTE },
+	{ "fib6_table_lookup", PT_STAGE_ROUTE },
 	{ "net_dev_queue", PT_STAGE_QUEUE },
 	/* fires right before ndo_start_xmit, after the taps: the driver's start */
 	{ "net_dev_start_xmit", PT_STAGE_DRIVER },
@@ -284,7 +285,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 {
 	static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
 					    [PT_BACKEND_KPROBE] = "kprobe" };
-	bool served[PT_NR_VSTAGES] = { false }, tp_on[NR_TPS], multi_ok = true;
+	bool served[PT_NR_VSTAGES] = { false }, fn_served[PT_NR_VSTAGES], tp_on[NR_TPS];
+	bool multi_ok = true;
 	struct plan plan[NR_GROUPS];
 	unsigned int rung_links = 0, i, g;
 	char err_why[200] = "";
@@ -403,10 +405,12 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		return -EAGAIN;
 	}
 
+	/* A stage a function hook serves needs no tracepoint; one may take several. */
+	memcpy(fn_served, served, sizeof(fn_served));
 	for (i = 0; i < NR_TPS; i++) {
 		int s = tps[i].stage;
 
-		if (!tp_on[i] || (s >= 0 && served[s]))
+		if (!tp_on[i] || (s >= 0 && fn_served[s]))
 			continue;
 		err = add_link(tr, bpf_program__attach(prog(tr, "tp_%s", tps[i].tp)));
 		if (err) {
@@ -419,7 +423,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 			continue;
 		}
 		if (s >= 0) {
-			snprintf(tr->how[s], sizeof(tr->how[0]), "tracepoint %s", tps[i].tp);
+			pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s %s",
+				   served[s] ? "," : "tracepoint", tps[i].tp);
 			served[s] = true;
 		}
 	}

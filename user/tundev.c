@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
+#include <linux/ipv6.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 #include <stdio.h>
@@ -132,25 +133,64 @@ static int existing_flags(const char *name, unsigned int ifindex, short *flags)
 	return 0;
 }
 
+/* /proc/sys/net/ipv6/conf/DEV/@key = @val; a warning if it cannot be. */
+static void set_conf6(const char *dev, const char *key, const char *val)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", dev, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		pt_warn("cannot set %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static int set_addr6(struct pt_tun *t, const struct pt_opts *o)
+{
+	struct in6_ifreq r = { .ifr6_addr = o->addr6, .ifr6_prefixlen = o->prefix6,
+			       .ifr6_ifindex = (int)t->ifindex };
+	char a[INET6_ADDRSTRLEN];
+	int s, err = 0;
+
+	s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		pt_warn("no IPv6 here (%s): %s gets no IPv6 address", strerror(errno), t->name);
+		return 0;
+	}
+	if (ioctl(s, SIOCSIFADDR, &r) < 0) {
+		err = -errno;
+		pt_err("cannot set IPv6 address %s/%u of %s: %s",
+		       inet_ntop(AF_INET6, &o->addr6, a, sizeof(a)) ?: "?", o->prefix6,
+		       t->name, strerror(errno));
+	}
+	close(s);
+	return err;
+}
+
 static int set_addr_up(struct pt_tun *t, const struct pt_opts *o)
 {
 	struct sockaddr_in *sin;
 	struct ifreq ifr = { 0 };
-	char path[96];
-	int s, fd, err = 0;
+	int s, err = 0;
 
-	/*
-	 * No IPv6 on a device we make: its autoconfiguration traffic (router
-	 * solicitations, MLD reports) would be packets nobody sent.
-	 */
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", t->name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) != 1)
-			pt_warn("cannot disable IPv6 on %s: %s", t->name, strerror(errno));
-		close(fd);
+	if (o->no_addr6) {
+		set_conf6(t->name, "disable_ipv6", "1");
+	} else {
+		/*
+		 * IPv6 without the traffic nobody sent: no router
+		 * solicitations, no link-local address, no duplicate address
+		 * detection (the address is usable at once).
+		 */
+		set_conf6(t->name, "router_solicitations", "0");
+		set_conf6(t->name, "addr_gen_mode", "1");
+		set_conf6(t->name, "accept_dad", "0");
+		set_conf6(t->name, "disable_ipv6", "0");
+		err = set_addr6(t, o);
+		if (err)
+			return err;
 	}
-
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -errno;
