@@ -144,9 +144,12 @@ run_case() {
 	udp) n=5 len=128 proto=udp dport=40404 l4=udp_sendmsg ;;
 	hist) n=5 ;;
 	# Ethernet frames: 14 bytes more, and the neigh stage.
-	tap) n=3 len=98 proto=icmp dport= l4=raw_sendmsg TAP=1 dev=nsfocus_tap0 mode=--tap ;;
+	# (IPv6 off: its MLD reports would count among the reads.)
+	tap) n=3 len=98 proto=icmp dport= l4=raw_sendmsg TAP=1 dev=nsfocus_tap0 mode="--tap --addr6 none" ;;
 	# pathtrace answers: the requests' journeys, then the replies' way in.
 	echo) n=3 len=84 proto=icmp dport= l4=raw_sendmsg mode=--echo ;;
+	# The same over IPv6 (the device's default 2001:db8::1/64).
+	echo6) n=3 len=104 proto=icmpv6 dport= l4=rawv6_sendmsg mode=--echo ;;
 	esac
 	hist=
 	[ "$c" = hist ] && hist=--hist
@@ -170,6 +173,7 @@ run_case() {
 	else
 		case $c in
 		ping | echo) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
+		echo6) ping -6 -c 3 -i 0.2 -W 1 2001:db8::2 >/tmp/sender 2>&1 & ;;
 		tap)
 			arp -i $dev -s 192.0.2.2 02:00:5e:00:53:02 >/tmp/sender 2>&1
 			ping -c 3 -i 0.2 -W 1 192.0.2.2 >>/tmp/sender 2>&1 &
@@ -189,7 +193,7 @@ run_case() {
 		[ "$b" = auto ] && ran=fentry
 		if [ "$c" = hist ]; then
 			check_hist "$n" "$ran" >>/tmp/why
-		elif [ "$c" = echo ]; then
+		elif [ "$c" = echo ] || [ "$c" = echo6 ]; then
 			grep -v '"dir":"rx"' /tmp/out >/tmp/out.tx
 			grep '"dir":"rx"' /tmp/out >/tmp/out.rx
 			mv /tmp/out.tx /tmp/out
