@@ -537,7 +537,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg = (struct pt_trace_cfg){
-		.rx = a.o.echo,
+		.rx = a.o.echo && !a.o.hist,	/* --hist follows the way out only */
 		.ifindex = a.tun.ifindex,
 		.netns = a.tun.netns,
 		.backend = a.o.backend,

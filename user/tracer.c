@@ -310,7 +310,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	tr->skel->rodata->hist_mode = cfg->hist;
 	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
-	tr->skel->rodata->rx_mode = cfg->rx && !cfg->hist;
+	tr->skel->rodata->rx_mode = cfg->rx;
 	for (i = 0; i < pt_nr_send_syscalls; i++) {
 		long nr = pt_send_syscalls[i].nr;
 
