@@ -148,3 +148,17 @@ kernel_prereqs() {
 	done
 	[ -x "$PT" ] || { echo "$PT not built"; return; }
 }
+
+# run_cases NAME...: each case_NAME in its own netns, or each skipped with
+# the reason kernel tests cannot run here.
+run_cases() {
+	local why c
+	why=$(kernel_prereqs)
+	for c in "$@"; do
+		if [ -n "$why" ]; then
+			echo "SKIP $c: $why"
+		else
+			run_case "case_$c"
+		fi
+	done
+}

@@ -84,11 +84,4 @@ case_echo_tap_arp_and_ping() {
 	expect_eq "$(jq -s '[.[] | select(.dir == "rx" and .proto == "icmp" and .len == 98 and .status == "received" and .receiver.comm == "ping")] | length' "$TMP/out")" 3 "three 98-byte echo reply frames in, received by ping"
 }
 
-why=$(kernel_prereqs)
-for c in "${CASES[@]}"; do
-	if [ -n "$why" ]; then
-		echo "SKIP $c: $why"
-	else
-		run_case "case_$c"
-	fi
-done
+run_cases "${CASES[@]}"

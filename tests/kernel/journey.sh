@@ -350,11 +350,4 @@ case_second_instance_refused() {
 	expect_no_bpf_left
 }
 
-why=$(kernel_prereqs)
-for c in "${CASES[@]}"; do
-	if [ -n "$why" ]; then
-		echo "SKIP $c: $why"
-	else
-		run_case "case_$c"
-	fi
-done
+run_cases "${CASES[@]}"

@@ -475,3 +475,124 @@ UNIT_CASE(joiner_kernel_overflow)
 	ASSERT_EQ_U64(r->n, 2);
 	ASSERT_EQ_U64(j->nr, 1);
 }
+
+/* --- the way in: a raw socket's clone joined with its original --- */
+
+static struct pt_rxjoin *rxjoin(struct rec **r)
+{
+	struct pt_rxjoin *x = unit_track(malloc(sizeof(*x)));
+
+	*r = unit_track(calloc(1, sizeof(**r)));
+	if (!x || !*r)
+		FAIL_CASE("out of memory");
+	memset(x, 0x5a, sizeof(*x));
+	pt_rxjoin_init(x, record, *r);
+	return x;
+}
+
+/* An rx original (write, netif, ip, l4 at 500, dropped) or a clone (sockq at 400, copy). */
+static struct pt_event rx_event(const struct pt_flow *f, bool clone)
+{
+	struct pt_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.flow = *f;
+	ev.flags = PT_EV_RX | (clone ? PT_EV_CLONE : PT_EV_IN_SYSCALL);
+	if (clone) {
+		ev.ts[PT_RX_SOCKQ] = 400;
+		ev.ts[PT_RX_COPY] = 900;
+		ev.copy_pid = 77;
+		ev.end = PT_END_CONSUMED;
+	} else {
+		ev.ts[PT_RX_SYSCALL] = 100;
+		ev.ts[PT_RX_NETIF] = 200;
+		ev.ts[PT_RX_IP] = 300;
+		ev.ts[PT_RX_L4] = 500;
+		ev.end = PT_END_DROPPED;
+		ev.drop_reason = 2;
+	}
+	return ev;
+}
+
+static void check_merged(const struct pt_journey *j)
+{
+	ASSERT_TRUE(j->rx);
+	ASSERT_EQ_U64(j->status, PT_J_READ);
+	ASSERT_EQ_U64(j->ev.ts[PT_RX_SYSCALL], 100);
+	ASSERT_EQ_U64(j->ev.ts[PT_RX_SOCKQ], 400);
+	ASSERT_EQ_U64(j->ev.ts[PT_RX_COPY], 900);
+	/* icmp_rcv ran after the raw socket had its clone: not on this way. */
+	ASSERT_EQ_U64(j->ev.ts[PT_RX_L4], 0);
+	ASSERT_EQ_U64(j->ev.copy_pid, 77);
+	ASSERT_EQ_U64(j->ev.end, PT_END_CONSUMED);
+	ASSERT_TRUE(j->ev.flags & PT_EV_CLONE);
+	ASSERT_TRUE(j->ev.flags & PT_EV_IN_SYSCALL);
+}
+
+UNIT_CASE(rx_clone_after_original)
+{
+	struct pt_flow f = flow(1), g = flow(2);
+	struct pt_event o = rx_event(&f, false), c = rx_event(&f, true), other = rx_event(&g, true);
+	struct rec *r;
+	struct pt_rxjoin *x = rxjoin(&r);
+
+	pt_rxjoin_kernel(x, &o, 1000);
+	ASSERT_EQ_U64(r->n, 0);			/* waits for a clone */
+	pt_rxjoin_kernel(x, &other, 1001);	/* another packet's: waits too */
+	ASSERT_EQ_U64(r->n, 0);
+	pt_rxjoin_kernel(x, &c, 1002);
+	ASSERT_EQ_U64(r->n, 1);
+	check_merged(&r->j[0]);
+	ASSERT_EQ_U64(x->received, 1);
+	/* The unmatched clone goes on its own when its wait is over. */
+	pt_rxjoin_expire(x, 1001 + PT_RX_WAIT_NS, PT_RX_WAIT_NS);
+	ASSERT_EQ_U64(r->n, 1);
+	pt_rxjoin_expire(x, 1002 + PT_RX_WAIT_NS, PT_RX_WAIT_NS);
+	ASSERT_EQ_U64(r->n, 2);
+	ASSERT_TRUE(pt_flow_equal(&r->j[1].flow, &g));
+	ASSERT_EQ_U64(x->received, 2);
+}
+
+UNIT_CASE(rx_clone_before_original)
+{
+	struct pt_flow f = flow(3);
+	struct pt_event o = rx_event(&f, false), c = rx_event(&f, true);
+	struct rec *r;
+	struct pt_rxjoin *x = rxjoin(&r);
+
+	pt_rxjoin_kernel(x, &c, 1000);
+	ASSERT_EQ_U64(r->n, 0);
+	pt_rxjoin_kernel(x, &o, 1001);
+	ASSERT_EQ_U64(r->n, 1);
+	check_merged(&r->j[0]);
+}
+
+UNIT_CASE(rx_statuses)
+{
+	struct pt_flow f = flow(4);
+	struct pt_event o = rx_event(&f, false), u = rx_event(&f, false), d;
+	struct rec *r;
+	struct pt_rxjoin *x = rxjoin(&r);
+
+	/* Copied already (a UDP socket's): out at once, received. */
+	d = o;
+	d.ts[PT_RX_COPY] = 600;
+	d.end = PT_END_CONSUMED;
+	pt_rxjoin_kernel(x, &d, 1);
+	ASSERT_EQ_U64(r->n, 1);
+	ASSERT_EQ_U64(r->j[0].status, PT_J_READ);
+	/* Dropped with no clone: dropped once given up on; consumed: unread. */
+	pt_rxjoin_kernel(x, &o, 2);
+	u.end = PT_END_CONSUMED;
+	pt_rxjoin_kernel(x, &u, 3);
+	pt_rxjoin_expire(x, 4, 0);
+	ASSERT_EQ_U64(r->n, 3);
+	ASSERT_EQ_U64(r->j[1].status, PT_J_DROPPED);
+	ASSERT_EQ_U64(r->j[2].status, PT_J_UNREAD);
+	pt_rxjoin_unfinished(x, &u);
+	ASSERT_EQ_U64(r->j[3].status, PT_J_UNFINISHED);
+	ASSERT_EQ_U64(x->received, 1);
+	ASSERT_EQ_U64(x->dropped, 1);
+	ASSERT_EQ_U64(x->unreceived, 1);
+	ASSERT_EQ_U64(x->unfinished, 1);
+}

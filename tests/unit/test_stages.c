@@ -25,10 +25,31 @@ UNIT_CASE(stage_name_round_trip)
 		ASSERT_EQ_I64(pt_stage_from_name(pt_stage_name(s)), s);
 }
 
+/* The way in's view stages: their names, and the slots they are stamped in. */
+UNIT_CASE(rx_stage_names_and_slots)
+{
+	static const char *const want[] = { "syscall", "tun", "netif", "ip", "l4", "sockq", "copy" };
+	static const int slot[] = { PT_RX_SYSCALL, PT_RX_TUN, PT_RX_NETIF, PT_RX_IP, PT_RX_L4,
+				    PT_RX_SOCKQ, PT_RX_COPY };
+
+	ASSERT_EQ_I64(PT_NR_VSTAGES - PT_NR_STAGES, 7);
+	for (int i = 0; i < PT_NR_VSTAGES - PT_NR_STAGES; i++) {
+		ASSERT_STREQ(pt_stage_name(PT_NR_STAGES + i), want[i]);
+		ASSERT_EQ_I64(pt_vstage_slot(PT_NR_STAGES + i), slot[i]);
+	}
+	/* The way out's stages are their own slots; user has none (userspace's clock). */
+	for (int s = 0; s < PT_STAGE_USER; s++)
+		ASSERT_EQ_I64(pt_vstage_slot(s), s);
+	ASSERT_EQ_I64(pt_vstage_slot(PT_STAGE_USER), -1);
+	ASSERT_EQ_I64(pt_vstage_slot(PT_NR_VSTAGES), -1);
+	ASSERT_EQ_I64(PT_VSTAGE_FIRST(true), PT_V_RX_SYSCALL);
+	ASSERT_EQ_I64(PT_VSTAGE_END(false), PT_NR_STAGES);
+}
+
 UNIT_CASE(stage_unknown)
 {
-	ASSERT_STREQ(pt_stage_name(PT_NR_STAGES), "?");
-	ASSERT_STREQ(pt_stage_name((enum pt_stage)-1), "?");
+	ASSERT_STREQ(pt_stage_name(PT_NR_VSTAGES), "?");
+	ASSERT_STREQ(pt_stage_name(-1), "?");
 	ASSERT_EQ_I64(pt_stage_from_name("bogus"), -1);
 	ASSERT_EQ_I64(pt_stage_from_name(""), -1);
 	ASSERT_EQ_I64(pt_stage_from_name("SYSCALL"), -1);
