@@ -48,7 +48,7 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 # Modules that need no skeleton: shared by the binary and the unit tests.
-LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c \
+LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c
@@ -117,7 +117,34 @@ $(OUT)/tests/udpsend-static: tests/helpers/udpsend.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 
-test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(HELPERS) $(VM_BINS)
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJS := $(patsubst $(OUT)/%,$(OUT)/san/%,$(UNIT_OBJS) $(LIB_OBJS))
+
+$(OUT)/san/user/%.o: user/%.c
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(SAN_FLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(OUT)/san/tests/unit/%.o: tests/unit/%.c
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(SAN_FLAGS) -Iuser -c $< -o $@
+
+$(OUT)/tests/unit-tests-san: $(SAN_OBJS) | $(OUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# libFuzzer (clang) over the packet parsers and --echo's answers. A
+# toolchain without libFuzzer leaves the reason in $@.why: the fuzz run is
+# then skipped, saying so.
+FUZZ_SRCS := tests/fuzz/fuzz_packet.c user/packet.c user/echo.c
+$(OUT)/tests/fuzz-packet: $(FUZZ_SRCS) $(wildcard include/*.h user/*.h) | $(OUT)/tests
+	$(call msg,FUZZ,$@)
+	$(Q)rm -f $@.why; $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Iuser $(FUZZ_SRCS) -o $@ 2>$@.why && \
+		rm -f $@.why || { rm -f $@; true; }
+
+test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(OUT)/tests/unit-tests-san \
+	$(OUT)/tests/fuzz-packet $(HELPERS) $(VM_BINS)
 	$(Q)OUT=$(OUT) bash tests/run.sh
 
 test-vm: $(VM_BINS)
@@ -157,4 +184,5 @@ install: $(OUT)/pathtrace
 clean:
 	rm -rf $(OUT)
 
--include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d $(OUT)/bench/*.d)
+-include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d $(OUT)/bench/*.d \
+	$(OUT)/san/user/*.d $(OUT)/san/tests/unit/*.d)

@@ -33,6 +33,28 @@ else
 	fail=$((fail + 1))
 fi
 
+# The same cases under ASan+UBSan: one line for the run, which must pass
+# every case with no sanitizer report (any report aborts it).
+echo "== unit tests (ASan+UBSan)"
+if [ -x "$OUT/tests/unit-tests-san" ]; then
+	if "$OUT/tests/unit-tests-san" >"$OUT/tests/unit-san.log" 2>&1; then
+		echo "PASS unit-tests-san: $(tail -1 "$OUT/tests/unit-san.log")"
+		pass=$((pass + 1))
+	else
+		sed 's/^/  /' "$OUT/tests/unit-san.log" | grep -v '^  PASS' | tail -30
+		echo "FAIL unit-tests-san: see $OUT/tests/unit-san.log"
+		fail=$((fail + 1))
+	fi
+else
+	echo "FAIL unit-tests-san: $OUT/tests/unit-tests-san not built"
+	fail=$((fail + 1))
+fi
+
+# A short libFuzzer run over the packet parsers, from the committed corpus
+# (tests/fuzz/corpus, never written to).
+echo "== fuzz"
+count < <(bash tests/fuzz/run.sh "${PT_FUZZ_SECONDS:-20}")
+
 for t in tests/kernel/*.sh; do
 	echo "== ${t#tests/}"
 	count < <(bash "$t")
