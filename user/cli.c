@@ -33,6 +33,8 @@ static const char usage[] =
 "                        echo replies, UDP sent back, ARP and neighbour\n"
 "                        advertisements on TAP) and follow each answer up\n"
 "                        the receive path to the application (\"dir\": \"rx\")\n"
+"      --btf PATH        the kernel's BTF from PATH (default\n"
+"                        /sys/kernel/btf/vmlinux)\n"
 "      --backend NAME    how to attach: auto (default: the best the kernel\n"
 "                        allows, per hook), fentry, kprobe or tracepoint\n"
 "  -c, --count N         stop after N packets read\n"
@@ -136,6 +138,7 @@ enum {
 	OPT_TAP,
 	OPT_ECHO,
 	OPT_ADDR6,
+	OPT_BTF,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -144,6 +147,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "dev", required_argument, NULL, 'i' },
 		{ "addr", required_argument, NULL, OPT_ADDR },
 		{ "addr6", required_argument, NULL, OPT_ADDR6 },
+		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "no-create", no_argument, NULL, OPT_NO_CREATE },
 		{ "tap", no_argument, NULL, OPT_TAP },
 		{ "echo", no_argument, NULL, OPT_ECHO },
@@ -184,6 +188,11 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 				return bad("invalid --addr6 '%s': want an IPv6 address/prefix such as 2001:db8::1/64, or none", optarg);
 			else
 				o->no_addr6 = false;
+			break;
+		case OPT_BTF:
+			if (!*optarg)
+				return bad("%s--btf needs a file name", "");
+			o->btf_path = optarg;
 			break;
 		case OPT_NO_CREATE:
 			o->no_create = true;

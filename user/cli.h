@@ -21,6 +21,7 @@ struct pt_opts {
 	bool json;
 	uint64_t count;		/* stop after this many packets read; 0: never */
 	const char *ready_file;
+	const char *btf_path;	/* --btf: kernel BTF from this file */
 	enum pt_backend backend;
 	bool hist;		/* per-layer latency histograms, no journeys */
 	bool hist_by_proto;

@@ -23,6 +23,7 @@
 #include "output.h"
 #include "packet.h"
 #include "pcapng.h"
+#include "privs.h"
 #include "tracer.h"
 #include "tundev.h"
 #include "util.h"
@@ -280,6 +281,20 @@ static void drop_output(struct app *a)
 	a->pcap_open = false;
 }
 
+/*
+ * A stop signal during the set-up: undo what is made so far, without
+ * loading or attaching the rest. (Its signal is consumed: the exit is 0.)
+ */
+static bool stop_pending(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	pt_info("interrupted during set-up (signal %u): nothing left behind", si.ssi_signo);
+	return true;
+}
+
 static int make_ready_file(const char *path)
 {
 	char buf[32];
@@ -530,6 +545,11 @@ int main(int argc, char **argv)
 		drop_output(&a);
 		return 1;
 	}
+	if (stop_pending(sfd)) {
+		pt_tun_close(&a.tun);
+		drop_output(&a);
+		return 0;
+	}
 	if (a.pcap_open && pt_pcap_interface(&a.pcap, a.tun.tap ? PT_LINKTYPE_ETHERNET :
 					     PT_LINKTYPE_RAW, a.tun.name)) {
 		pt_tun_close(&a.tun);
@@ -538,6 +558,7 @@ int main(int argc, char **argv)
 	}
 	cfg = (struct pt_trace_cfg){
 		.rx = a.o.echo && !a.o.hist,	/* --hist follows the way out only */
+		.btf_path = a.o.btf_path,
 		.ifindex = a.tun.ifindex,
 		.netns = a.tun.netns,
 		.backend = a.o.backend,
@@ -551,12 +572,21 @@ int main(int argc, char **argv)
 		drop_output(&a);
 		return 1;
 	}
+	if (stop_pending(sfd)) {
+		pt_tracer_close(&a.tr);
+		pt_tun_close(&a.tun);
+		drop_output(&a);
+		return 0;
+	}
 	pt_info("tracing %s %s (ifindex %u, %s)", a.tun.tap ? "TAP" : "TUN", a.tun.name,
 		a.tun.ifindex,
 		a.tun.created ? "created by pathtrace, removed at exit" : "existing device");
 	pt_tracer_describe(&a.tr);
 
 	err = pt_tun_configure(&a.tun, &a.o);
+	/* Set up and attached: from here on only the maps are read. */
+	if (!err && pt_drop_privileges() < 0)
+		err = -1;
 	if (!err && a.o.ready_file) {
 		if (make_ready_file(a.o.ready_file))
 			err = -1;

@@ -299,7 +299,9 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	memset(&tr->view, 0, sizeof(tr->view));
 	tr->backend = level;
 
-	tr->skel = pathtrace_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = cfg->btf_path);
+
+	tr->skel = pathtrace_bpf__open_opts(&oo);
 	if (!tr->skel) {
 		err = -errno;
 		pt_err("cannot open the BPF object: %s", strerror(errno));
@@ -514,16 +516,26 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	tr->cb = cb;
 	tr->ctx = ctx;
 
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		pt_err("kernel has no BTF (/sys/kernel/btf/vmlinux): pathtrace needs a "
-		       "kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return -ENOENT;
-	}
-	tr->btf = btf__load_vmlinux_btf();
-	if (!tr->btf) {
-		err = -errno;
-		pt_err("cannot read the kernel's BTF: %s", strerror(errno));
-		return err;
+	if (cfg->btf_path) {
+		/* Types and CO-RE relocations from this file (a kernel without its own BTF). */
+		tr->btf = btf__parse(cfg->btf_path, NULL);
+		if (!tr->btf) {
+			err = -errno;
+			pt_err("cannot read BTF from %s: %s", cfg->btf_path, strerror(errno));
+			return err;
+		}
+	} else {
+		if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+			pt_err("kernel has no BTF (/sys/kernel/btf/vmlinux): pathtrace needs a "
+			       "kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf PATH");
+			return -ENOENT;
+		}
+		tr->btf = btf__load_vmlinux_btf();
+		if (!tr->btf) {
+			err = -errno;
+			pt_err("cannot read the kernel's BTF: %s", strerror(errno));
+			return err;
+		}
 	}
 	load_drop_reasons(tr);
 
@@ -598,6 +610,8 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 	if (!tr->skel || ncpu <= 0)
 		return;
 	for (uint32_t k = 0; k < PT_NR_COUNTERS; k++) {
+		/* Filled by the kernel; zeroed for tools (valgrind) that cannot know. */
+		memset(vals, 0, sizeof(vals));
 		if (bpf_map__lookup_elem(tr->skel->maps.counters, &k, sizeof(k), vals,
 					 sizeof(vals), 0))
 			continue;
@@ -608,9 +622,9 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 
 void pt_tracer_rx_left(const struct pt_tracer *tr, pt_event_fn cb, void *ctx)
 {
-	__u64 owners[PT_SKB_WAYS];
+	__u64 owners[PT_SKB_WAYS] = { 0 };
 	/* A slot of the table: the record, padded (bpf/pt_core.bpf.h). */
-	union { struct pt_event ev; uint8_t slot[256]; } rec;
+	union { struct pt_event ev; uint8_t slot[256]; } rec = { 0 };
 
 	if (!tr->skel)
 		return;
@@ -631,7 +645,7 @@ void pt_tracer_rx_left(const struct pt_tracer *tr, pt_event_fn cb, void *ctx)
 
 unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
 {
-	__u64 owners[PT_SKB_WAYS];
+	__u64 owners[PT_SKB_WAYS] = { 0 };
 	unsigned int n = 0;
 
 	if (!tr->skel)

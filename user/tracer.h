@@ -46,6 +46,7 @@ struct pt_trace_cfg {
 	enum pt_backend backend;
 	bool tap;			/* a link layer: the neigh stage applies */
 	bool rx;			/* follow packets written into the device too */
+	const char *btf_path;		/* the kernel's BTF from this file, not /sys */
 	bool hist;			/* aggregate in the kernel, no records */
 	bool hist_by_proto;
 	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */

@@ -149,8 +149,9 @@ static void set_conf6(const char *dev, const char *key, const char *val)
 
 static int set_addr6(struct pt_tun *t, const struct pt_opts *o)
 {
-	struct in6_ifreq r = { .ifr6_addr = o->addr6, .ifr6_prefixlen = o->prefix6,
-			       .ifr6_ifindex = (int)t->ifindex };
+	/* Zeroed as large as the ifreq the SIOCSIF* ioctls are declared with. */
+	union { struct in6_ifreq r; struct ifreq ifr; } u = { 0 };
+	struct in6_ifreq *r = &u.r;
 	char a[INET6_ADDRSTRLEN];
 	int s, err = 0;
 
@@ -159,7 +160,10 @@ static int set_addr6(struct pt_tun *t, const struct pt_opts *o)
 		pt_warn("no IPv6 here (%s): %s gets no IPv6 address", strerror(errno), t->name);
 		return 0;
 	}
-	if (ioctl(s, SIOCSIFADDR, &r) < 0) {
+	r->ifr6_addr = o->addr6;
+	r->ifr6_prefixlen = o->prefix6;
+	r->ifr6_ifindex = (int)t->ifindex;
+	if (ioctl(s, SIOCSIFADDR, r) < 0) {
 		err = -errno;
 		pt_err("cannot set IPv6 address %s/%u of %s: %s",
 		       inet_ntop(AF_INET6, &o->addr6, a, sizeof(a)) ?: "?", o->prefix6,

@@ -2,6 +2,7 @@
 /* user/util.c: pt_parse_u64, pt_fmt_dur. */
 #include <errno.h>
 #include <string.h>
+#include "privs.h"
 #include "unit.h"
 #include "util.h"
 
@@ -119,4 +120,18 @@ UNIT_CASE(fmt_dur_returns_buf_and_truncates)
 
 	ASSERT_TRUE(pt_fmt_dur(buf, sizeof(buf), 2500000) == buf);
 	ASSERT_STREQ(buf, "2.5");
+}
+
+UNIT_CASE(caps_to_keep)
+{
+	const uint64_t bpf = 1ull << PT_CAP_BPF, admin = 1ull << PT_CAP_SYS_ADMIN;
+	const uint64_t net_admin = 1ull << 12, perfmon = 1ull << 38;
+
+	/* root: everything permitted, CAP_BPF alone kept */
+	ASSERT_EQ_U64(pt_caps_to_keep(~0ull >> 23), bpf);
+	ASSERT_EQ_U64(pt_caps_to_keep(bpf | perfmon | net_admin), bpf);
+	/* a kernel before CAP_BPF: CAP_SYS_ADMIN stands for it */
+	ASSERT_EQ_U64(pt_caps_to_keep(admin | net_admin), admin);
+	ASSERT_EQ_U64(pt_caps_to_keep(net_admin), 0);
+	ASSERT_EQ_U64(pt_caps_to_keep(0), 0);
 }
