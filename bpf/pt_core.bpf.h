@@ -405,8 +405,9 @@ static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref 
 /*
  * Open the record of @skb, first seen at @stage on the traced device, if it
  * has none: NULL when it had one (stamped at @stage if that was not), or
- * when it is not the device's, or no slot was free. @clone: a received
- * packet's clone (a raw socket's copy), its device the one it came in on.
+ * when it is not the device's, or no slot was free. @flags (PT_EV_*) go
+ * into the record; with PT_EV_CLONE, @skb is a received packet's clone (a
+ * raw socket's copy), and the device that counts is the one it came in on.
  */
 static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 key,
 						    bool trusted, __u32 stage, __u32 flags)
