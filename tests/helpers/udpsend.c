@@ -3,7 +3,8 @@
  * Test traffic: COUNT UDP datagrams of SIZE payload bytes to DST:PORT (IPv4
  * or IPv6), one sendto() each, or all in one sendmmsg() with a fifth
  * argument "mmsg". With "recv" instead, each send waits (2 s at most) for a
- * datagram back, and the exit status says whether all came.
+ * datagram back, and the exit status says whether all came. SIGINT stops
+ * the sending early; the number sent is printed then ("sent N").
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -12,8 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_int(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 int main(int argc, char **argv)
 {
@@ -25,7 +35,7 @@ int main(int argc, char **argv)
 	unsigned short port;
 	bool recv_back;
 	char buf[65507];
-	long count, size, got = 0;
+	long count, size, got = 0, sent = 0;
 	int s;
 
 	if (argc < 5 || argc > 6 || (argc == 6 && strcmp(argv[5], "mmsg") && strcmp(argv[5], "recv"))) {
@@ -73,15 +83,23 @@ int main(int argc, char **argv)
 		}
 		count = 0;
 	}
-	for (long i = 0; i < count; i++) {
+	signal(SIGINT, on_int);
+	for (long i = 0; i < count && !stop; i++) {
 		if (sendto(s, buf, size, 0, dst, dlen) != size) {
+			if (stop)
+				break;
 			perror("sendto");
 			return 1;
 		}
+		sent++;
 		if (recv_back && recv(s, buf, sizeof(buf), 0) == size)
 			got++;
 	}
 	close(s);
+	if (stop) {
+		printf("sent %ld\n", sent);
+		return 0;
+	}
 	if (recv_back) {
 		printf("received %ld\n", got);
 		return got == count ? 0 : 1;
