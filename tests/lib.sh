@@ -69,6 +69,16 @@ pt_wait() {
 	fi
 	wait "$PT_PID" 2>/dev/null	# (bash's own "Killed" line after a kill -9)
 	PT_RC=$?
+	split_summary
+}
+
+# --json's last object, the summary, from $TMP/out into $TMP/summary: the
+# cases read journeys (or intervals) from $TMP/out.
+split_summary() {
+	[ -f "$TMP/out" ] || return 0
+	grep '^{"summary":' "$TMP/out" >"$TMP/summary"
+	grep -v '^{"summary":' "$TMP/out" >"$TMP/out.j"
+	mv "$TMP/out.j" "$TMP/out"
 }
 
 # What must hold after any run: no program of pathtrace's left loaded. The

@@ -48,6 +48,10 @@ struct app {
 		bool armed;		/* answer written, its journey awaited */
 	} rt[64];
 	uint64_t echo_written, echo_failed;
+	/* Drops on the way out, by the last stage seen and by the kernel's reason. */
+	uint64_t drop_stage[PT_NR_STAGES];
+	struct { uint32_t reason; uint64_t n; } drop_reason[32];
+	unsigned int nr_drop_reasons;
 	uint64_t printed;
 	bool stop;
 	bool out_tty;		/* stdout is a terminal: flush each journey */
@@ -147,6 +151,26 @@ static void echo(struct app *a, uint64_t seq, const uint8_t *buf, size_t off, si
 	a->rt[seq % n].armed = true;
 }
 
+static void count_drop(struct app *a, const struct pt_journey *j)
+{
+	struct pt_stage_time st[PT_NR_STAGES];
+	unsigned int n = pt_journey_stages(j, st), i;
+
+	if (n)
+		a->drop_stage[st[n - 1].stage]++;
+	for (i = 0; i < a->nr_drop_reasons; i++)
+		if (a->drop_reason[i].reason == j->ev.drop_reason)
+			break;
+	if (i == a->nr_drop_reasons) {
+		if (i == sizeof(a->drop_reason) / sizeof(a->drop_reason[0]))
+			i--;	/* the last entry takes any further reason's count */
+		else
+			a->nr_drop_reasons++;
+		a->drop_reason[i].reason = j->ev.drop_reason;
+	}
+	a->drop_reason[i].n++;
+}
+
 static void on_journey(const struct pt_journey *j, void *ctx)
 {
 	struct app *a = ctx;
@@ -159,8 +183,11 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 
 	if (a->o.echo)
 		round_trip(a, (struct pt_journey *)j, pc.seq);
-	if (j->status == PT_J_DROPPED)
+	if (j->status == PT_J_DROPPED) {
 		pc.drop_reason = pt_tracer_drop_reason(&a->tr, j->ev.drop_reason);
+		if (!j->rx)
+			count_drop(a, j);
+	}
 	if (j->have_kernel)
 		pc.l4_func = pt_tracer_func_name(&a->tr, PT_STAGE_L4, j->ev.l4_ip);
 	if (a->o.json)
@@ -460,6 +487,50 @@ static void settle_rx(struct app *a)
 	}
 }
 
+/*
+ * --json: the summary as the last object on stdout. Where each count
+ * arises: not_followed at a packet's first sighting (its set of the
+ * per-skb table full), ring_buffer_full when its record is handed over,
+ * drops by the last stage the packet reached and by the kernel's reason.
+ */
+static void summary_json(struct app *a, const uint64_t *c, unsigned int in_flight)
+{
+	const struct pt_join_stats *s = &a->joiner.stats;
+	bool first = true;
+
+	printf("{\"summary\":{\"reads\":%" PRIu64 ",\"journeys\":{\"read\":%" PRIu64
+	       ",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unjoined_reads\":%" PRIu64
+	       ",\"unjoined_kernel\":%" PRIu64 "},\"lost\":{\"ring_buffer_full\":%" PRIu64
+	       ",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64 ",\"no_task_storage\":%" PRIu64
+	       "},\"in_flight\":%u,\"dropped_by_stage\":{",
+	       s->reads, s->joined, s->dropped, s->unread, s->unjoined_reads, s->unjoined_kernel,
+	       c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
+	       in_flight);
+	for (int st = 0; st < PT_NR_STAGES; st++) {
+		if (!a->drop_stage[st])
+			continue;
+		printf("%s\"%s\":%" PRIu64, first ? "" : ",", pt_stage_name(st), a->drop_stage[st]);
+		first = false;
+	}
+	printf("},\"dropped_by_reason\":{");
+	for (unsigned int i = 0; i < a->nr_drop_reasons; i++) {
+		const char *name = pt_tracer_drop_reason(&a->tr, a->drop_reason[i].reason);
+
+		if (name)
+			printf("%s\"%s\":%" PRIu64, i ? "," : "", name, a->drop_reason[i].n);
+		else
+			printf("%s\"%u\":%" PRIu64, i ? "," : "", a->drop_reason[i].reason,
+			       a->drop_reason[i].n);
+	}
+	printf("}");
+	if (a->o.echo)
+		printf(",\"rx\":{\"answers_written\":%" PRIu64 ",\"received\":%" PRIu64
+		       ",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unfinished\":%" PRIu64 "}",
+		       a->echo_written, a->rxjoin.received, a->rxjoin.dropped,
+		       a->rxjoin.unreceived, a->rxjoin.unfinished);
+	printf("}}\n");
+}
+
 static void summary(struct app *a, unsigned int in_flight)
 {
 	const struct pt_join_stats *s = &a->joiner.stats;
@@ -483,6 +554,13 @@ static void summary(struct app *a, unsigned int in_flight)
 	/* Unfinished ways in were reported: not in flight any more. */
 	in_flight -= in_flight >= a->rxjoin.unfinished ? (unsigned int)a->rxjoin.unfinished : 0;
 	if (a->o.hist) {
+		if (a->o.json)
+			printf("{\"summary\":{\"reads\":%" PRIu64 ",\"dropped\":%" PRIu64
+			       ",\"unread\":%" PRIu64 ",\"lost\":{\"samples\":%" PRIu64
+			       ",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64
+			       ",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u}}\n",
+			       s->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
+			       c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE], in_flight);
 		pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
 			" unread, %" PRIu64 " samples lost, %" PRIu64
 			" packets not followed (table slot taken), %u still in flight",
@@ -490,6 +568,8 @@ static void summary(struct app *a, unsigned int in_flight)
 			c[PT_CNT_MAP_FULL], in_flight);
 		return;
 	}
+	if (a->o.json)
+		summary_json(a, c, in_flight);
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " journeys complete, %" PRIu64
 		" unjoined (%" PRIu64 " reads without kernel record, %" PRIu64
 		" kernel records without read), %" PRIu64 " dropped, %" PRIu64

@@ -185,6 +185,11 @@ run_case() {
 			echo "pathtrace still running ${EXIT_WAIT}s after the traffic: killed" >>/tmp/why
 		wait $pt
 		rc=$?
+		# --json's summary, the last object, is not a journey.
+		grep -q '^{"summary":' /tmp/out ||
+			echo "no JSON summary at the end of the output" >>/tmp/why
+		grep -v '^{"summary":' /tmp/out >/tmp/out.j
+		mv /tmp/out.j /tmp/out
 		wait_gone $sender 10 || echo "sender still running after 10s: killed" >>/tmp/why
 		wait $sender 2>/dev/null
 		[ $rc -eq 0 ] || echo "pathtrace exit status: got $rc, want 0" >>/tmp/why
