@@ -111,6 +111,14 @@ int BPF_PROG(tp_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* A foreign reader's read() returns (loaded only when following one). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(tp_sys_exit)
+{
+	pt_on_read_return();
+	return 0;
+}
+
 SEC("tp_btf/fib_table_lookup")
 int BPF_PROG(tp_fib_table_lookup)
 {

@@ -31,6 +31,8 @@ const volatile __u64 send_syscalls[PT_SYSCALL_BITMAP_WORDS] = {};
 /* --hist: aggregate here, no record per packet; the reader's process. */
 const volatile bool hist_mode = false;
 const volatile bool hist_by_proto = false;
+/* Another process reads the device: its reads are followed to their return. */
+const volatile __u32 foreign_tgid = 0;
 /* --echo: follow the packets written into the device too. */
 const volatile bool rx_mode = false;
 const volatile __u32 reader_tgid = 0;
@@ -44,6 +46,7 @@ struct pt_task {
 	__u64 ts[PT_STAGE_QUEUE];
 	__u64 l4_ip;		/* which l4 function ran */
 	__s64 nr;
+	__u64 pending;		/* a foreign reader's task: the skb its read copied */
 };
 
 struct {
@@ -678,7 +681,41 @@ static __always_inline void pt_on_skb_end(__u64 key, enum pt_end end, __u32 reas
 		*r.owner = 0;	/* the slot is free again */
 		return;
 	}
+	/*
+	 * A foreign reader's read() frees the skb it copied before it
+	 * returns: the record waits for that return (pt_on_read_return).
+	 */
+	if (foreign_tgid && r.ev->copy_pid == foreign_tgid &&
+	    (bpf_get_current_pid_tgid() >> 32) == foreign_tgid) {
+		struct pt_task *t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
+							 BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+		if (t) {
+			t->pending = key;
+			return;
+		}
+	}
 	pt_rec_submit(&r, end, reason);
+}
+
+/* sys_exit in a foreign reader: the user stage of the packet its read copied. */
+static __always_inline void pt_on_read_return(void)
+{
+	struct pt_skb_ref r;
+	struct pt_task *t;
+	__u64 key;
+
+	if ((bpf_get_current_pid_tgid() >> 32) != foreign_tgid || !foreign_tgid)
+		return;
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !t->pending)
+		return;
+	key = t->pending;
+	t->pending = 0;
+	if (!pt_skb_find(key, &r))
+		return;
+	r.ev->t_user = bpf_ktime_get_ns();
+	pt_rec_submit(&r, PT_END_CONSUMED, 0);
 }
 
 #endif /* PT_CORE_BPF_H */

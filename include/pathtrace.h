@@ -114,6 +114,7 @@ struct pt_event {
 	__s32 syscall_nr;		/* the sender's syscall, -1 if none */
 	__u32 __pad;
 	__u64 t_open;			/* when its record opened (for staleness) */
+	__u64 t_user;			/* a foreign reader's read() returned (else 0) */
 };
 _Static_assert(__builtin_offsetof(struct pt_event, l4_ip) == 128,
 	       "pt_event: what every stage touches fills two cache lines");

@@ -124,6 +124,17 @@ void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 	j->r[at(j->hr, j->nr++)] = jr;
 }
 
+void pt_joiner_foreign(struct pt_joiner *j, const struct pt_event *ev)
+{
+	struct pt_journey jr = {
+		.status = PT_J_READ, .have_kernel = true, .have_read = true,
+		.ev = *ev, .flow = ev->flow, .read_len = ev->len, .t_user = ev->t_user,
+		.read_seq = ++j->stats.reads,
+	};
+
+	emit(j, &jr);
+}
+
 void pt_joiner_reader_gone(struct pt_joiner *j)
 {
 	j->reader_gone = true;

@@ -100,6 +100,11 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 		    uint64_t t_user);
 /*
+ * A record of a packet another process read (its read()'s return stamped
+ * in the kernel, ev->t_user): a whole journey by itself.
+ */
+void pt_joiner_foreign(struct pt_joiner *j, const struct pt_event *ev);
+/*
  * The reader stopped reading: the packets the kernel frees from now on
  * were left in its queue (unread), whatever reason the free gives.
  */

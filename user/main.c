@@ -219,6 +219,10 @@ static void on_event(const struct pt_event *ev, void *ctx)
 
 	if (ev->flags & PT_EV_RX)
 		pt_rxjoin_kernel(&a->rxjoin, ev, pt_now_ns());
+	else if (a->tun.foreign_pid && ev->t_user) {
+		if (!a->o.count || a->joiner.stats.reads < a->o.count)
+			pt_joiner_foreign(&a->joiner, ev);
+	}
 	else
 		pt_joiner_kernel(&a->joiner, ev, pt_now_ns());
 }
@@ -413,8 +417,10 @@ static int run(struct app *a, int sfd)
 		pt_err("epoll: %s", strerror(errno));
 		return -1;
 	}
-	ev.data.fd = a->tun.fd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, a->tun.fd, &ev);
+	if (a->tun.fd >= 0) {
+		ev.data.fd = a->tun.fd;
+		epoll_ctl(ep, EPOLL_CTL_ADD, a->tun.fd, &ev);
+	}
 	ev.data.fd = sfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
 	ev.data.fd = pt_tracer_epoll_fd(&a->tr);
@@ -456,6 +462,9 @@ static int run(struct app *a, int sfd)
 		pt_tracer_drain(&a->tr);
 		pt_joiner_expire(&a->joiner, pt_now_ns(), JOIN_WAIT_NS);
 		pt_rxjoin_expire(&a->rxjoin, pt_now_ns(), PT_RX_WAIT_NS);
+		/* -c with a foreign reader: its reads arrive as records. */
+		if (a->tun.foreign_pid && a->o.count && a->joiner.stats.reads >= a->o.count)
+			a->stop = true;
 		/* One write for the batch just read, not one per journey. */
 		flush_output(a);
 	}
@@ -639,6 +648,7 @@ int main(int argc, char **argv)
 	cfg = (struct pt_trace_cfg){
 		.rx = a.o.echo && !a.o.hist,	/* --hist follows the way out only */
 		.btf_path = a.o.btf_path,
+		.foreign_tgid = (uint32_t)a.tun.foreign_pid,
 		.ifindex = a.tun.ifindex,
 		.netns = a.tun.netns,
 		.backend = a.o.backend,
@@ -658,6 +668,9 @@ int main(int argc, char **argv)
 		drop_output(&a);
 		return 0;
 	}
+	if (a.tun.foreign_pid)
+		pt_info("device %s is read by %s (pid %d): following its reads; pathtrace "
+			"does not read", a.tun.name, a.tun.foreign_comm, a.tun.foreign_pid);
 	pt_info("tracing %s %s (ifindex %u, %s)", a.tun.tap ? "TAP" : "TUN", a.tun.name,
 		a.tun.ifindex,
 		a.tun.created ? "created by pathtrace, removed at exit" : "existing device");

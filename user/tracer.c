@@ -68,6 +68,8 @@ static const struct { const char *tp; int stage; } tps[] = {
 	/* fires right before ndo_start_xmit, after the taps: the driver's start */
 	{ "net_dev_start_xmit", PT_STAGE_DRIVER },
 	{ "skb_copy_datagram_iovec", PT_STAGE_COPY },
+	/* a foreign reader's read() returns */
+	{ "sys_exit", PT_STAGE_USER },
 	/* the way in (--echo): first sighting */
 	{ "netif_receive_skb", PT_V_RX_NETIF },
 	{ "consume_skb", -1 },
@@ -313,6 +315,7 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
 	tr->skel->rodata->rx_mode = cfg->rx;
+	tr->skel->rodata->foreign_tgid = cfg->foreign_tgid;
 	for (i = 0; i < pt_nr_send_syscalls; i++) {
 		long nr = pt_send_syscalls[i].nr;
 
@@ -324,7 +327,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 
 	for (i = 0; i < NR_TPS; i++) {
 		tp_on[i] = have_tracepoint(tr->btf, tps[i].tp) &&
-			   (tps[i].stage < PT_NR_STAGES || cfg->rx);
+			   (tps[i].stage < PT_NR_STAGES || cfg->rx) &&
+			   (tps[i].stage != PT_STAGE_USER || cfg->foreign_tgid);
 		if (!tp_on[i] && tps[i].stage < 0) {
 			pt_err("this kernel has no %s tracepoint: cannot follow packets", tps[i].tp);
 			return -ENOENT;

@@ -47,6 +47,7 @@ struct pt_trace_cfg {
 	bool tap;			/* a link layer: the neigh stage applies */
 	bool rx;			/* follow packets written into the device too */
 	const char *btf_path;		/* the kernel's BTF from this file, not /sys */
+	uint32_t foreign_tgid;		/* another reader's reads to follow, or 0 */
 	bool hist;			/* aggregate in the kernel, no records */
 	bool hist_by_proto;
 	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */

@@ -260,9 +260,14 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 			return -ENOTTY;
 		}
 		reader = find_reader(o->dev, comm, sizeof(comm));
-		if (reader) {
-			pt_err("device %s is read by another process (%s, pid %d): "
-			       "pathtrace must be its only reader", o->dev, comm, reader);
+		if (reader && !strcmp(comm, "pathtrace")) {
+			pt_err("device %s is already traced by pathtrace (pid %d)", o->dev, reader);
+			return -EBUSY;
+		}
+		if (reader && (o->echo || o->write_file)) {
+			pt_err("device %s is read by another process (%s, pid %d): %s needs "
+			       "pathtrace to be its reader", o->dev, comm, reader,
+			       o->echo ? "--echo" : "-w");
 			return -EBUSY;
 		}
 		/* tun's ethtool bus_info names the kind: "tun" or "tap". */
@@ -274,10 +279,21 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 			pt_err("device %s is a TUN device, not TAP (--tap given)", o->dev);
 			return -EINVAL;
 		}
-		if (flags & IFF_VNET_HDR) {
+		if (flags & IFF_VNET_HDR && !reader) {
 			pt_err("device %s uses virtio-net headers (IFF_VNET_HDR): not supported",
 			       o->dev);
 			return -EOPNOTSUPP;
+		}
+		if (reader) {
+			/* Its reads are followed: pathtrace does not read, nor attach. */
+			t->foreign_pid = reader;
+			snprintf(t->foreign_comm, sizeof(t->foreign_comm), "%s", comm);
+			t->tap = flags & IFF_TAP;
+			t->ifindex = existing;
+			if (stat("/proc/self/ns/net", &st))
+				return -errno;
+			t->netns = (uint32_t)st.st_ino;
+			return 0;
 		}
 	} else if (o->no_create) {
 		pt_err("device %s does not exist (--no-create given)", o->dev);

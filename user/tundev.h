@@ -16,6 +16,8 @@ struct pt_tun {
 	bool created;		/* pathtrace made it: it goes when fd closes */
 	bool pi;		/* reads start with a 4-byte packet-info header */
 	bool tap;		/* TAP: reads are Ethernet frames */
+	int foreign_pid;	/* another process reads it: followed, not read (fd -1) */
+	char foreign_comm[32];
 };
 
 /* Create or attach; reports its own errors. 0 or -errno. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Plays a foreign reader (a VPN daemon): attaches to TUN device NAME,
- * creating it if needed, writes READY_FILE, then waits for a signal.
+ * creating it if needed, writes READY_FILE, then waits for a signal; with a
+ * third argument "read", reads what arrives until then.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
@@ -17,8 +19,9 @@ int main(int argc, char **argv)
 	struct ifreq ifr = { 0 };
 	int fd, rfd;
 
-	if (argc != 3 || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: tunhold NAME READY_FILE\n");
+	if (argc < 3 || argc > 4 || strlen(argv[1]) >= IFNAMSIZ ||
+	    (argc == 4 && strcmp(argv[3], "read"))) {
+		fprintf(stderr, "usage: tunhold NAME READY_FILE [read]\n");
 		return 2;
 	}
 	fd = open("/dev/net/tun", O_RDWR);
@@ -38,6 +41,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	close(rfd);
+	if (argc == 4) {
+		char buf[65536];
+
+		while (read(fd, buf, sizeof(buf)) >= 0 || errno == EINTR)
+			;
+		return 0;
+	}
 	pause();
 	return 0;
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 
 DEV=nsfocus_tun0
 CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
-       existing_device foreign_reader_refused full_ring_drops unread_at_exit
+       existing_device foreign_reader_followed full_ring_drops unread_at_exit
        backend_auto_here forced_backend_refused hist_json hist_by_proto
        pcapng_write output_refused sendmmsg_shares_sender bad_input
        kill9_leaves_nothing second_instance_refused)
@@ -127,13 +127,32 @@ case_existing_device() {
 	expect_no_bpf_left
 }
 
-case_foreign_reader_refused() {
-	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" &
-	PIDS+=("$!")
+# A device another process reads (a VPN daemon, played by tunhold):
+# pathtrace does not read it, but follows that process's reads, to their
+# return; the device is left as it was.
+case_foreign_reader_followed() {
+	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" read &
+	local holder=$!
+	PIDS+=("$holder")
 	wait_for_file "$TMP/held" 10 || { fail "tunhold did not start"; return; }
-	nsx "$PT" --dev "$DEV" >"$TMP/out" 2>"$TMP/err"
-	expect_eq "$?" 1 "exit status on a device another process reads"
-	expect_ok "message names the other reader: $(cat "$TMP/err")" grep -q "read by another process (tunhold, pid" "$TMP/err"
+	nsx ip addr add 192.0.2.1/24 dev "$DEV"
+	nsx ip link set "$DEV" up
+	pt_start --dev "$DEV" --json -c 3 || return
+	expect_ok "says whom it follows: $(head -1 "$TMP/err")" grep -q "device $DEV is read by tunhold (pid $holder): following its reads; pathtrace does not read" "$TMP/err"
+	expect_ok "the user stage from its read()'s return" grep -q "stage user: tracepoint sys_exit" "$TMP/err"
+	ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null &
+	local ping=$!
+	PIDS+=("$ping")
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s '[.[] | select(.status == "read" and .len == 84 and .reader.comm == "tunhold" and .reader.pid == '"$holder"' and .comm == "ping")] | length' "$TMP/out")" 3 "3 journeys of ping's packets, read by tunhold"
+	expect_eq "$(jq -s -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' "$TMP/out")" "$TP_STAGES" "stages, user included"
+	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | $t == ($t | sort)] | all' "$TMP/out")" true "in order"
+	expect_ok "tunhold still reads the device" kill -0 "$holder"
+	expect_ok "device still there" nsx test -e "/sys/class/net/$DEV"
+	nsx "$PT" --dev "$DEV" --echo >"$TMP/out2" 2>"$TMP/err2"
+	expect_eq "$?" 1 "--echo on a device another process reads: exit status"
+	expect_ok "message: $(cat "$TMP/err2")" grep -q "read by another process (tunhold, pid $holder): --echo needs pathtrace to be its reader" "$TMP/err2"
 	expect_no_bpf_left
 }
 
@@ -341,7 +360,7 @@ case_second_instance_refused() {
 	local first=$PT_PID
 	nsx "$PT" --dev "$DEV" >"$TMP/out2" 2>"$TMP/err2"
 	expect_eq "$?" 1 "exit status of the second instance"
-	expect_ok "message: $(cat "$TMP/err2")" grep -q "device $DEV is read by another process (pathtrace, pid $first)" "$TMP/err2"
+	expect_ok "message: $(cat "$TMP/err2")" grep -q "device $DEV is already traced by pathtrace (pid $first)" "$TMP/err2"
 	expect_ok "the first one still runs" kill -0 "$first"
 	kill -INT "$first"
 	pt_wait 10
