@@ -46,10 +46,11 @@ case_flood_accounted() {
 	expect_eq "$inflight" 0 "nothing still in flight"
 	expect_ok "reads without a record ($ur) only for records lost or not followed" test "$ur" -le "$((lost + nf))"
 	expect_eq "$reads" "$((joined + ur))" "reads = joined + reads without a record"
-	# The journeys printed agree with the summary, status by status.
-	journeys=$(jq -s -c '[group_by(.status)[] | {(.[0].status): length}] | add' "$TMP/out")
-	expect_eq "$(jq -r '"\(.read // 0) \(.dropped // 0) \(.unread // 0)"' <<<"$journeys")" "$joined $dropped $unread" "journeys printed by status (read dropped unread)"
-	expect_eq "$(jq -s -r '[.[] | select(.status == "dropped") | .drop_reason] | unique | join(",")' "$TMP/out")" FULL_RING "drop reasons"
+	# The journeys printed agree with the summary, status by status (grep:
+	# millions of lines in the long run are too many for jq -s).
+	journeys="$(grep -c '^{"seq":[0-9]*,"status":"read"' "$TMP/out") $(grep -c '^{"seq":[0-9]*,"status":"dropped"' "$TMP/out") $(grep -c '^{"seq":[0-9]*,"status":"unread"' "$TMP/out")"
+	expect_eq "$journeys" "$joined $dropped $unread" "journeys printed by status (read dropped unread)"
+	expect_eq "$(grep -o '"drop_reason":"[A-Z_]*"' "$TMP/out" | sort -u | tr '\n' ' ')" '"drop_reason":"FULL_RING" ' "drop reasons"
 	# --json's summary says the same, with where and why the drops were.
 	expect_eq "$(jq -c '.summary | [.reads, .journeys.read, .journeys.dropped, .journeys.unread, .journeys.unjoined_reads, .journeys.unjoined_kernel, .lost.ring_buffer_full, .lost.not_followed, .in_flight]' "$TMP/summary")" "[$reads,$joined,$dropped,$unread,$ur,$uk,$lost,$nf,$inflight]" "JSON summary = stderr summary"
 	expect_eq "$(jq -c '.summary | [.dropped_by_stage, .dropped_by_reason]' "$TMP/summary")" "[{\"driver\":$dropped},{\"FULL_RING\":$dropped}]" "drops by stage (driver: the tun ring) and by reason"
