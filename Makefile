@@ -180,6 +180,9 @@ demo: $(OUT)/pathtrace
 
 install: $(OUT)/pathtrace
 	install -D -m 0755 $(OUT)/pathtrace $(DESTDIR)$(PREFIX)/sbin/pathtrace
+	install -D -m 0644 doc/pathtrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/pathtrace.8
+	install -D -m 0644 tools/pathtrace.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pathtrace
 
 clean:
 	rm -rf $(OUT)

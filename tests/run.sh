@@ -55,6 +55,9 @@ fi
 echo "== fuzz"
 count < <(bash tests/fuzz/run.sh "${PT_FUZZ_SECONDS:-20}")
 
+echo "== install"
+count < <(bash tests/install.sh)
+
 for t in tests/kernel/*.sh; do
 	echo "== ${t#tests/}"
 	count < <(bash "$t")
