@@ -27,8 +27,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define NOARGS void *unused__
 #define SKB1 struct sk_buff *skb
 #define SKB3 void *a0__, void *a1__, struct sk_buff *skb
-/* A kprobe's skb is a plain address: its key (pt_core.bpf.h). */
-#define KEY_RAW(skb) ((__u64)(skb) - pt_key_base_raw())
 
 /* l4: the socket's send builds the packet (udp, ping, raw, tcp; v4 and v6). */
 FN_HOOK(l4, NOARGS, pt_on_l4(ctx))
@@ -60,13 +58,13 @@ FN_HOOK(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT, false))
 FENTRY(xmit, SKB1, pt_on_skb_list_stage(skb, PT_STAGE_XMIT, true))
 
 /* driver: tun_net_xmit puts the skb in the tun ring. */
-FN_HOOK(driver, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_STAGE_DRIVER))
+FN_HOOK(driver, SKB1, pt_on_skb_stage(pt_key_raw(skb), PT_STAGE_DRIVER))
 FENTRY(driver, SKB1, pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER))
 
 /* copy: tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...). */
-FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb, KEY_RAW(skb), false))
+FN_HOOK(copy_tun, SKB3, pt_on_skb_copy(skb, pt_key_raw(skb), false))
 FENTRY(copy_tun, SKB3, pt_on_skb_copy(skb, pt_key(skb), true))
-FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb, KEY_RAW(skb), false))
+FN_HOOK(copy_dgram, SKB1, pt_on_skb_copy(skb, pt_key_raw(skb), false))
 FENTRY(copy_dgram, SKB1, pt_on_skb_copy(skb, pt_key(skb), true))
 
 /* ---- the way in (--echo) ---- */
@@ -78,19 +76,19 @@ FN_HOOK(rx_tun, NOARGS, pt_on_task_stage(PT_RX_TUN))
 FENTRY(rx_tun, NOARGS, pt_on_task_stage(PT_RX_TUN))
 
 /* ip_rcv / ipv6_rcv */
-FN_HOOK(rx_ip, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_RX_IP))
+FN_HOOK(rx_ip, SKB1, pt_on_skb_stage(pt_key_raw(skb), PT_RX_IP))
 FENTRY(rx_ip_0, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_IP))
 FENTRY(rx_ip_1, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_IP))
 
 /* icmp_rcv, udp_rcv, icmpv6_rcv, udpv6_rcv */
-FN_HOOK(rx_l4, SKB1, pt_on_skb_stage(KEY_RAW(skb), PT_RX_L4))
+FN_HOOK(rx_l4, SKB1, pt_on_skb_stage(pt_key_raw(skb), PT_RX_L4))
 FENTRY(rx_l4_0, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
 FENTRY(rx_l4_1, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
 FENTRY(rx_l4_2, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
 FENTRY(rx_l4_3, SKB1, pt_on_skb_stage(pt_key(skb), PT_RX_L4))
 
 /* The socket's receive queue: UDP's, or any other's (ping, raw sockets' clones). */
-FN_HOOK(rx_sockq, SK_SKB, pt_on_rx_late(skb, KEY_RAW(skb), false, PT_RX_SOCKQ))
+FN_HOOK(rx_sockq, SK_SKB, pt_on_rx_late(skb, pt_key_raw(skb), false, PT_RX_SOCKQ))
 FENTRY(rx_sockq_0, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
 FENTRY(rx_sockq_1, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
 FENTRY(rx_sockq_2, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
@@ -99,7 +97,7 @@ FENTRY(rx_sockq_2, SK_SKB, pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ))
  * skb_consume_udp: a UDP socket's receive is done (it copies linear skbs
  * without skb_copy_datagram_iter, and frees them without consume_skb).
  */
-FN_HOOK(rx_udp_done, SK_SKB, pt_on_skb_copy(skb, KEY_RAW(skb), false))
+FN_HOOK(rx_udp_done, SK_SKB, pt_on_skb_copy(skb, pt_key_raw(skb), false))
 FENTRY(rx_udp_done, SK_SKB, pt_on_skb_copy(skb, pt_key(skb), true))
 
 /* ---- tracepoints (tp_btf: need only kernel BTF) ---- */

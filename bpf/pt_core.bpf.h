@@ -119,6 +119,12 @@ static __always_inline __u64 pt_key_base_raw(void)
 	return v;
 }
 
+/* The key of a plain skb address (a kprobe's argument). */
+static __always_inline __u64 pt_key_raw(const void *skb)
+{
+	return (__u64)skb - pt_key_base_raw();
+}
+
 /* A followed packet's place: its set's owner word, and its record. */
 struct pt_skb_ref {
 	__u64 *owner;
@@ -505,7 +511,7 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 /* First sighting of an skb sent to the traced device (at the queue stage). */
 static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 {
-	__u64 key = trusted ? pt_key(skb) : (__u64)skb - pt_key_base_raw();
+	__u64 key = trusted ? pt_key(skb) : pt_key_raw(skb);
 	struct pt_event *ev = pt_rec_open(skb, key, trusted, PT_STAGE_QUEUE, 0);
 
 	if (ev)

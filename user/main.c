@@ -560,8 +560,6 @@ static void summary(struct app *a, unsigned int in_flight)
 			PRIu64 " dropped, %" PRIu64 " freed without a copy to an application, %"
 			PRIu64 " unfinished (end unseen)", a->echo_written, a->rxjoin.received,
 			a->rxjoin.dropped, a->rxjoin.unreceived, a->rxjoin.unfinished);
-	/* Unfinished ways in were reported: not in flight any more. */
-	in_flight -= in_flight >= a->rxjoin.unfinished ? (unsigned int)a->rxjoin.unfinished : 0;
 	if (a->o.hist) {
 		if (a->o.json)
 			printf("{\"summary\":{\"reads\":%" PRIu64 ",\"dropped\":%" PRIu64
@@ -704,8 +702,8 @@ int main(int argc, char **argv)
 	pt_tracer_drain(&a.tr);
 	pt_joiner_expire(&a.joiner, pt_now_ns(), 0);
 	pt_rxjoin_expire(&a.rxjoin, pt_now_ns(), 0);
-	if (started && a.o.echo && !a.o.hist)
-		pt_tracer_rx_left(&a.tr, rx_left, &a);
+	/* Ways in still open are reported unfinished; the rest is in flight. */
+	in_flight = pt_tracer_left(&a.tr, started && a.o.echo && !a.o.hist ? rx_left : NULL, &a);
 	/*
 	 * --hist: what came since the last print (everything, without an
 	 * interval), unless the count of prints is already reached.
@@ -714,7 +712,6 @@ int main(int argc, char **argv)
 	    !(a.o.intervals && a.hist_prints >= a.o.intervals))
 		hist_print(&a);
 	flush_output(&a);
-	in_flight = pt_tracer_in_flight(&a.tr);
 	if (started)
 		summary(&a, in_flight);
 	pt_tracer_close(&a.tr);

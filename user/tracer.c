@@ -624,32 +624,11 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 	}
 }
 
-void pt_tracer_rx_left(const struct pt_tracer *tr, pt_event_fn cb, void *ctx)
+unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void *ctx)
 {
 	__u64 owners[PT_SKB_WAYS] = { 0 };
 	/* A slot of the table: the record, padded (bpf/pt_core.bpf.h). */
 	union { struct pt_event ev; uint8_t slot[256]; } rec = { 0 };
-
-	if (!tr->skel)
-		return;
-	for (__u32 i = 0; i < PT_SKB_SETS; i++) {
-		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), owners,
-					 sizeof(owners), 0))
-			continue;
-		for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-			__u32 k = i * PT_SKB_WAYS + w;
-
-			if (owners[w] && !bpf_map__lookup_elem(tr->skel->maps.skbs, &k, sizeof(k),
-							       &rec, sizeof(rec), 0) &&
-			    (rec.ev.flags & PT_EV_RX))
-				cb(&rec.ev, ctx);
-		}
-	}
-}
-
-unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
-{
-	__u64 owners[PT_SKB_WAYS] = { 0 };
 	unsigned int n = 0;
 
 	if (!tr->skel)
@@ -658,8 +637,18 @@ unsigned int pt_tracer_in_flight(const struct pt_tracer *tr)
 		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), owners,
 					 sizeof(owners), 0))
 			continue;
-		for (unsigned int w = 0; w < PT_SKB_WAYS; w++)
-			n += owners[w] != 0;
+		for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+			__u32 k = i * PT_SKB_WAYS + w;
+
+			if (!owners[w])
+				continue;
+			if (rx_cb && !bpf_map__lookup_elem(tr->skel->maps.skbs, &k, sizeof(k),
+							   &rec, sizeof(rec), 0) &&
+			    (rec.ev.flags & PT_EV_RX))
+				rx_cb(&rec.ev, ctx);
+			else
+				n++;
+		}
 	}
 	return n;
 }

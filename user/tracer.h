@@ -79,9 +79,11 @@ int pt_tracer_epoll_fd(const struct pt_tracer *tr);
 int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
 /* Packets still followed in the kernel (no end seen yet). */
-/* The way in: records still open at exit (their end unseen), to @cb. */
-void pt_tracer_rx_left(const struct pt_tracer *tr, pt_event_fn cb, void *ctx);
-unsigned int pt_tracer_in_flight(const struct pt_tracer *tr);
+/*
+ * At exit, the records still open: those of the way in (their end unseen)
+ * go to @rx_cb, if given; the others are counted, and the count returned.
+ */
+unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void *ctx);
 /* The function of @stage's hook at address @ip (from bpf_get_func_ip), or NULL. */
 const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
 				uint64_t ip);
