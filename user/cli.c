@@ -13,6 +13,7 @@
 static const char usage[] =
 "Usage: pathtrace --dev IFACE [options]\n"
 "       pathtrace --dev IFACE --hist [options] [interval [count]]\n"
+"       pathtrace demo tun|tap [--backend NAME] [--btf PATH] [--json] [-v]\n"
 "\n"
 "Follow each packet sent to a TUN or TAP device from the sending socket to\n"
 "the program that reads it, layer by layer. pathtrace itself is the reader:\n"
@@ -48,6 +49,11 @@ static const char usage[] =
 "                        journey as a comment (gzip-compressed if FILE ends\n"
 "                        in .gz); an existing FILE only with --force\n"
 "      --force           let -w replace an existing file\n"
+"      --explain         label each stage with its step in the classic\n"
+"                        walk-through of a UDP send (1.1 socket ... 4.4\n"
+"                        driver, 5.1 device queue) and explain it in a line\n"
+"      --report FILE     write an HTML report at exit: a waterfall per\n"
+"                        packet and the per-layer histograms\n"
 "  -v, --verbose         more diagnostics (libbpf's too)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
@@ -56,6 +62,13 @@ static const char usage[] =
 "  pathtrace --dev nsfocus_tun0          # then: ping -c 3 192.0.2.2\n"
 "  pathtrace -i tun0 --json -c 10 > journeys.jsonl\n"
 "  pathtrace -i tun0 --hist 1 5          # five 1-second histograms\n"
+"  pathtrace demo tap                    # the classroom's TAP experiment\n"
+"\n"
+"demo tun|tap: the classic experiment in a network namespace of its own,\n"
+"removed at the end: makes nsfocus_tun0 (or nsfocus_tap0), pings 192.0.2.2\n"
+"through it three times (TAP: three times without a neighbour entry, then\n"
+"three times with a static one), prints the journeys with --explain and what\n"
+"the reader got, and writes tun.pcapng and tun.html (tap.*) here.\n"
 "\n"
 "Exit status: 0 on success or interrupt, 1 on failure, 2 on bad usage.\n";
 
@@ -139,6 +152,8 @@ enum {
 	OPT_ECHO,
 	OPT_ADDR6,
 	OPT_BTF,
+	OPT_EXPLAIN,
+	OPT_REPORT,
 };
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
@@ -159,6 +174,8 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		{ "hist-by", required_argument, NULL, OPT_HIST_BY },
 		{ "write", required_argument, NULL, 'w' },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -172,7 +189,18 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 	pt_parse_cidr6(DEFAULT_ADDR6, &o->addr6, &o->prefix6);
 	opterr = 0;
 	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
+	if (argc > 1 && !strcmp(argv[1], "demo")) {
+		if (argc < 3 || (strcmp(argv[2], "tun") && strcmp(argv[2], "tap")))
+			return bad("%sdemo needs an experiment: tun or tap", "");
+		o->demo = strcmp(argv[2], "tun") ? PT_DEMO_TAP : PT_DEMO_TUN;
+		argc -= 2;
+		argv += 2;
+	}
 	while ((c = getopt_long(argc, argv, ":i:c:w:vVh", longopts, NULL)) != -1) {
+		/* The demo makes its own device, traffic and files. */
+		if (o->demo && c != OPT_BACKEND && c != OPT_BTF && c != OPT_JSON &&
+		    c != 'v' && c != 'V' && c != 'h' && c != ':' && c != '?')
+			return bad("option '%s' does not go with demo", opt_name(argv, c));
 		switch (c) {
 		case 'i':
 			dev = optarg;
@@ -221,6 +249,14 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_EXPLAIN:
+			o->explain = true;
+			break;
+		case OPT_REPORT:
+			if (!*optarg)
+				return bad("%s--report needs a file name", "");
+			o->report = optarg;
+			break;
 		case OPT_HIST:
 			o->hist = true;
 			break;
@@ -264,6 +300,19 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		return bad("%s--hist-by needs --hist", "");
 	if (o->write_file && o->hist)
 		return bad("%s-w writes journeys: not with --hist", "");
+	if ((o->explain || o->report) && o->hist)
+		return bad("%s--explain and --report are for journeys: not with --hist", "");
+	if (o->demo) {
+		bool tap = o->demo == PT_DEMO_TAP;
+
+		dev = tap ? "nsfocus_tap0" : "nsfocus_tun0";
+		o->tap = tap;
+		o->explain = true;
+		o->write_file = tap ? "tap.pcapng" : "tun.pcapng";
+		o->report = tap ? "tap.html" : "tun.html";
+		o->force = true;	/* a demo run again replaces its own files */
+		o->no_addr6 = true;	/* the experiment is IPv4's: no MLD reports */
+	}
 	if (!dev)
 		return bad("%sno device given: use --dev IFACE", "");
 	err = pt_check_ifname(dev);

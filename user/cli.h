@@ -29,6 +29,13 @@ struct pt_opts {
 	uint64_t intervals;	/* --hist: prints before exiting; 0: no limit */
 	const char *write_file;	/* -w: pcapng of what was read */
 	bool force;		/* -w may replace an existing file */
+	bool explain;		/* label stages with the walk-through's steps */
+	const char *report;	/* --report: an HTML report at exit */
+	enum pt_demo {
+		PT_DEMO_NONE = 0,
+		PT_DEMO_TUN,	/* pathtrace demo tun */
+		PT_DEMO_TAP,	/* pathtrace demo tap */
+	} demo;
 };
 
 enum pt_cli_result {

@@ -17,6 +17,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include "cli.h"
+#include "demo.h"
 #include "echo.h"
 #include "hist.h"
 #include "journey.h"
@@ -70,6 +71,12 @@ struct app {
 	struct pt_hist user_hist[PT_HIST_PCLASSES][2];
 	uint32_t stamp_seq;
 	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];
+	/* --explain: the kinds of packet explained in full once already */
+	struct { bool rx; uint8_t family, proto; } explained[16];
+	unsigned int nr_explained;
+	/* demo */
+	pid_t demo_pid;
+	struct pt_demo_tally tally;
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -171,6 +178,24 @@ static void count_drop(struct app *a, const struct pt_journey *j)
 	a->drop_reason[i].n++;
 }
 
+/* --explain: each kind of packet (way, protocol) is explained in full once. */
+static bool first_of_kind(struct app *a, const struct pt_journey *j)
+{
+	const size_t max = sizeof(a->explained) / sizeof(a->explained[0]);
+
+	for (unsigned int i = 0; i < a->nr_explained; i++)
+		if (a->explained[i].rx == j->rx && a->explained[i].family == j->flow.family &&
+		    a->explained[i].proto == j->flow.proto)
+			return false;
+	if (a->nr_explained == max)
+		return false;
+	a->explained[a->nr_explained].rx = j->rx;
+	a->explained[a->nr_explained].family = j->flow.family;
+	a->explained[a->nr_explained].proto = j->flow.proto;
+	a->nr_explained++;
+	return true;
+}
+
 static void on_journey(const struct pt_journey *j, void *ctx)
 {
 	struct app *a = ctx;
@@ -190,6 +215,12 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 	}
 	if (j->have_kernel)
 		pc.l4_func = pt_tracer_func_name(&a->tr, PT_STAGE_L4, j->ev.l4_ip);
+	if (a->o.explain) {
+		pc.explain = true;
+		pc.explain_lines = first_of_kind(a, j);
+	}
+	if (a->o.demo)
+		pt_demo_count(&a->tally, j);
 	if (a->o.json)
 		pt_print_journey_json(stdout, j, &pc);
 	else
@@ -440,6 +471,7 @@ static int run(struct app *a, int sfd)
 		for (int i = 0; i < n; i++) {
 			struct signalfd_siginfo si;
 
+			/* (SIGCHLD: the demo's experiment is over.) */
 			if (evs[i].data.fd == sfd &&
 			    read(sfd, &si, sizeof(si)) == sizeof(si))
 				a->stop = true;
@@ -610,6 +642,8 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
+	if (a.o.demo)
+		sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -622,6 +656,8 @@ int main(int argc, char **argv)
 	pt_joiner_init(&a.joiner, on_journey, &a);
 	pt_rxjoin_init(&a.rxjoin, on_journey, &a);
 
+	if (a.o.demo && pt_demo_enter())
+		return 1;
 	/* The output first: a refused path must not cost a device. */
 	if (a.o.write_file) {
 		if (pt_pcap_open(&a.pcap, a.o.write_file, a.o.force))
@@ -673,8 +709,15 @@ int main(int argc, char **argv)
 		a.tun.ifindex,
 		a.tun.created ? "created by pathtrace, removed at exit" : "existing device");
 	pt_tracer_describe(&a.tr);
+	if (a.o.explain)
+		pt_info("--explain: stages are labelled with their steps in the classic "
+			"walk-through of a UDP send (1 socket, 2 UDP/ICMP, 3 IP, 4 netdevice, "
+			"5 the device queue and the reader%s)", a.o.echo ? "; R1-R7 the way in" : "");
 
 	err = pt_tun_configure(&a.tun, &a.o);
+	/* The demo's traffic: a child that keeps the privileges ping and ARP need. */
+	if (!err && a.o.demo && (a.demo_pid = pt_demo_start(a.tun.tap, a.tun.name)) < 0)
+		err = -1;
 	/* Set up and attached: from here on only the maps are read. */
 	if (!err && pt_drop_privileges() < 0)
 		err = -1;
@@ -694,6 +737,7 @@ int main(int argc, char **argv)
 	 * Close the device before the programs go: what it still queued for
 	 * us is freed now, and reported as unread.
 	 */
+	pt_demo_stop(a.demo_pid);
 	pt_tracer_drain(&a.tr);
 	if (started && a.o.echo && !a.o.hist)
 		settle_rx(&a);
@@ -726,5 +770,12 @@ int main(int argc, char **argv)
 	if (a.ready_made)
 		unlink(a.o.ready_file);
 	close(sfd);
+	if (!err && started && a.o.demo) {
+		FILE *out = a.o.json ? stderr : stdout;	/* stdout is JSON's alone */
+
+		fputc('\n', out);
+		err = pt_demo_summary(out, &a.tally, a.tun.tap, a.tun.name);
+		fflush(out);
+	}
 	return err ? 1 : 0;
 }

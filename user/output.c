@@ -121,7 +121,10 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 	header_text(out, j, c);
 	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
 		const char *name = pt_stage_name(s);
+		const struct pt_step *step = pt_stage_step(s, j->flow.family == PT_FAM_ARP);
 
+		if (c->explain)
+			fprintf(out, "  %-4s %-12s", step->step, step->title);
 		if (k < n && st[k].stage == s) {
 			fprintf(out, "  %-8s %10" PRIu64 ".%09" PRIu64 " %10s",
 				name, st[k].t_ns / 1000000000, st[k].t_ns % 1000000000,
@@ -147,16 +150,20 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 		} else {
 			fprintf(out, "  %-8s %20s\n", name, "-");
 		}
+		if (c->explain_lines)
+			fprintf(out, "  %19s%s\n", "",
+				c->view->state[s] == PT_NA ? c->view->why[s] : step->text);
 	}
 	if (n > 1)
-		fprintf(out, "  %-8s %31s  %s -> %s\n", "total",
+		fprintf(out, "%s  %-8s %31s  %s -> %s\n", c->explain ? "                   " : "",
+			"total",
 			pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns),
 			pt_stage_name(st[0].stage), pt_stage_name(st[n - 1].stage));
 	if (j->have_rt) {
 		char o[32], t[32], i[32];
 
-		fprintf(out, "  round trip of #%" PRIu64 ": out %s, in the reader %s, back %s: %s\n",
-			j->rt.req_seq, pt_fmt_dur(o, sizeof(o), (int64_t)j->rt.out_ns),
+		fprintf(out, "%s  round trip of #%" PRIu64 ": out %s, in the reader %s, back %s: %s\n",
+			c->explain ? "                   " : "", j->rt.req_seq, pt_fmt_dur(o, sizeof(o), (int64_t)j->rt.out_ns),
 			pt_fmt_dur(t, sizeof(t), (int64_t)j->rt.turn_ns),
 			pt_fmt_dur(i, sizeof(i), (int64_t)j->rt.in_ns),
 			pt_fmt_dur(d, sizeof(d), (int64_t)(j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns)));
@@ -288,10 +295,20 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 			fprintf(out, "%u", j->ev.drop_reason);
 	}
 	fprintf(out, ",\"stages\":[");
-	for (unsigned int k = 0; k < n; k++)
-		fprintf(out, "%s{\"stage\":\"%s\",\"t_ns\":%" PRIu64 ",\"delta_ns\":%" PRId64 "}",
+	for (unsigned int k = 0; k < n; k++) {
+		fprintf(out, "%s{\"stage\":\"%s\",\"t_ns\":%" PRIu64 ",\"delta_ns\":%" PRId64,
 			k ? "," : "", pt_stage_name(st[k].stage), st[k].t_ns,
 			st[k].delta_ns);
+		if (c->explain) {
+			const struct pt_step *step = pt_stage_step(st[k].stage,
+								   f->family == PT_FAM_ARP);
+
+			fprintf(out, ",\"step\":\"%s\",\"step_title\":\"%s\",\"explain\":",
+				step->step, step->title);
+			pt_json_str(out, step->text, SIZE_MAX);
+		}
+		fputc('}', out);
+	}
 	fputc(']', out);
 	if (n > 1)
 		fprintf(out, ",\"total_ns\":%" PRIu64, st[n - 1].t_ns - st[0].t_ns);

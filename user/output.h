@@ -16,6 +16,8 @@ struct pt_print_ctx {
 	uint64_t seq;			/* journey number, from 1 */
 	const char *drop_reason;	/* name of ev.drop_reason, or NULL */
 	const char *l4_func;		/* the function of the l4 stage, or NULL */
+	bool explain;			/* --explain: each stage's walk-through step */
+	bool explain_lines;		/* ... and its line of explanation (text) */
 };
 
 /* The stages a journey saw, in layer order, with times. */

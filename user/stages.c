@@ -47,6 +47,60 @@ int pt_stage_from_name(const char *name)
 	return -1;
 }
 
+/*
+ * The six steps the classroom's walk-through names (1.1 socket, 3.2
+ * netfilter, 3.4 ARP, 4.3 the tcpdump tap, 4.4 the driver, 5.1 the device
+ * queue) keep their numbers; the others are placed between them in layer
+ * order. The ip stage (ip_output) is where netfilter's POSTROUTING hook
+ * runs, OUTPUT having run just before it.
+ */
+static const struct pt_step steps[PT_NR_VSTAGES] = {
+	[PT_STAGE_SYSCALL] = { "1.1", "socket",
+		"the application's send call enters the kernel at its socket" },
+	[PT_STAGE_L4] = { "2.1", "UDP/ICMP",
+		"the protocol's sendmsg (UDP, ping, raw) checks the destination and builds the packet" },
+	[PT_STAGE_ROUTE] = { "2.2", "routing",
+		"a route lookup picks the device and source address for the destination" },
+	[PT_STAGE_IP] = { "3.2", "netfilter",
+		"ip_output: the IP packet passes netfilter (iptables/nftables OUTPUT, POSTROUTING)" },
+	[PT_STAGE_NEIGH] = { "3.4", "ARP",
+		"the neighbour table gives the next hop's MAC address; the Ethernet header is written" },
+	[PT_STAGE_QUEUE] = { "4.1", "qdisc",
+		"dev_queue_xmit: the device's queueing discipline (traffic control) takes the packet" },
+	[PT_STAGE_XMIT] = { "4.3", "tcpdump tap",
+		"dev_hard_start_xmit: packet sockets (tcpdump, Wireshark) get their copy here" },
+	[PT_STAGE_DRIVER] = { "4.4", "driver",
+		"the driver's transmit function (tun_net_xmit) takes the packet" },
+	[PT_STAGE_COPY] = { "5.1", "device queue",
+		"it waited in the tun device's queue until the reader's read() copied it out" },
+	[PT_STAGE_USER] = { "5.2", "reader",
+		"read() returned in the reader (the experiment's application): it is in userspace" },
+	[PT_V_RX_SYSCALL] = { "R1", "write",
+		"the reader writes the answer to /dev/net/tun, as if it came off a wire" },
+	[PT_V_RX_TUN] = { "R2", "tun",
+		"tun_get_user builds a socket buffer from the written bytes" },
+	[PT_V_RX_NETIF] = { "R3", "netif",
+		"netif_receive_skb: packet sockets see it, then its protocol takes it" },
+	[PT_V_RX_IP] = { "R4", "IP",
+		"ip_rcv: netfilter PREROUTING, the route lookup (local delivery), INPUT" },
+	[PT_V_RX_L4] = { "R5", "UDP/ICMP",
+		"the protocol finds the socket the packet is for" },
+	[PT_V_RX_SOCKQ] = { "R6", "socket queue",
+		"it waits in the socket's receive queue; the application is woken" },
+	[PT_V_RX_COPY] = { "R7", "receive",
+		"the application's receive call copies it out: the answer has arrived" },
+};
+
+static const struct pt_step arp_step = { "3.4", "ARP",
+	"no neighbour entry for the next hop: the packet is parked, and this ARP request asks" };
+
+const struct pt_step *pt_stage_step(int v, bool arp)
+{
+	if (arp && v == PT_STAGE_NEIGH)
+		return &arp_step;
+	return (unsigned)v < PT_NR_VSTAGES ? &steps[v] : NULL;
+}
+
 const struct pt_syscall pt_send_syscalls[] = {
 	{ SYS_sendto, "sendto" },
 	{ SYS_sendmsg, "sendmsg" },

@@ -2,6 +2,7 @@
 #ifndef PT_STAGES_H
 #define PT_STAGES_H
 
+#include <stdbool.h>
 #include "pathtrace.h"
 
 /*
@@ -33,6 +34,20 @@ int pt_vstage_slot(int v);
 const char *pt_stage_name(int s);
 /* -1 if @name is no stage. */
 int pt_stage_from_name(const char *name);
+
+/*
+ * --explain: a view stage's step in the classic walk-through of a UDP send
+ * (1 the socket, 2 UDP/ICMP, 3 IP, 4 the netdevice subsystem, 5 the driver's
+ * queue and the reader), and one line of plain explanation. The way in has
+ * steps of its own, R1 to R7.
+ */
+struct pt_step {
+	const char *step;	/* "4.4" */
+	const char *title;	/* "driver" */
+	const char *text;	/* one line */
+};
+/* @arp: the packet is an ARP frame (its neigh stage says why it exists). */
+const struct pt_step *pt_stage_step(int v, bool arp);
 
 
 /* The syscalls whose entry starts the syscall stage (this architecture's numbers). */
