@@ -4,7 +4,8 @@
 #   make test       every test (root for the kernel tests)
 #   make test-vm    only the VM test: Debian's kernels under QEMU (tests/vm)
 #   make bench      the benchmark against an untraced run and bpftrace (root)
-#   make demo       the classroom TUN demo in a throw-away netns (root)
+#   make demo       the classroom TUN demo, pathtrace demo tun (root;
+#                   DEMO=tap for TAP); its files go to build/
 #   make install    DESTDIR=, PREFIX=/usr/local
 #   V=1             show the commands
 #
@@ -175,8 +176,9 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 bench: $(OUT)/pathtrace $(BENCH_BINS)
 	$(Q)OUT=$(OUT) bash bench/run.sh
 
+DEMO ?= tun
 demo: $(OUT)/pathtrace
-	$(Q)bash tools/demo.sh $(OUT)/pathtrace
+	$(Q)cd $(OUT) && ./pathtrace demo $(DEMO)
 
 install: $(OUT)/pathtrace
 	install -D -m 0755 $(OUT)/pathtrace $(DESTDIR)$(PREFIX)/sbin/pathtrace

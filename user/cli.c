@@ -156,6 +156,20 @@ enum {
 	OPT_REPORT,
 };
 
+/* An option by its long name ("--dev" for -i too). */
+static const char *long_name(const struct option *opts, int c)
+{
+	static char buf[64];
+
+	for (; opts->name; opts++)
+		if (opts->val == c) {
+			snprintf(buf, sizeof(buf), "--%s", opts->name);
+			return buf;
+		}
+	snprintf(buf, sizeof(buf), "-%c", c);
+	return buf;
+}
+
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 {
 	static const struct option longopts[] = {
@@ -200,7 +214,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		/* The demo makes its own device, traffic and files. */
 		if (o->demo && c != OPT_BACKEND && c != OPT_BTF && c != OPT_JSON &&
 		    c != 'v' && c != 'V' && c != 'h' && c != ':' && c != '?')
-			return bad("option '%s' does not go with demo", opt_name(argv, c));
+			return bad("option '%s' does not go with demo", long_name(longopts, c));
 		switch (c) {
 		case 'i':
 			dev = optarg;

@@ -47,7 +47,7 @@ int pt_demo_enter(void)
 	}
 	if (unshare(CLONE_NEWNET)) {
 		pt_err("demo: cannot make a network namespace: %s%s", strerror(errno),
-		       errno == EPERM ? " (run as root)" : "");
+		       errno == EPERM ? " (needs root)" : "");
 		return -1;
 	}
 	pt_info("demo: in a network namespace of its own, gone when the demo ends");
@@ -58,8 +58,10 @@ static volatile pid_t ping_pid;
 
 static void on_term(int sig)
 {
-	if (ping_pid > 0)
+	if (ping_pid > 0) {
 		kill(ping_pid, SIGKILL);
+		waitpid(ping_pid, NULL, 0);	/* not left a zombie */
+	}
 	_exit(128 + sig);
 }
 
@@ -229,13 +231,19 @@ pid_t pt_demo_start(bool tap, const char *dev)
 	_exit(experiment(tap, dev));
 }
 
-void pt_demo_stop(pid_t pid)
+int pt_demo_stop(pid_t pid)
 {
+	int st = 0;
+
 	if (pid <= 0)
-		return;
+		return -1;
 	kill(pid, SIGTERM);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) > 128)
+		return -1;	/* ended here, by the signal */
+	return WEXITSTATUS(st) ? 1 : 0;
 }
 
 void pt_demo_count(struct pt_demo_tally *t, const struct pt_journey *j)

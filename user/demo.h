@@ -24,8 +24,11 @@ int pt_demo_enter(void);
  * three pings more. Its exit is the demo's end. The pid, or -1.
  */
 pid_t pt_demo_start(bool tap, const char *dev);
-/* End the child (and its ping) if it still runs, and reap it. */
-void pt_demo_stop(pid_t pid);
+/*
+ * End the child (and its ping) if it still runs, and reap it: 0 if the
+ * experiment ran through, 1 if it failed (and said why), -1 if it was ended.
+ */
+int pt_demo_stop(pid_t pid);
 
 /* What the reader got, in runs of the same kind and length. */
 struct pt_demo_tally {

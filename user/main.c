@@ -624,7 +624,7 @@ int main(int argc, char **argv)
 	static struct app a;
 	struct pt_trace_cfg cfg;
 	unsigned int in_flight;
-	bool started;
+	bool started, demo_cut = false;
 	sigset_t mask;
 	int sfd, err;
 
@@ -737,7 +737,15 @@ int main(int argc, char **argv)
 	 * Close the device before the programs go: what it still queued for
 	 * us is freed now, and reported as unread.
 	 */
-	pt_demo_stop(a.demo_pid);
+	if (a.o.demo && started) {
+		int st = pt_demo_stop(a.demo_pid);
+
+		if (st < 0)
+			pt_warn("demo: stopped before the experiment's end");
+		demo_cut = st < 0;
+		if (st > 0)
+			err = -1;
+	}
 	pt_tracer_drain(&a.tr);
 	if (started && a.o.echo && !a.o.hist)
 		settle_rx(&a);
@@ -774,7 +782,9 @@ int main(int argc, char **argv)
 		FILE *out = a.o.json ? stderr : stdout;	/* stdout is JSON's alone */
 
 		fputc('\n', out);
-		err = pt_demo_summary(out, &a.tally, a.tun.tap, a.tun.name);
+		/* Cut short by a stop signal: what came so far, and exit 0. */
+		if (pt_demo_summary(out, &a.tally, a.tun.tap, a.tun.name) && !demo_cut)
+			err = -1;
 		fflush(out);
 	}
 	return err ? 1 : 0;

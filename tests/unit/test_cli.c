@@ -366,3 +366,65 @@ UNIT_CASE(cli_backend)
 	ASSERT_EQ_U64(pt_backend_from_name("fentry"), PT_BACKEND_FENTRY);
 	ASSERT_EQ_U64(pt_backend_from_name("FENTRY"), (uint64_t)-1);
 }
+
+UNIT_CASE(cli_demo_tun_tap)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(o.demo, PT_DEMO_TUN);
+	ASSERT_STREQ(o.dev, "nsfocus_tun0");
+	ASSERT_FALSE(o.tap);
+	ASSERT_TRUE(o.explain);
+	ASSERT_STREQ(o.write_file, "tun.pcapng");
+	ASSERT_STREQ(o.report, "tun.html");
+	ASSERT_TRUE(o.force && o.no_addr6);
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "--backend", "tracepoint", "--json",
+			  NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(o.demo, PT_DEMO_TAP);
+	ASSERT_STREQ(o.dev, "nsfocus_tap0");
+	ASSERT_TRUE(o.tap && o.json);
+	ASSERT_EQ_I64(o.backend, PT_BACKEND_TRACEPOINT);
+	ASSERT_STREQ(o.write_file, "tap.pcapng");
+	ASSERT_STREQ(err, "");
+}
+
+UNIT_CASE(cli_demo_bad)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "demo needs an experiment: tun or tap");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tan", NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "demo needs an experiment: tun or tap");
+	/* The demo makes its own device, traffic and files. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "--dev", "x", NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "option '--dev' does not go with demo");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "-w", "f", NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "option '--write' does not go with demo");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "--echo", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "extra", NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "unexpected argument 'extra'");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "--bogus", NULL), PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "unknown option '--bogus'");
+	/* Not a subcommand anywhere else. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_USAGE);
+}
+
+UNIT_CASE(cli_explain_report)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--explain", "--report", "r.html",
+			  NULL), PT_CLI_RUN);
+	ASSERT_TRUE(o.explain);
+	ASSERT_STREQ(o.report, "r.html");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--report", "", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--hist", "--explain", NULL),
+		      PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "not with --hist");
+}

@@ -579,3 +579,52 @@ UNIT_CASE(journey_comment)
 	pt_journey_comment(&j, &c, buf, sizeof(buf));
 	ASSERT_CONTAINS(buf, "with sendto() via raw_sendmsg(); unjoined; unseen:");
 }
+
+/* --explain: the walk-through's steps before each stage, explained once. */
+UNIT_CASE(text_journey_explain)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	c.explain = true;
+	c.explain_lines = true;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "  1.1  socket "), " syscall ");
+	ASSERT_CONTAINS(line_of(s, "  1.1  socket "), "sendto()");
+	ASSERT_CONTAINS(line_of(s, "  3.2  netfilter "), " ip ");
+	ASSERT_CONTAINS(line_of(s, "  3.2  netfilter "), "unseen");
+	ASSERT_CONTAINS(line_of(s, "  3.4  ARP "), " neigh ");
+	ASSERT_CONTAINS(line_of(s, "  4.3  tcpdump tap "), " xmit ");
+	ASSERT_CONTAINS(line_of(s, "  4.4  driver "), "400ns");
+	ASSERT_CONTAINS(line_of(s, "  5.1  device queue "), "read() by pathtrace pid 777");
+	ASSERT_CONTAINS(line_of(s, "  5.2  reader "), " user ");
+	/* n/a says why, in the line under it. */
+	ASSERT_CONTAINS(s, "  3.4  ARP           neigh                     n/a\n"
+			   "                     no link layer on TUN\n");
+	ASSERT_CONTAINS(s, "\n                     it waited in the tun device's queue");
+	ASSERT_CONTAINS(line_of(s, "                     total "), "syscall -> user");
+	/* Header, ten stages and ten explanations, total, blank line. */
+	ASSERT_EQ_U64(count_char(s, '\n'), 23);
+
+	c.explain_lines = false;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "  4.4  driver "), " driver ");
+	ASSERT_EQ_U64(count_char(s, '\n'), 13);
+}
+
+UNIT_CASE(json_journey_explain)
+{
+	struct pt_journey j = joined();
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	s = journey_json(&j, &c);
+	ASSERT_NOT_CONTAINS(s, "\"step\"");
+	c.explain = true;
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "{\"stage\":\"driver\",\"t_ns\":3000,\"delta_ns\":400,\"step\":\"4.4\","
+			   "\"step_title\":\"driver\",\"explain\":\"");
+	ASSERT_JQ(s, "[.stages[].step] == [\"1.1\",\"2.2\",\"4.1\",\"4.4\",\"5.1\",\"5.2\"]");
+	ASSERT_JQ(s, "all(.stages[]; (.explain | length) > 20)");
+}

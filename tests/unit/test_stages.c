@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* user/stages.c: stage and syscall names. */
+#include <string.h>
 #include <sys/syscall.h>
 #include "stages.h"
 #include "unit.h"
@@ -67,4 +68,46 @@ UNIT_CASE(syscall_names)
 	ASSERT_EQ_U64(pt_nr_send_syscalls, 5);
 	ASSERT_NULL(pt_syscall_name(SYS_read));
 	ASSERT_NULL(pt_syscall_name(-1));
+}
+
+/* --explain: the six steps the classroom's walk-through names keep their numbers. */
+UNIT_CASE(stage_steps_walk_through)
+{
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_SYSCALL, false)->step, "1.1");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_SYSCALL, false)->title, "socket");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_IP, false)->step, "3.2");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_IP, false)->title, "netfilter");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, false)->step, "3.4");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, false)->title, "ARP");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_XMIT, false)->step, "4.3");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_XMIT, false)->title, "tcpdump tap");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_DRIVER, false)->step, "4.4");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_DRIVER, false)->title, "driver");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_COPY, false)->step, "5.1");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_COPY, false)->title, "device queue");
+	/* An ARP request's neigh stage is why it exists. */
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, true)->step, "3.4");
+	ASSERT_CONTAINS(pt_stage_step(PT_STAGE_NEIGH, true)->text, "ARP request");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_QUEUE, true)->step, "4.1");
+	ASSERT_TRUE(pt_stage_step(PT_NR_VSTAGES, false) == NULL);
+	ASSERT_TRUE(pt_stage_step(-1, false) == NULL);
+}
+
+/* Every view stage has a step, in increasing order along each way, and a line. */
+UNIT_CASE(stage_steps_complete_and_ordered)
+{
+	for (int rx = 0; rx < 2; rx++) {
+		const char *prev = "";
+
+		for (int v = PT_VSTAGE_FIRST(rx); v < PT_VSTAGE_END(rx); v++) {
+			const struct pt_step *s = pt_stage_step(v, false);
+
+			ASSERT_TRUE(s && s->step && s->title && s->text);
+			ASSERT_TRUE(strcmp(s->step, prev) > 0);
+			ASSERT_TRUE(strlen(s->text) > 20 && strlen(s->text) < 100);
+			ASSERT_TRUE(strlen(s->title) <= 12);	/* the text column's width */
+			ASSERT_TRUE(!strchr(s->text, '\n'));
+			prev = s->step;
+		}
+	}
 }

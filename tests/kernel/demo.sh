@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# pathtrace demo tun|tap and --explain on this machine's kernel: the
+# classroom's experiments, run as a teacher would, inside the case's netns
+# (the demo makes a namespace of its own within it).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+
+CASES=(demo_tun demo_tap demo_json demo_interrupted demo_not_root explain_live)
+PTA=$(realpath "$PT" 2>/dev/null)
+
+# demo_run ARGS...: the demo in $TMP (its files land there), 30 s at most.
+demo_run() {
+	(cd "$TMP" && timeout 30 ip netns exec "$NS" "$PTA" demo "$@" >"$TMP/out" 2>"$TMP/err")
+	DEMO_RC=$?
+}
+
+# The stage lines of the journeys, labelled with their steps: "1.1 socket syscall".
+labels() {
+	awk '/^  ([0-9]\.[0-9]|R[0-9]) / {
+		s = substr($0, 3, 4); t = substr($0, 8, 12); g = substr($0, 22, 8)
+		sub(/ +$/, "", s); sub(/ +$/, "", t); sub(/ +$/, "", g)
+		print s " " t " " g
+	}' "$TMP/out" | sort | uniq -c | sed 's/^ *//'
+}
+
+# After a demo: no ping of it still running, nothing loaded, the case's netns untouched.
+expect_demo_gone() { # device
+	local p
+	for p in $(sed -n 's/.*sent by ping pid \([0-9]*\).*/\1/p' "$TMP/out" | sort -u); do
+		kill -0 "$p" 2>/dev/null && fail "the demo's ping (pid $p) still runs"
+	done
+	expect_no_dev "$1"
+	expect_no_bpf_left
+}
+
+expect_pcap() { # file want-lengths
+	local got
+	got=$(tshark -r "$1" -T fields -e frame.len 2>/dev/null | tr '\n' ' ')
+	expect_eq "$got" "$2" "frame lengths in $(basename "$1")"
+	expect_eq "$(tshark -r "$1" -T fields -e frame.comment 2>/dev/null | grep -c 'sent by ping pid')" \
+		"$3" "frames of $(basename "$1") whose comment names ping as the sender"
+}
+
+need_tshark() {
+	command -v tshark >/dev/null && return 0
+	T_SKIP="tshark not installed (run tools/setup.sh)"
+	return 1
+}
+
+case_demo_tun() {
+	need_tshark || return
+	demo_run tun
+	expect_eq "$DEMO_RC" 0 "demo tun exit status"
+	expect_eq "$(grep -c '^#[0-9]* ICMP echo request .*192.0.2.1 -> 192.0.2.2, 84 bytes, sent by ping pid' "$TMP/out")" 3 "journeys of 84-byte echo requests"
+	expect_eq "$(grep -c '^#' "$TMP/out")" 3 "journeys"
+	# Every stage of every journey labelled with its step (tracepoints here).
+	expect_eq "$(labels | tr '\n' ',')" "3 1.1 socket syscall,3 2.1 UDP/ICMP l4,3 2.2 routing route,3 3.2 netfilter ip,3 3.4 ARP neigh,3 4.1 qdisc queue,3 4.3 tcpdump tap xmit,3 4.4 driver driver,3 5.1 device queue copy,3 5.2 reader user," "step labels"
+	expect_ok "n/a stage labelled" grep -q '^  3.4  ARP           neigh  *n/a$' "$TMP/out"
+	# Explained once: under the first journey only.
+	expect_eq "$(grep -c "^ *the driver's transmit function" "$TMP/out")" 1 "explanations of 4.4"
+	expect_eq "$(grep '^                     [a-z]' "$TMP/out" | grep -vc '^ *total ')" 10 "explanation lines"
+	expect_ok "summary: 3 IP packets of 84 bytes" grep -qx '  3 IP packets of 84 bytes (20 IP + 8 ICMP + 56 data): the ICMP echo requests' "$TMP/out"
+	expect_ok "summary: layer 3" grep -q '^A TUN device works at layer 3' "$TMP/out"
+	expect_ok "its own namespace said" grep -q 'demo: in a network namespace of its own' "$TMP/err"
+	expect_ok "the ping said" grep -q 'demo: ping -c 3 192.0.2.2: through nsfocus_tun0' "$TMP/err"
+	expect_ok "capture written" grep -q 'wrote 3 packets to tun.pcapng' "$TMP/err"
+	expect_pcap "$TMP/tun.pcapng" "84 84 84 " 3
+	expect_demo_gone nsfocus_tun0
+}
+
+case_demo_tap() {
+	need_tshark || return
+	demo_run tap
+	expect_eq "$DEMO_RC" 0 "demo tap exit status"
+	expect_eq "$(grep -c '^#[0-9]* ARP request 192.0.2.1 -> 192.0.2.2, 42 bytes' "$TMP/out")" 3 "journeys of 42-byte ARP requests"
+	expect_eq "$(grep -c '^#[0-9]* ICMP echo request .*, 98 bytes, sent by ping pid' "$TMP/out")" 3 "journeys of 98-byte frames"
+	expect_eq "$(grep '^#' "$TMP/out" | cut -d' ' -f2 | tr '\n' ' ')" "ARP ARP ARP ICMP ICMP ICMP " "ARP first, then the pings"
+	expect_ok "neigh labelled 3.4 ARP" grep -q '^  3.4  ARP           neigh  *unseen$' "$TMP/out"
+	# Explained once per kind: the first ARP request says why it exists.
+	expect_eq "$(grep -c '^ *no neighbour entry for the next hop: the packet is parked' "$TMP/out")" 1 "ARP's explanation"
+	expect_eq "$(grep -c '^ *the neighbour table gives the next hop' "$TMP/out")" 1 "the frames' neigh explanation"
+	expect_ok "summary: ARP requests" grep -q '^  3 ARP requests of 42 bytes (14 Ethernet + 28 ARP)' "$TMP/out"
+	expect_ok "summary: Ethernet frames" grep -q '^  3 Ethernet frames of 98 bytes (14 Ethernet + 84 IP)' "$TMP/out"
+	expect_ok "summary: layer 2" grep -q '^A TAP device works at layer 2' "$TMP/out"
+	expect_ok "the static entry said" grep -q 'demo: ip neigh replace 192.0.2.2 lladdr 02:70:74:00:00:02 dev nsfocus_tap0' "$TMP/err"
+	expect_pcap "$TMP/tap.pcapng" "42 42 42 98 98 98 " 4
+	expect_eq "$(tshark -r "$TMP/tap.pcapng" -T fields -e arp.opcode -e icmp.type 2>/dev/null | tr '\t\n' ' ,')" "1 ,1 ,1 , 8, 8, 8," "ARP requests, then echo requests, in the capture"
+	expect_demo_gone nsfocus_tap0
+}
+
+# --json: the journeys carry their steps; the summary goes to stderr.
+case_demo_json() {
+	demo_run tun --json
+	expect_eq "$DEMO_RC" 0 "demo tun --json exit status"
+	split_summary
+	expect_eq "$(jq -s 'length' "$TMP/out")" 3 "JSON journeys"
+	expect_eq "$(jq -s -c '[.[] | [.stages[].step] | join(" ")] | unique' "$TMP/out")" '["1.1 2.2 4.1 4.4 5.1 5.2"]' "steps of the stages seen"
+	expect_eq "$(jq -s '[.[].stages[] | select((.explain | length) < 20)] | length' "$TMP/out")" 0 "every stage explained"
+	expect_eq "$(jq '.summary.reads' "$TMP/summary")" 3 "JSON summary's reads"
+	expect_ok "what the reader got, on stderr" grep -q '^  3 IP packets of 84 bytes' "$TMP/err"
+	expect_demo_gone nsfocus_tun0
+}
+
+# A stop in the middle (SIGINT while the TAP demo waits for ARP): exit 0,
+# the experiment's child and its ping ended, nothing left.
+case_demo_interrupted() {
+	(cd "$TMP" && exec ip netns exec "$NS" env --default-signal=INT "$PTA" demo tap \
+		>"$TMP/out" 2>"$TMP/err") &
+	PT_PID=$!
+	PIDS+=("$PT_PID")
+	local i kids=
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'demo: ping -c 3' "$TMP/err" 2>/dev/null && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kids=$(pgrep -P "$PT_PID" | tr '\n' ' ')
+	for i in $kids; do
+		kids="$kids $(pgrep -P "$i" | tr '\n' ' ')"
+	done
+	expect_ok "the demo's child and its ping run ($kids)" test "$(wc -w <<<"$kids")" -ge 2
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "exit status after SIGINT"
+	for i in $kids; do
+		kill -0 "$i" 2>/dev/null && fail "process $i of the demo still runs after it exited"
+	done
+	expect_ok "the first ARP request was traced" grep -q '^#1 ARP request' "$TMP/out"
+	expect_no_bpf_left
+}
+
+case_demo_not_root() {
+	(cd "$TMP" && nsx setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$PTA" demo tun >"$TMP/out" 2>"$TMP/err")
+	expect_eq "$?" 1 "exit status without privileges"
+	expect_ok "message: $(head -1 "$TMP/err")" grep -qx 'pathtrace: demo: cannot make a network namespace: Operation not permitted (needs root)' "$TMP/err"
+	expect_eq "$(ls "$TMP")" "err
+out" "no file made"
+}
+
+# --explain on a live --dev: the same labels, the explanations once.
+case_explain_live() {
+	pt_start --dev nsfocus_tun0 --explain -c 3 || return
+	ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null &
+	PIDS+=("$!")
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "exit status"
+	expect_eq "$(labels | tr '\n' ',')" "3 1.1 socket syscall,3 2.1 UDP/ICMP l4,3 2.2 routing route,3 3.2 netfilter ip,3 3.4 ARP neigh,3 4.1 qdisc queue,3 4.3 tcpdump tap xmit,3 4.4 driver driver,3 5.1 device queue copy,3 5.2 reader user," "step labels"
+	expect_eq "$(grep -c "^ *it waited in the tun device's queue" "$TMP/out")" 1 "explanations of 5.1"
+	expect_ok "start-up names the walk-through" grep -q 'explain: stages are labelled with their steps in the classic walk-through' "$TMP/err"
+	expect_no_dev nsfocus_tun0
+	expect_no_bpf_left
+}
+
+run_cases "${CASES[@]}"
