@@ -79,7 +79,7 @@ static int ping(void)
 
 		if (null >= 0)
 			dup2(null, STDOUT_FILENO);
-		execlp("ping", "ping", "-n", "-c", "3", "-i", "0.5", "-W", "1", PT_DEMO_PEER,
+		execlp("ping", "ping", "-c", "3", "-i", "0.5", "-W", "1", PT_DEMO_PEER,
 		       (char *)NULL);
 		fprintf(stderr, "pathtrace: demo: cannot run ping: %s\n", strerror(errno));
 		_exit(127);

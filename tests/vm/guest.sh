@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs inside the VM test's guest (busybox sh; no bash, no jq): pathtrace's
-# core journeys, once per backend, on the kernel the guest booted. Every
+# core journeys and the TAP demo, once per backend, on the kernel the guest booted. Every
 # line meant for the host starts with "PTVM ": result lines
 # "PTVM PASS|FAIL|SKIP vm/<release>/<backend>/<case>[: why]", details
 # "PTVM   ...". /ptvm.conf, written by tests/vm/run.sh, sets LABEL, BACKENDS,
@@ -133,6 +133,37 @@ check_hist() {
 		echo "backend: got '$(grep 'backend:' /tmp/err)', want $2"
 }
 
+# run_demo BACKEND: `pathtrace demo tap` as a teacher runs it; complaints
+# on stdout. Its summary must be the classic result, and in the first ping's
+# journey (#4) the stages this backend sees must carry their steps, with
+# fentry and kprobe 3.4 ARP (neigh) and 4.3 the tcpdump tap (xmit) among them.
+run_demo() {
+	ran=$1
+	[ "$1" = auto ] && ran=fentry
+	(cd /tmp && timeout 200 pathtrace demo tap --backend "$1" >/tmp/out 2>/tmp/err)
+	rc=$?
+	[ $rc -eq 0 ] || echo "pathtrace demo tap exit status: got $rc, want 0"
+	grep -q '^  3 ARP requests of 42 bytes' /tmp/out ||
+		echo "summary: no '3 ARP requests of 42 bytes'"
+	grep -q '^  3 Ethernet frames of 98 bytes' /tmp/out ||
+		echo "summary: no '3 Ethernet frames of 98 bytes'"
+	grep -q "^pathtrace: backend: $ran" /tmp/err ||
+		echo "backend: got '$(grep 'backend:' /tmp/err)', want $ran"
+	case $ran in
+	tracepoint) want="1.1 2.2 4.1 4.4 5.1 5.2" ;;
+	*) want="1.1 2.1 2.2 3.2 3.4 4.1 4.3 4.4 5.1 5.2" ;;
+	esac
+	# Stage lines: step in columns 3-6, the stage's time from column 31.
+	got=$(awk '/^#4 /{on = 1; next} /^#/{on = 0}
+		on && /^  [0-9]\.[0-9] / && substr($0, 31, 20) ~ /[0-9]\.[0-9]/ {
+			printf "%s%s", sep, $1; sep = " " }' /tmp/out)
+	[ "$got" = "$want" ] || echo "steps seen in #4: got '$got', want '$want'"
+	grep -q 'no neighbour entry for the next hop' /tmp/out ||
+		echo "the first ARP request is not explained"
+	[ -s /tmp/tap.pcapng ] || echo "no tap.pcapng written"
+	rm -f /tmp/tap.pcapng /tmp/tap.html
+}
+
 # run_case BACKEND CASE: one PTVM PASS/FAIL line.
 run_case() {
 	b=$1 c=$2 name=vm/$LABEL/$1/$2
@@ -154,67 +185,71 @@ run_case() {
 	hist=
 	[ "$c" = hist ] && hist=--hist
 	[ "$b" = tracepoint ] && l4="(none)"	# no l4 stage, no l4_func
-	pathtrace --backend "$b" --dev $dev $mode --json $hist -c "$n" --ready-file /tmp/ready \
-		>/tmp/out 2>/tmp/err &
-	pt=$!
-	i=0
-	while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ ! -e /tmp/ready ]; then
-		if wait_gone $pt 0; then
-			wait $pt
-			echo "pathtrace exited $? before it was ready" >/tmp/why
-		else
-			echo "pathtrace not ready after ${READY_WAIT}s: killed" >/tmp/why
-		fi
-		wait $pt 2>/dev/null
+	if [ "$c" = demo ]; then
+		run_demo "$b" >/tmp/why
 	else
-		case $c in
-		ping | echo) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
-		echo6) ping -6 -c 3 -i 0.2 -W 1 2001:db8::2 >/tmp/sender 2>&1 & ;;
-		tap)
-			arp -i $dev -s 192.0.2.2 02:00:5e:00:53:02 >/tmp/sender 2>&1
-			ping -c 3 -i 0.2 -W 1 192.0.2.2 >>/tmp/sender 2>&1 &
-			;;
-		udp | hist) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
-		esac
-		sender=$!
-		wait_gone $pt "$EXIT_WAIT" ||
-			echo "pathtrace still running ${EXIT_WAIT}s after the traffic: killed" >>/tmp/why
-		wait $pt
-		rc=$?
-		# --json's summary, the last object, is not a journey.
-		grep -q '^{"summary":' /tmp/out ||
-			echo "no JSON summary at the end of the output" >>/tmp/why
-		grep -v '^{"summary":' /tmp/out >/tmp/out.j
-		mv /tmp/out.j /tmp/out
-		wait_gone $sender 10 || echo "sender still running after 10s: killed" >>/tmp/why
-		wait $sender 2>/dev/null
-		[ $rc -eq 0 ] || echo "pathtrace exit status: got $rc, want 0" >>/tmp/why
-		# auto: these kernels allow fentry, so it must be what ran.
-		ran=$b
-		[ "$b" = auto ] && ran=fentry
-		if [ "$c" = hist ]; then
-			check_hist "$n" "$ran" >>/tmp/why
-		elif [ "$c" = echo ] || [ "$c" = echo6 ]; then
-			grep -v '"dir":"rx"' /tmp/out >/tmp/out.tx
-			grep '"dir":"rx"' /tmp/out >/tmp/out.rx
-			mv /tmp/out.tx /tmp/out
-			check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
-			check_rx "$n" "$ran" "$sender" </tmp/out.rx >>/tmp/why
-			grep -q "3 packets transmitted, 3 packets received" /tmp/sender ||
-				echo "ping did not get 3 replies: $(tail -2 /tmp/sender | head -1)" >>/tmp/why
+		pathtrace --backend "$b" --dev $dev $mode --json $hist -c "$n" --ready-file /tmp/ready \
+			>/tmp/out 2>/tmp/err &
+		pt=$!
+		i=0
+		while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if [ ! -e /tmp/ready ]; then
+			if wait_gone $pt 0; then
+				wait $pt
+				echo "pathtrace exited $? before it was ready" >/tmp/why
+			else
+				echo "pathtrace not ready after ${READY_WAIT}s: killed" >/tmp/why
+			fi
+			wait $pt 2>/dev/null
 		else
-			check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
-		fi
-		# kprobe: kprobe.multi (one link per hook) where the kernel has it.
-		if [ "$b" = kprobe ]; then
-			mech=kprobe
-			[ "$KMULTI" = 1 ] && mech=kprobe.multi
-			grep -q "^pathtrace: stage l4: $mech udp_sendmsg " /tmp/err ||
-				echo "l4 not attached with $mech: $(grep 'stage l4' /tmp/err)" >>/tmp/why
+			case $c in
+			ping | echo) ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1 & ;;
+			echo6) ping -6 -c 3 -i 0.2 -W 1 2001:db8::2 >/tmp/sender 2>&1 & ;;
+			tap)
+				arp -i $dev -s 192.0.2.2 02:00:5e:00:53:02 >/tmp/sender 2>&1
+				ping -c 3 -i 0.2 -W 1 192.0.2.2 >>/tmp/sender 2>&1 &
+				;;
+			udp | hist) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
+			esac
+			sender=$!
+			wait_gone $pt "$EXIT_WAIT" ||
+				echo "pathtrace still running ${EXIT_WAIT}s after the traffic: killed" >>/tmp/why
+			wait $pt
+			rc=$?
+			# --json's summary, the last object, is not a journey.
+			grep -q '^{"summary":' /tmp/out ||
+				echo "no JSON summary at the end of the output" >>/tmp/why
+			grep -v '^{"summary":' /tmp/out >/tmp/out.j
+			mv /tmp/out.j /tmp/out
+			wait_gone $sender 10 || echo "sender still running after 10s: killed" >>/tmp/why
+			wait $sender 2>/dev/null
+			[ $rc -eq 0 ] || echo "pathtrace exit status: got $rc, want 0" >>/tmp/why
+			# auto: these kernels allow fentry, so it must be what ran.
+			ran=$b
+			[ "$b" = auto ] && ran=fentry
+			if [ "$c" = hist ]; then
+				check_hist "$n" "$ran" >>/tmp/why
+			elif [ "$c" = echo ] || [ "$c" = echo6 ]; then
+				grep -v '"dir":"rx"' /tmp/out >/tmp/out.tx
+				grep '"dir":"rx"' /tmp/out >/tmp/out.rx
+				mv /tmp/out.tx /tmp/out
+				check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
+				check_rx "$n" "$ran" "$sender" </tmp/out.rx >>/tmp/why
+				grep -q "3 packets transmitted, 3 packets received" /tmp/sender ||
+					echo "ping did not get 3 replies: $(tail -2 /tmp/sender | head -1)" >>/tmp/why
+			else
+				check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
+			fi
+			# kprobe: kprobe.multi (one link per hook) where the kernel has it.
+			if [ "$b" = kprobe ]; then
+				mech=kprobe
+				[ "$KMULTI" = 1 ] && mech=kprobe.multi
+				grep -q "^pathtrace: stage l4: $mech udp_sendmsg " /tmp/err ||
+					echo "l4 not attached with $mech: $(grep 'stage l4' /tmp/err)" >>/tmp/why
+			fi
 		fi
 	fi
 	if [ "$c" = "${CASES%% *}" ]; then
