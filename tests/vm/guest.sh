@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the VM test's guest (busybox sh; no bash, no jq): pathtrace's
-# core journeys and the TAP demo, once per backend, on the kernel the guest booted. Every
-# line meant for the host starts with "PTVM ": result lines
+# core journeys and the TAP demo, once per backend, on the kernel the guest
+# booted. Every line meant for the host starts with "PTVM ": result lines
 # "PTVM PASS|FAIL|SKIP vm/<release>/<backend>/<case>[: why]", details
 # "PTVM   ...". /ptvm.conf, written by tests/vm/run.sh, sets LABEL, BACKENDS,
 # CASES and KMULTI (1: the kernel offers kprobe.multi).
