@@ -380,26 +380,18 @@ static void row_write(FILE *out, const struct rrow *w)
 
 static void legend(FILE *out)
 {
-	static const struct { const char *cls, *text; } items[] = {
-		{ "k0", "kernel" },
-		{ "k1", "kernel (next stage)" },
-		{ "u", "userspace: copy -> user, read() returning to the reader" },
-		{ "x", "stamped before the stage before it" },
-	};
-	int x = 0;
-
 	fputs("<svg width=\"900\" height=\"20\" viewBox=\"0 0 900 20\">"
 	      "<rect class=\"mk\" x=\"0\" y=\"3\" width=\"2\" height=\"14\"/>"
-	      "<text x=\"6\" y=\"14\">first stage</text>", out);
-	x = 90;
-	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
-		fprintf(out, "<g class=\"%s\"><rect x=\"%d\" y=\"3\" width=\"14\" height=\"14\"/></g>"
-			"<text x=\"%d\" y=\"14\">", items[i].cls, x, x + 18);
-		esc(out, items[i].text, SIZE_MAX);
-		fputs("</text>", out);
-		x += 18 + 6 * (int)strlen(items[i].text) + 16;
-	}
-	fputs("</svg>\n", out);
+	      "<text x=\"6\" y=\"14\">first stage</text>"
+	      "<g class=\"k0\"><rect x=\"90\" y=\"3\" width=\"10\" height=\"14\"/></g>"
+	      "<g class=\"k1\"><rect x=\"100\" y=\"3\" width=\"10\" height=\"14\"/></g>"
+	      "<text x=\"114\" y=\"14\">kernel (a shade a stage)</text>"
+	      "<g class=\"u\"><rect x=\"270\" y=\"3\" width=\"20\" height=\"14\"/></g>"
+	      "<text x=\"294\" y=\"14\">userspace: copy -&gt; user, read() returning "
+	      "to the reader</text>"
+	      "<g class=\"x\"><rect x=\"640\" y=\"3\" width=\"20\" height=\"14\"/></g>"
+	      "<text x=\"664\" y=\"14\">stamped before the stage before it</text>"
+	      "</svg>\n", out);
 }
 
 /* Histogram geometry (px): bucket labels, then the bars. */
