@@ -340,3 +340,68 @@ UNIT_CASE(report_free_null)
 	pt_report_free(NULL);
 	ASSERT_TRUE(true);
 }
+
+/*
+ * A report of every kind of row, for a browser: written to the file
+ * $PT_REPORT_SAMPLE when set (for tests/render-html.sh: SAMPLE_ROWS rows),
+ * else only checked here.
+ */
+#define SAMPLE_ROWS 40
+
+UNIT_CASE(report_sample)
+{
+	const char *path = getenv("PT_REPORT_SAMPLE");
+	struct pt_report *r = pt_report_new("nsfocus_tun0", "tracepoint");
+	uint32_t rnd = 12345;
+	const char *s;
+	FILE *f;
+
+	ASSERT_TRUE(r != NULL);
+	for (unsigned int i = 1; i <= SAMPLE_ROWS; i++) {
+		struct pt_journey j = i % 10 == 4 ? rx_received() : tx_read();
+		uint64_t t = 1000000 * (uint64_t)i;
+		const char *reason = NULL;
+
+		/* Layers of a few hundred ns to a few us, now and then much longer. */
+		for (int k = 0; k < PT_NR_KSTAGES; k++) {
+			if (!j.ev.ts[k])
+				continue;
+			rnd = rnd * 1103515245 + 12345;
+			t += 200 + (rnd >> 16) % 3000 + (i % 13 == 0 && k == PT_STAGE_COPY ? 250000 : 0);
+			j.ev.ts[k] = t;
+		}
+		j.t_user = t + 1500 + (rnd >> 20) % 9000;
+		j.flow.ipid = (uint16_t)i;
+		j.flow.dport = (uint16_t)i;
+		switch (i % 10) {
+		case 3:
+			j.status = PT_J_DROPPED;
+			j.have_read = false;
+			j.ev.ts[PT_STAGE_COPY] = 0;
+			reason = "FULL_RING";
+			break;
+		case 6:
+			j.status = PT_J_UNJOINED;
+			j.have_kernel = false;
+			break;
+		case 7:
+			memcpy(j.ev.comm, "<x&\"'>\x01\xff", 9);
+			break;
+		case 8:
+			j.ev.ts[PT_STAGE_DRIVER] = j.ev.ts[PT_STAGE_COPY] + 300;
+			break;
+		}
+		add(r, &j, i, reason);
+	}
+	if (path) {
+		f = fopen(path, "w");
+		ASSERT_TRUE(f != NULL);
+		ASSERT_EQ_I64(pt_report_write(r, f), 0);
+		ASSERT_EQ_I64(fclose(f), 0);
+		pt_report_free(r);
+		return;
+	}
+	s = written(r);
+	assert_sound(s);
+	ASSERT_EQ_U64(count(s, "class=\"row\""), SAMPLE_ROWS);
+}
