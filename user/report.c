@@ -7,10 +7,12 @@
  * Which time is userspace's: the stages are instants, a bar spans from one
  * stage to the next. The syscall stage is the send entering the kernel, so
  * every bar after it is kernel time, but the one that ends at the user
- * stage: that one is the rest of read() and its return to the reader, up to
- * the reader's own clock. Only that bar is drawn as userspace. (On the way
- * in there is no user stage: the writer's write() entering is its first
- * stage and the receiver's copy its last, all kernel in between.)
+ * stage: from the copy in the reader's read() to the reader's own clock
+ * once read() returned. Only that bar is drawn as userspace (it holds the
+ * end of read() too: no stamp splits the two; a foreign reader's user
+ * stage is its read()'s sys_exit). On the way in there is no user stage:
+ * the writer's write() entering is the first stage, the receiver's copy
+ * the last, all kernel in between.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,7 +26,7 @@
 #include "stages.h"
 #include "util.h"
 
-/* A waterfall row: what is drawn of a journey, nothing more (about 250 bytes). */
+/* A waterfall row: what is drawn of a journey, nothing more (under 300 bytes). */
 struct rrow {
 	uint64_t seq;
 	int64_t off[PT_NR_STAGES];	/* since the first stage seen, ns */
@@ -620,8 +622,10 @@ int pt_report_write(struct pt_report *r, FILE *out)
 
 	fputs("<h2>Latency per layer</h2>\n", out);
 	fputs("<p class=\"note\">Each transition between two consecutive stages a packet "
-	      "was seen at, and its whole way (first stage to last), in log2 buckets of "
-	      "nanoseconds; percentiles within 19%.</p>\n", out);
+	      "was seen at, and its whole way (first stage to last, one histogram per "
+	      "pair: a dropped packet's way ends early), of every journey whatever became "
+	      "of it, in log2 buckets of nanoseconds; percentiles from finer slots (four "
+	      "per power of two), as --hist reads them.</p>\n", out);
 	tx = hists_dir(out, r, false);
 	rx = hists_dir(out, r, true);
 	if (!tx && !rx)
