@@ -58,6 +58,11 @@ count < <(bash tests/fuzz/run.sh "${PT_FUZZ_SECONDS:-20}")
 echo "== install"
 count < <(bash tests/install.sh)
 
+# The report's render check in headless Chromium must catch broken pages
+# (a script error, a fetch, a wrong row count) before it is trusted.
+echo "== render check"
+count < <(bash tests/render-html.sh --self-test)
+
 for t in tests/kernel/*.sh; do
 	echo "== ${t#tests/}"
 	count < <(bash "$t")

@@ -25,6 +25,7 @@
 #include "packet.h"
 #include "pcapng.h"
 #include "privs.h"
+#include "report.h"
 #include "tracer.h"
 #include "tundev.h"
 #include "util.h"
@@ -74,6 +75,9 @@ struct app {
 	/* --explain: the kinds of packet explained in full once already */
 	struct { bool rx; uint8_t family, proto; } explained[16];
 	unsigned int nr_explained;
+	/* --report: every journey, written at exit */
+	struct pt_report *report;
+	FILE *report_f;
 	/* demo */
 	pid_t demo_pid;
 	struct pt_demo_tally tally;
@@ -221,6 +225,10 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 	}
 	if (a->o.demo)
 		pt_demo_count(&a->tally, j);
+	if (a->report && pt_report_add(a->report, j, &pc)) {
+		pt_err("out of memory for the report: stopping");
+		a->stop = true;
+	}
 	if (a->o.json)
 		pt_print_journey_json(stdout, j, &pc);
 	else
@@ -333,14 +341,35 @@ static int read_packets(struct app *a)
 	return 0;
 }
 
-/* A failed start: the capture file we made is not left behind. */
+/* A failed start: the files we made are not left behind. */
 static void drop_output(struct app *a)
 {
+	if (a->report_f) {
+		fclose(a->report_f);
+		unlink(a->o.report);
+		a->report_f = NULL;
+	}
 	if (!a->pcap_open)
 		return;
 	pt_pcap_close(&a->pcap);
 	unlink(a->o.write_file);
 	a->pcap_open = false;
+}
+
+/* --report: the page, at exit. 0 or -1. */
+static int write_report(struct app *a)
+{
+	int err = pt_report_write(a->report, a->report_f);
+
+	if (fclose(a->report_f) && !err)
+		err = -errno;
+	a->report_f = NULL;
+	if (err) {
+		pt_err("cannot write the report %s: %s", a->o.report, strerror(-err));
+		return -1;
+	}
+	pt_info("wrote the report of %" PRIu64 " journeys to %s", a->printed, a->o.report);
+	return 0;
 }
 
 /*
@@ -664,6 +693,19 @@ int main(int argc, char **argv)
 			return 1;
 		a.pcap_open = true;
 	}
+	if (a.o.report) {
+		int fd = pt_open_output(a.o.report, a.o.force);
+
+		a.report_f = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!a.report_f) {
+			if (fd >= 0) {
+				close(fd);
+				unlink(a.o.report);
+			}
+			drop_output(&a);
+			return 1;
+		}
+	}
 	if (pt_tun_open(&a.tun, &a.o)) {
 		drop_output(&a);
 		return 1;
@@ -701,6 +743,13 @@ int main(int argc, char **argv)
 		pt_tun_close(&a.tun);
 		drop_output(&a);
 		return 0;
+	}
+	if (a.report_f && !(a.report = pt_report_new(a.tun.name, pt_backend_name(a.tr.backend)))) {
+		pt_err("out of memory for the report");
+		pt_tracer_close(&a.tr);
+		pt_tun_close(&a.tun);
+		drop_output(&a);
+		return 1;
 	}
 	if (a.tun.foreign_pid)
 		pt_info("device %s is read by %s (pid %d): following its reads; pathtrace "
@@ -775,6 +824,9 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(a.kept) / sizeof(a.kept[0]); i++)
 			free(a.kept[i].buf);
 	}
+	if (a.report_f && write_report(&a))
+		err = -1;
+	pt_report_free(a.report);
 	if (a.ready_made)
 		unlink(a.o.ready_file);
 	close(sfd);

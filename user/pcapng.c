@@ -158,34 +158,15 @@ int pt_pcap_open(struct pt_pcap *p, const char *path, bool force)
 {
 	struct timespec mono, real;
 	uint8_t buf[512];
-	struct stat st;
 	size_t n;
 	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->path = path;
 	p->fd = -1;
-	if (!lstat(path, &st)) {
-		if (S_ISLNK(st.st_mode)) {
-			pt_err("output %s is a symbolic link: refused (never followed)", path);
-			return -ELOOP;
-		}
-		if (!force) {
-			pt_err("output %s exists: refused (--force overwrites it)", path);
-			return -EEXIST;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			pt_err("output %s is not a regular file: refused", path);
-			return -EINVAL;
-		}
-	}
-	p->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-		     (force ? O_TRUNC : O_EXCL), 0644);
-	if (p->fd < 0) {
-		err = -errno;
-		pt_err("cannot create %s: %s", path, strerror(errno));
-		return err;
-	}
+	p->fd = pt_open_output(path, force);
+	if (p->fd < 0)
+		return p->fd;
 	if (ends_with(path, ".gz")) {
 		int fd = dup(p->fd);
 

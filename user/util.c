@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "util.h"
 
@@ -95,4 +97,32 @@ char *pt_fmt_dur(char *buf, size_t len, int64_t ns)
 	else
 		snprintf(buf, len, "%s%.2fs", sign, a / 1e9);
 	return buf;
+}
+
+int pt_open_output(const char *path, bool force)
+{
+	struct stat st;
+	int fd;
+
+	if (!lstat(path, &st)) {
+		if (S_ISLNK(st.st_mode)) {
+			pt_err("output %s is a symbolic link: refused (never followed)", path);
+			return -ELOOP;
+		}
+		if (!force) {
+			pt_err("output %s exists: refused (--force overwrites it)", path);
+			return -EEXIST;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			pt_err("output %s is not a regular file: refused", path);
+			return -EINVAL;
+		}
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL),
+		  0644);
+	if (fd < 0) {
+		fd = -errno;
+		pt_err("cannot create %s: %s", path, strerror(errno));
+	}
+	return fd;
 }

@@ -25,4 +25,11 @@ void pt_appendf(char *buf, size_t len, const char *fmt, ...)
 /* Format a duration in ns as "812ns", "12.3us", "4.56ms", "1.23s". */
 char *pt_fmt_dur(char *buf, size_t len, int64_t ns);
 
+/*
+ * Create output file @path: never through a symbolic link, an existing one
+ * only with @force (and only a regular file). The descriptor, or -errno
+ * (said why).
+ */
+int pt_open_output(const char *path, bool force);
+
 #endif

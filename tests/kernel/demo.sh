@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# pathtrace demo tun|tap and --explain on this machine's kernel: the
-# classroom's experiments, run as a teacher would, inside the case's netns
-# (the demo makes a namespace of its own within it).
+# pathtrace demo tun|tap, --explain and --report on this machine's kernel:
+# the classroom's experiments, run as a teacher would, inside the case's
+# netns (the demo makes a namespace of its own within it).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-CASES=(demo_tun demo_tap demo_json demo_interrupted demo_not_root explain_live)
+CASES=(demo_tun demo_tap demo_json demo_interrupted demo_not_root explain_live report_live
+	report_refused)
 PTA=$(realpath "$PT" 2>/dev/null)
 
 # demo_run ARGS...: the demo in $TMP (its files land there), 30 s at most.
@@ -42,6 +43,21 @@ expect_pcap() { # file want-lengths
 		"$3" "frames of $(basename "$1") whose comment names ping as the sender"
 }
 
+# expect_report FILE N: the HTML report in headless Chromium, N rows
+# (tests/render-html.sh); without chromium, its rows in the file at least.
+expect_report() {
+	local r
+	if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+		expect_eq "$(grep -o 'class="row"' "$1" | wc -l)" "$2" "rows in $(basename "$1") (chromium not installed: not rendered)"
+		return
+	fi
+	r=$(bash tests/render-html.sh "$1" "$2")
+	case $r in
+	PASS\ *) ;;
+	*) fail "$(basename "$1") in headless Chromium: $r" ;;
+	esac
+}
+
 need_tshark() {
 	command -v tshark >/dev/null && return 0
 	T_SKIP="tshark not installed (run tools/setup.sh)"
@@ -66,6 +82,8 @@ case_demo_tun() {
 	expect_ok "the ping said" grep -q 'demo: ping -c 3 192.0.2.2: through nsfocus_tun0' "$TMP/err"
 	expect_ok "capture written" grep -q 'wrote 3 packets to tun.pcapng' "$TMP/err"
 	expect_pcap "$TMP/tun.pcapng" "84 84 84 " 3
+	expect_ok "report written" grep -q 'wrote the report of 3 journeys to tun.html' "$TMP/err"
+	expect_report "$TMP/tun.html" 3
 	expect_demo_gone nsfocus_tun0
 }
 
@@ -85,6 +103,7 @@ case_demo_tap() {
 	expect_ok "summary: layer 2" grep -q '^A TAP device works at layer 2' "$TMP/out"
 	expect_ok "the static entry said" grep -q 'demo: ip neigh replace 192.0.2.2 lladdr 02:70:74:00:00:02 dev nsfocus_tap0' "$TMP/err"
 	expect_pcap "$TMP/tap.pcapng" "42 42 42 98 98 98 " 4
+	expect_report "$TMP/tap.html" 6
 	expect_eq "$(tshark -r "$TMP/tap.pcapng" -T fields -e arp.opcode -e icmp.type 2>/dev/null | tr '\t\n' ' ,')" "1 ,1 ,1 , 8, 8, 8," "ARP requests, then echo requests, in the capture"
 	expect_demo_gone nsfocus_tap0
 }
@@ -149,6 +168,46 @@ case_explain_live() {
 	expect_eq "$(labels | tr '\n' ',')" "3 1.1 socket syscall,3 2.1 UDP/ICMP l4,3 2.2 routing route,3 3.2 netfilter ip,3 3.4 ARP neigh,3 4.1 qdisc queue,3 4.3 tcpdump tap xmit,3 4.4 driver driver,3 5.1 device queue copy,3 5.2 reader user," "step labels"
 	expect_eq "$(grep -c "^ *it waited in the tun device's queue" "$TMP/out")" 1 "explanations of 5.1"
 	expect_ok "start-up names the walk-through" grep -q 'explain: stages are labelled with their steps in the classic walk-through' "$TMP/err"
+	expect_no_dev nsfocus_tun0
+	expect_no_bpf_left
+}
+
+# --report on a live trace: one row per journey, the way in too (--echo).
+case_report_live() {
+	if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+		T_SKIP="chromium not installed (run tools/setup.sh test)"
+		return
+	fi
+	pt_start --dev nsfocus_tun0 --echo --json -c 3 --report "$TMP/r.html" || return
+	ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null &
+	PIDS+=("$!")
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "exit status"
+	local n
+	n=$(wc -l <"$TMP/out")
+	expect_eq "$n" 6 "journeys: 3 requests and 3 replies"
+	expect_ok "report written" grep -q "wrote the report of $n journeys to $TMP/r.html" "$TMP/err"
+	expect_report "$TMP/r.html" "$n"
+	expect_eq "$(grep -c 'class="row" data-dir="rx"' "$TMP/r.html")" 3 "rows of the way in"
+	expect_ok "the way in's histograms" grep -q 'The way in (rx)' "$TMP/r.html"
+	expect_no_bpf_left
+}
+
+# A report path that exists (without --force) or is a symbolic link is
+# refused before anything is set up; a failed start leaves no report.
+case_report_refused() {
+	echo keep >"$TMP/exists.html"
+	ln -s "$TMP/exists.html" "$TMP/link.html"
+	nsx "$PT" --dev nsfocus_tun0 --report "$TMP/exists.html" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status: report exists"
+	expect_ok "says it exists" grep -q "output $TMP/exists.html exists: refused (--force overwrites it)" "$TMP/err"
+	nsx "$PT" --dev nsfocus_tun0 --report "$TMP/link.html" --force >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status: report is a link"
+	expect_ok "says it is a link" grep -q "is a symbolic link: refused" "$TMP/err"
+	expect_eq "$(cat "$TMP/exists.html")" keep "the existing file untouched"
+	nsx "$PT" --dev nsfocus_tun0 --no-create --report "$TMP/new.html" >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 1 "exit status: no device"
+	expect_ok "no report left by a failed start" test ! -e "$TMP/new.html"
 	expect_no_dev nsfocus_tun0
 	expect_no_bpf_left
 }
