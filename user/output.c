@@ -43,10 +43,14 @@ unsigned int pt_journey_stages(const struct pt_journey *j,
 	return n;
 }
 
-/* The status as printed: on the way in, "read" is the receiver's. */
+const char *pt_jstatus_label(enum pt_jstatus s, bool rx)
+{
+	return rx && s == PT_J_READ ? "received" : pt_jstatus_name(s);
+}
+
 static const char *status_name(const struct pt_journey *j)
 {
-	return j->rx && j->status == PT_J_READ ? "received" : pt_jstatus_name(j->status);
+	return pt_jstatus_label(j->status, j->rx);
 }
 
 void pt_json_str(FILE *out, const char *s, size_t max)

@@ -38,6 +38,8 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 void pt_json_str(FILE *out, const char *s, size_t max);
 
 const char *pt_jstatus_name(enum pt_jstatus s);
+/* A status as printed: on the way in (@rx), "read" is the receiver's, "received". */
+const char *pt_jstatus_label(enum pt_jstatus s, bool rx);
 
 /*
  * One line for a capture's packet comment: "syscall +0ns, route +5.0us, ...

@@ -113,27 +113,14 @@ static void status_text(const struct pt_journey *j, const struct pt_print_ctx *c
 			char *buf, size_t len)
 {
 	buf[0] = '\0';
-	switch (j->status) {
-	case PT_J_READ:
-		pt_appendf(buf, len, j->rx ? "received" : "read");
-		break;
-	case PT_J_UNJOINED:
-		pt_appendf(buf, len, j->have_read ? "unjoined: no kernel record" :
-						    "unjoined: copied, never read here");
-		break;
-	case PT_J_DROPPED:
-		if (c->drop_reason)
-			pt_appendf(buf, len, "dropped: %s", c->drop_reason);
-		else
-			pt_appendf(buf, len, "dropped: reason %u", j->ev.drop_reason);
-		break;
-	case PT_J_UNREAD:
-		pt_appendf(buf, len, j->rx ? "not received" : "unread");
-		break;
-	case PT_J_UNFINISHED:
-		pt_appendf(buf, len, "unfinished");
-		break;
-	}
+	pt_appendf(buf, len, "%s", pt_jstatus_label(j->status, j->rx));
+	if (j->status == PT_J_UNJOINED)
+		pt_appendf(buf, len, j->have_read ? ": no kernel record" :
+						    ": copied, never read here");
+	else if (j->status == PT_J_DROPPED && c->drop_reason)
+		pt_appendf(buf, len, ": %s", c->drop_reason);
+	else if (j->status == PT_J_DROPPED)
+		pt_appendf(buf, len, ": reason %u", j->ev.drop_reason);
 }
 
 static void row_fill(struct rrow *w, const struct pt_journey *j,
@@ -318,6 +305,7 @@ static void row_bar(FILE *out, const struct rrow *w, unsigned int k, int64_t lo,
 	double x0 = wf_x(w->off[k - 1], lo, span), x1 = wf_x(w->off[k], lo, span), bw;
 	const char *name = pt_stage_name(w->stage[k]);
 	bool user = w->stage[k] == PT_STAGE_USER;
+	const struct pt_step *step = pt_stage_step(w->stage[k], w->flow.family == PT_FAM_ARP);
 	const char *cls = delta < 0 ? "x" : user ? "u" : k & 1 ? "k0" : "k1";
 	char d[32], text[48];
 
@@ -330,7 +318,8 @@ static void row_bar(FILE *out, const struct rrow *w, unsigned int k, int64_t lo,
 	bw = x1 - x0 < 1 ? 1 : x1 - x0;
 	pt_fmt_dur(d, sizeof(d), delta);
 	fprintf(out, "<g class=\"%s\"><title>", cls);
-	escf(out, "%s -> %s: %s%s", pt_stage_name(w->stage[k - 1]), name, d,
+	escf(out, "%s -> %s (%s %s): %s%s", pt_stage_name(w->stage[k - 1]), name,
+	     step->step, step->title, d,
 	     delta < 0 ? " (stamped before the stage before it)" :
 	     user ? " (userspace: read() returning to the reader)" : " (kernel)");
 	fprintf(out, "</title><rect x=\"%.1f\" y=\"1\" width=\"%.1f\" height=\"%d\"/>",
@@ -519,9 +508,7 @@ static void counts_text(FILE *out, const struct pt_report *r, bool rx)
 	fprintf(out, "%s:", rx ? "rx" : "tx");
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		uint64_t n = r->counts[rx][order[i]];
-		const char *s = rx && order[i] == PT_J_READ ? "received" :
-				rx && order[i] == PT_J_UNREAD ? "not received" :
-				pt_jstatus_name(order[i]);
+		const char *s = pt_jstatus_label(order[i], rx);
 
 		if (!n)
 			continue;

@@ -161,14 +161,14 @@ UNIT_CASE(report_rows_and_histograms)
 			   "<span class=\"st-read\">received</span>; written by pathtrace pid 4242 "
 			   "with write(); received by ping pid 777; round trip of #1: 9.6us");
 	/* Bars: kernel ones, and the one that ends at the user stage. */
-	ASSERT_CONTAINS(s, "<title>syscall -&gt; route: 500ns (kernel)</title>");
-	ASSERT_CONTAINS(s, "<title>driver -&gt; copy: 2.0us (kernel)</title>");
-	ASSERT_EQ_U64(count(s, "<g class=\"u\"><title>copy -&gt; user: 4.0us (userspace"), 1);
+	ASSERT_CONTAINS(s, "<title>syscall -&gt; route (2.2 routing): 500ns (kernel)</title>");
+	ASSERT_CONTAINS(s, "<title>driver -&gt; copy (5.1 device queue): 2.0us (kernel)</title>");
+	ASSERT_EQ_U64(count(s, "<g class=\"u\"><title>copy -&gt; user (5.2 reader): 4.0us (userspace"), 1);
 	ASSERT_EQ_U64(count(s, "<g class=\"u\">"), 2);	/* and the legend's */
 	ASSERT_CONTAINS(s, "<title>syscall: the first stage seen</title>");
 	ASSERT_CONTAINS(s, ">total 8.0us</text>");
 	ASSERT_CONTAINS(s, ">total 2.0us</text>");	/* the dropped one: syscall -> driver */
-	ASSERT_CONTAINS(s, "<title>netif -&gt; copy: 400ns (kernel)</title>");
+	ASSERT_CONTAINS(s, "<title>netif -&gt; copy (R7 receive): 400ns (kernel)</title>");
 	ASSERT_CONTAINS(s, ">total 600ns</text>");
 	/* The longest bar is wide enough for its name and time. */
 	ASSERT_CONTAINS(s, ">user 4.0us</text>");
@@ -310,7 +310,7 @@ UNIT_CASE(report_one_stage_and_reordered)
 	ASSERT_CONTAINS(s, "<span class=\"st-unjoined\">unjoined: no kernel record</span>; "
 			   "sender unknown (not sent from a syscall)");
 	ASSERT_CONTAINS(s, ">one stage</text>");
-	ASSERT_CONTAINS(s, "<g class=\"x\"><title>driver -&gt; copy: -500ns (stamped before");
+	ASSERT_CONTAINS(s, "<g class=\"x\"><title>driver -&gt; copy (5.1 device queue): -500ns (stamped before");
 	ASSERT_CONTAINS(s, "<h3>driver -&gt; copy</h3><p>count 0,");
 	ASSERT_CONTAINS(s, "<p class=\"note\">1 not counted: the later stage was stamped "
 			   "before the earlier one</p>");
