@@ -782,19 +782,20 @@ int main(int argc, char **argv)
 	else
 		drop_output(&a);	/* nothing was traced: no capture either */
 
-	/*
-	 * Close the device before the programs go: what it still queued for
-	 * us is freed now, and reported as unread.
-	 */
-	if (a.o.demo && started) {
+	/* The demo's experiment: over, or ended now (a stop, a failed start). */
+	if (a.demo_pid > 0) {
 		int st = pt_demo_stop(a.demo_pid);
 
-		if (st < 0)
+		if (st < 0 && started)
 			pt_warn("demo: stopped before the experiment's end");
 		demo_cut = st < 0;
 		if (st > 0)
 			err = -1;
 	}
+	/*
+	 * Close the device before the programs go: what it still queued for
+	 * us is freed now, and reported as unread.
+	 */
 	pt_tracer_drain(&a.tr);
 	if (started && a.o.echo && !a.o.hist)
 		settle_rx(&a);
