@@ -68,20 +68,27 @@ int pt_hist_row_cmp(const void *a, const void *b)
 	return (x->to > y->to) - (x->to < y->to);
 }
 
-static void print_log2(FILE *out, const uint64_t b[64])
+void pt_hist_log2_range(const uint64_t b[64], int *first, int *last, uint64_t *top)
 {
-	int first = -1, last = -1;
-	uint64_t top = 0;
-
+	*first = *last = -1;
+	*top = 0;
 	for (int k = 0; k < 64; k++) {
 		if (!b[k])
 			continue;
-		if (first < 0)
-			first = k;
-		last = k;
-		if (b[k] > top)
-			top = b[k];
+		if (*first < 0)
+			*first = k;
+		*last = k;
+		if (b[k] > *top)
+			*top = b[k];
 	}
+}
+
+static void print_log2(FILE *out, const uint64_t b[64])
+{
+	int first, last;
+	uint64_t top;
+
+	pt_hist_log2_range(b, &first, &last, &top);
 	fprintf(out, "%24s : count     distribution\n", "nsecs");
 	for (int k = first; k >= 0 && k <= last; k++) {
 		uint64_t lo = k ? (uint64_t)1 << k : 0, hi = ((uint64_t)2 << k) - 1;

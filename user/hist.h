@@ -17,6 +17,12 @@ uint64_t pt_hist_percentile(const struct pt_hist *h, double p);
 /* Counts per power of two (bcc's log2 buckets): out[k] holds [2^k, 2^(k+1)) (k=0: [0, 2)). */
 void pt_hist_log2(const struct pt_hist *h, uint64_t out[64]);
 
+/*
+ * The used part of log2 buckets @b: first and last bucket with a count
+ * (both -1 if none), and the largest count.
+ */
+void pt_hist_log2_range(const uint64_t b[64], int *first, int *last, uint64_t *top);
+
 /* One histogram row to print. */
 struct pt_hist_view {
 	const char *dev;

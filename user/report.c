@@ -393,20 +393,12 @@ static void legend(FILE *out)
 static void hist_write(FILE *out, const char *name, const struct rhist *rh, const char *bar)
 {
 	const struct pt_hist *h = &rh->h;
-	int first = -1, last = -1;
-	uint64_t b[64], top = 0;
+	int first, last;
+	uint64_t b[64], top;
 	char d[5][24];
 
 	pt_hist_log2(h, b);
-	for (int k = 0; k < 64; k++) {
-		if (!b[k])
-			continue;
-		if (first < 0)
-			first = k;
-		last = k;
-		if (b[k] > top)
-			top = b[k];
-	}
+	pt_hist_log2_range(b, &first, &last, &top);
 	fputs("<div class=\"hist\"><h3>", out);
 	esc(out, name, SIZE_MAX);
 	fputs("</h3><p>", out);

@@ -160,3 +160,18 @@ struct pt_event fx_event(uint64_t skb, const struct pt_flow *f)
 	ev.flow = *f;
 	return ev;
 }
+
+struct pt_journey fx_journey_read(void)
+{
+	struct pt_journey j;
+
+	memset(&j, 0, sizeof(j));
+	j.status = PT_J_READ;
+	j.have_kernel = true;
+	j.have_read = true;
+	j.flow = fx_icmp4_flow();
+	j.ev = fx_event(0xffff888012345600ull, &j.flow);
+	j.read_len = 84;
+	j.t_user = 9000;
+	return j;
+}

@@ -48,4 +48,7 @@ struct pt_flow fx_icmp4_flow(void);
  */
 struct pt_event fx_event(uint64_t skb, const struct pt_flow *f);
 
+/* ping's packet of fx_event, joined: copied at 5000 ns, read (84 bytes) at 9000 ns. */
+struct pt_journey fx_journey_read(void);
+
 #endif

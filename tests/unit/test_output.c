@@ -114,22 +114,6 @@ static const struct pt_print_ctx ctx1 = {
 	.dev = "nsfocus_tun0", .view = &tun_view, .seq = 1,
 };
 
-/* ping's packet, sent, copied by the reader at 5000 ns, read at 9000 ns. */
-static struct pt_journey joined(void)
-{
-	struct pt_journey j;
-
-	memset(&j, 0, sizeof(j));
-	j.status = PT_J_READ;
-	j.have_kernel = true;
-	j.have_read = true;
-	j.flow = fx_icmp4_flow();
-	j.ev = fx_event(0xffff888012345600ull, &j.flow);
-	j.read_len = 84;
-	j.t_user = 9000;
-	return j;
-}
-
 /* The line of @text starting with @prefix, without its newline. */
 static const char *line_of(const char *text, const char *prefix)
 {
@@ -217,7 +201,7 @@ UNIT_CASE(journey_stages_full)
 		{ PT_STAGE_COPY, 5000, 2000 },
 		{ PT_STAGE_USER, 9000, 4000 },
 	};
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_stage_time st[PT_NR_STAGES];
 	unsigned int n;
 
@@ -233,7 +217,7 @@ UNIT_CASE(journey_stages_full)
 
 UNIT_CASE(journey_stages_read_only)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_stage_time st[PT_NR_STAGES];
 
 	/* No kernel record: its timestamps, whatever they are, do not count. */
@@ -247,7 +231,7 @@ UNIT_CASE(journey_stages_read_only)
 
 UNIT_CASE(journey_stages_kernel_only)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_stage_time st[PT_NR_STAGES];
 
 	j.status = PT_J_UNJOINED;
@@ -270,7 +254,7 @@ UNIT_CASE(journey_stages_kernel_only)
 
 UNIT_CASE(json_journey_joined)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	const char *s = journey_json(&j, &ctx1);
 	size_t len = strlen(s);
 
@@ -312,7 +296,7 @@ UNIT_CASE(json_journey_joined)
 /* The backend that ran, and the l4 function where a hook saw it. */
 UNIT_CASE(json_journey_backend_and_l4_func)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s = journey_json(&j, &c);
 
@@ -330,7 +314,7 @@ UNIT_CASE(json_journey_backend_and_l4_func)
 
 UNIT_CASE(json_journey_not_from_syscall)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	const char *s;
 
 	j.ev.flags = 0;
@@ -348,7 +332,7 @@ UNIT_CASE(json_journey_not_from_syscall)
 
 UNIT_CASE(json_journey_unknown_syscall)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	const char *s;
 
 	j.ev.syscall_nr = SYS_read;
@@ -359,7 +343,7 @@ UNIT_CASE(json_journey_unknown_syscall)
 
 UNIT_CASE(json_journey_read_only)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 
@@ -380,7 +364,7 @@ UNIT_CASE(json_journey_read_only)
 
 UNIT_CASE(json_journey_dropped)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 
@@ -409,7 +393,7 @@ UNIT_CASE(json_journey_dropped)
 
 UNIT_CASE(json_journey_escapes_strings)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 
@@ -445,7 +429,7 @@ UNIT_CASE(json_journey_not_ip)
 UNIT_CASE(json_journey_udp6)
 {
 	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	const char *s;
 
 	memset(&j.flow, 0, sizeof(j.flow));
@@ -470,7 +454,7 @@ UNIT_CASE(json_journey_udp6)
 
 UNIT_CASE(text_journey_joined)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	const char *s = journey_text(&j, &ctx1);
 
 	ASSERT_TRUE(!strncmp(s, "#1 ICMP echo request", 20));
@@ -499,7 +483,7 @@ UNIT_CASE(text_journey_joined)
 
 UNIT_CASE(text_journey_statuses)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 
@@ -510,7 +494,7 @@ UNIT_CASE(text_journey_statuses)
 					   " [UNJOINED: no kernel record]");
 	ASSERT_NOT_CONTAINS(s, "  total ");
 
-	j = joined();
+	j = fx_journey_read();
 	j.status = PT_J_UNJOINED;
 	j.have_read = false;
 	s = journey_text(&j, &c);
@@ -518,7 +502,7 @@ UNIT_CASE(text_journey_statuses)
 					   " never read here]");
 	ASSERT_CONTAINS(line_of(s, "  total "), "syscall -> copy");
 
-	j = joined();
+	j = fx_journey_read();
 	j.status = PT_J_DROPPED;
 	j.have_read = false;
 	j.ev.ts[PT_STAGE_COPY] = 0;
@@ -538,7 +522,7 @@ UNIT_CASE(text_journey_statuses)
 
 UNIT_CASE(text_journey_missing_stage)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_stage_view v = tun_view;
 	struct pt_print_ctx c = ctx1;
 	const char *s;
@@ -564,7 +548,7 @@ UNIT_CASE(jstatus_names)
 /* -w's packet comment: the journey on one line. */
 UNIT_CASE(journey_comment)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	char buf[512];
 
@@ -583,7 +567,7 @@ UNIT_CASE(journey_comment)
 /* --explain: the walk-through's steps before each stage, explained once. */
 UNIT_CASE(text_journey_explain)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 
@@ -615,7 +599,7 @@ UNIT_CASE(text_journey_explain)
 
 UNIT_CASE(json_journey_explain)
 {
-	struct pt_journey j = joined();
+	struct pt_journey j = fx_journey_read();
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 

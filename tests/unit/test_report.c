@@ -19,26 +19,10 @@ static const struct pt_stage_view tun_view = {
 	},
 };
 
-/* ping's packet: syscall 1000, route 1500, queue 2600, driver 3000, copy 5000, read 9000. */
-static struct pt_journey tx_read(void)
-{
-	struct pt_journey j;
-
-	memset(&j, 0, sizeof(j));
-	j.status = PT_J_READ;
-	j.have_kernel = true;
-	j.have_read = true;
-	j.flow = fx_icmp4_flow();
-	j.ev = fx_event(0xffff888012345600ull, &j.flow);
-	j.read_len = 84;
-	j.t_user = 9000;
-	return j;
-}
-
 /* The same, dropped at the driver (no copy, no read). */
 static struct pt_journey tx_dropped(void)
 {
-	struct pt_journey j = tx_read();
+	struct pt_journey j = fx_journey_read();
 
 	j.status = PT_J_DROPPED;
 	j.have_read = false;
@@ -134,7 +118,7 @@ static void assert_sound(const char *s)
 UNIT_CASE(report_rows_and_histograms)
 {
 	struct pt_report *r = pt_report_new("nsfocus_tun0", "tracepoint");
-	struct pt_journey a = tx_read(), b = tx_dropped(), c = rx_received();
+	struct pt_journey a = fx_journey_read(), b = tx_dropped(), c = rx_received();
 	const char *s;
 
 	ASSERT_TRUE(r != NULL);
@@ -202,7 +186,7 @@ UNIT_CASE(report_rows_and_histograms)
 UNIT_CASE(report_escapes)
 {
 	struct pt_report *r = pt_report_new("tun<b>&\"'", "tracepoint");
-	struct pt_journey a = tx_read(), b = tx_read();
+	struct pt_journey a = fx_journey_read(), b = fx_journey_read();
 	const char *s;
 
 	ASSERT_TRUE(r != NULL);
@@ -244,7 +228,7 @@ UNIT_CASE(report_escapes_drop_reason)
 UNIT_CASE(report_cap)
 {
 	struct pt_report *r = pt_report_new("nsfocus_tun0", "tracepoint");
-	struct pt_journey a = tx_read();
+	struct pt_journey a = fx_journey_read();
 	unsigned int n = PT_REPORT_MAX_ROWS + 5;
 	const char *s;
 	char want[128];
@@ -293,7 +277,7 @@ UNIT_CASE(report_empty)
 UNIT_CASE(report_one_stage_and_reordered)
 {
 	struct pt_report *r = pt_report_new("tun0", "tracepoint");
-	struct pt_journey a = tx_read(), b = tx_read();
+	struct pt_journey a = fx_journey_read(), b = fx_journey_read();
 	const char *s;
 
 	ASSERT_TRUE(r != NULL);
@@ -322,7 +306,7 @@ UNIT_CASE(report_one_stage_and_reordered)
 UNIT_CASE(report_write_error)
 {
 	struct pt_report *r = pt_report_new("tun0", "tracepoint");
-	struct pt_journey a = tx_read();
+	struct pt_journey a = fx_journey_read();
 	FILE *f = fopen("/dev/null", "r");
 	int err;
 
@@ -358,7 +342,7 @@ UNIT_CASE(report_sample)
 
 	ASSERT_TRUE(r != NULL);
 	for (unsigned int i = 1; i <= SAMPLE_ROWS; i++) {
-		struct pt_journey j = i % 10 == 4 ? rx_received() : tx_read();
+		struct pt_journey j = i % 10 == 4 ? rx_received() : fx_journey_read();
 		uint64_t t = 1000000 * (uint64_t)i;
 		const char *reason = NULL;
 
