@@ -648,6 +648,17 @@ static void summary(struct app *a, unsigned int in_flight)
 		c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], in_flight);
 }
 
+/* Where the demo's files are, whatever directory it ran in. */
+static void demo_files(FILE *out, const struct pt_opts *o)
+{
+	char *cap = realpath(o->write_file, NULL), *rep = realpath(o->report, NULL);
+
+	if (cap && rep)
+		fprintf(out, "Open %s in Wireshark (or tshark -r), %s in a browser.\n", cap, rep);
+	free(cap);
+	free(rep);
+}
+
 int main(int argc, char **argv)
 {
 	static struct app a;
@@ -838,6 +849,7 @@ int main(int argc, char **argv)
 		/* Cut short by a stop signal: what came so far, and exit 0. */
 		if (pt_demo_summary(out, &a.tally, a.tun.tap, a.tun.name) && !demo_cut)
 			err = -1;
+		demo_files(out, &a.o);
 		fflush(out);
 	}
 	return err ? 1 : 0;

@@ -78,6 +78,7 @@ case_demo_tun() {
 	expect_eq "$(grep '^                     [a-z]' "$TMP/out" | grep -vc '^ *total ')" 10 "explanation lines"
 	expect_ok "summary: 3 IP packets of 84 bytes" grep -qx '  3 IP packets of 84 bytes (20 IP + 8 ICMP + 56 data): the ICMP echo requests' "$TMP/out"
 	expect_ok "summary: layer 3" grep -q '^A TUN device works at layer 3' "$TMP/out"
+	expect_ok "where the files are" grep -qx "Open $(realpath "$TMP")/tun.pcapng in Wireshark (or tshark -r), $(realpath "$TMP")/tun.html in a browser." "$TMP/out"
 	expect_ok "its own namespace said" grep -q 'demo: in a network namespace of its own' "$TMP/err"
 	expect_ok "the ping said" grep -q 'demo: ping -c 3 192.0.2.2: through nsfocus_tun0' "$TMP/err"
 	expect_ok "capture written" grep -q 'wrote 3 packets to tun.pcapng' "$TMP/err"
