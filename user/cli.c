@@ -204,6 +204,10 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 	opterr = 0;
 	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
 	if (argc > 1 && !strcmp(argv[1], "demo")) {
+		if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+			fputs(usage, stdout);
+			return PT_CLI_EXIT;
+		}
 		if (argc < 3 || (strcmp(argv[2], "tun") && strcmp(argv[2], "tap")))
 			return bad("%sdemo needs an experiment: tun or tap", "");
 		o->demo = strcmp(argv[2], "tun") ? PT_DEMO_TAP : PT_DEMO_TUN;

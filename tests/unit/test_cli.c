@@ -410,6 +410,9 @@ UNIT_CASE(cli_demo_bad)
 	ASSERT_CONTAINS(err, "unexpected argument 'extra'");
 	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "--bogus", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "unknown option '--bogus'");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "--help", NULL), PT_CLI_EXIT);
+	ASSERT_CONTAINS(out, "pathtrace demo tun|tap");
+	ASSERT_STREQ(err, "");
 	/* Not a subcommand anywhere else. */
 	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_USAGE);
 }

@@ -252,6 +252,11 @@ run_case() {
 			fi
 		fi
 	fi
+	if [ "$c" = demo ] && [ "$b" = fentry ]; then
+		# For the log: the classroom's TAP experiment with every stage seen.
+		echo "$name: pathtrace demo tap --backend fentry printed:" | detail
+		sed 's/^/  /' /tmp/out | detail
+	fi
 	if [ "$c" = "${CASES%% *}" ]; then
 		# Once per backend, for the log: which hook served each stage.
 		echo "$name: pathtrace --backend $b said at start-up:" | detail
