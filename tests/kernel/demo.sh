@@ -6,8 +6,8 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-CASES=(demo_tun demo_tap demo_json demo_interrupted demo_not_root explain_live report_live
-	report_refused)
+CASES=(demo_tun demo_tap demo_json demo_interrupted demo_kill9 demo_not_root explain_live
+	report_live report_refused)
 PTA=$(realpath "$PT" 2>/dev/null)
 
 # demo_run ARGS...: the demo in $TMP (its files land there), 30 s at most.
@@ -141,12 +141,51 @@ case_demo_interrupted() {
 	done
 	expect_ok "the demo's child and its ping run ($kids)" test "$(wc -w <<<"$kids")" -ge 2
 	kill -INT "$PT_PID"
-	pt_wait 10
+	# At once, not when the experiment would have ended (about 5 s in).
+	pt_wait 2
 	expect_eq "$PT_RC" 0 "exit status after SIGINT"
+	expect_ok "the stop said" grep -q "demo: stopped before the experiment's end" "$TMP/err"
+	expect_ok "what came so far summed up" grep -q '^What the reader got from nsfocus_tap0' "$TMP/out"
 	for i in $kids; do
 		kill -0 "$i" 2>/dev/null && fail "process $i of the demo still runs after it exited"
 	done
 	expect_ok "the first ARP request was traced" grep -q '^#1 ARP request' "$TMP/out"
+	expect_no_bpf_left
+}
+
+# Running, not a zombie (an orphan's is reaped when init gets to it).
+running() {
+	[ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# kill -9 gives pathtrace no chance: its child gets SIGTERM as its parent
+# dies (PR_SET_PDEATHSIG) and ends ping (and the device, gone with
+# pathtrace, would end the experiment soon anyway); the kernel frees the
+# rest.
+case_demo_kill9() {
+	(cd "$TMP" && exec ip netns exec "$NS" "$PTA" demo tap >"$TMP/out" 2>"$TMP/err") &
+	PT_PID=$!
+	PIDS+=("$PT_PID")
+	local i kid ping alive
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'demo: ping -c 3' "$TMP/err" 2>/dev/null && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kid=$(pgrep -P "$PT_PID")
+	ping=$(pgrep -P "$kid")
+	expect_ok "the demo's child ($kid) and its ping ($ping) run" test -n "$kid" -a -n "$ping"
+	kill -9 "$PT_PID"
+	wait "$PT_PID" 2>/dev/null
+	for ((i = 0; i < 20; i++)); do
+		alive=
+		for p in $kid $ping; do
+			running "$p" && alive="$alive $p"
+		done
+		[ -z "$alive" ] && break
+		sleep 0.1
+	done
+	expect_eq "$alive" "" "processes of the demo running 2 s after kill -9"
 	expect_no_bpf_left
 }
 
