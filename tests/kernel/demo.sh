@@ -43,11 +43,15 @@ expect_pcap() { # file want-lengths
 		"$3" "frames of $(basename "$1") whose comment names ping as the sender"
 }
 
+have_chromium() {
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null
+}
+
 # expect_report FILE N: the HTML report in headless Chromium, N rows
 # (tests/render-html.sh); without chromium, its rows in the file at least.
 expect_report() {
 	local r
-	if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+	if ! have_chromium; then
 		expect_eq "$(grep -o 'class="row"' "$1" | wc -l)" "$2" "rows in $(basename "$1") (chromium not installed: not rendered)"
 		return
 	fi
@@ -122,40 +126,51 @@ case_demo_json() {
 	expect_demo_gone nsfocus_tun0
 }
 
-# A stop in the middle (SIGINT while the TAP demo waits for ARP): exit 0,
-# the experiment's child and its ping ended, nothing left.
-case_demo_interrupted() {
-	(cd "$TMP" && exec ip netns exec "$NS" env --default-signal=INT "$PTA" demo tap \
-		>"$TMP/out" 2>"$TMP/err") &
+# demo_start_bg [ENV...]: the TAP demo in the background (PT_PID) until
+# its ping runs; DEMO_PROCS: the demo's child and that ping.
+demo_start_bg() {
+	(cd "$TMP" && exec ip netns exec "$NS" "$@" "$PTA" demo tap >"$TMP/out" 2>"$TMP/err") &
 	PT_PID=$!
 	PIDS+=("$PT_PID")
-	local i kids=
+	local i kid
 	for ((i = 0; i < 100; i++)); do
 		grep -q 'demo: ping -c 3' "$TMP/err" 2>/dev/null && break
 		sleep 0.05
 	done
 	sleep 0.5
-	kids=$(pgrep -P "$PT_PID" | tr '\n' ' ')
-	for i in $kids; do
-		kids="$kids $(pgrep -P "$i" | tr '\n' ' ')"
+	kid=$(pgrep -P "$PT_PID")
+	DEMO_PROCS=$(echo $kid $([ -n "$kid" ] && pgrep -P "$kid"))
+	expect_ok "the demo's child and its ping run ($DEMO_PROCS)" test "$(wc -w <<<"$DEMO_PROCS")" -ge 2
+}
+
+# Those of DEMO_PROCS running, not zombies (an orphan's is reaped when init
+# gets to it).
+demo_running() {
+	local p alive=
+	for p in $DEMO_PROCS; do
+		[ -r "/proc/$p/status" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
+			alive="$alive $p"
 	done
-	expect_ok "the demo's child and its ping run ($kids)" test "$(wc -w <<<"$kids")" -ge 2
+	echo $alive
+}
+
+# A stop in the middle (SIGINT while the TAP demo waits for ARP): exit 0,
+# the experiment's child and its ping ended, nothing left.
+case_demo_interrupted() {
+	demo_start_bg env --default-signal=INT
 	kill -INT "$PT_PID"
 	# At once, not when the experiment would have ended (about 5 s in).
 	pt_wait 2
 	expect_eq "$PT_RC" 0 "exit status after SIGINT"
 	expect_ok "the stop said" grep -q "demo: stopped before the experiment's end" "$TMP/err"
 	expect_ok "what came so far summed up" grep -q '^What the reader got from nsfocus_tap0' "$TMP/out"
-	for i in $kids; do
-		kill -0 "$i" 2>/dev/null && fail "process $i of the demo still runs after it exited"
+	# Reaped too: pathtrace waits for its child, the child for its ping.
+	local p
+	for p in $DEMO_PROCS; do
+		kill -0 "$p" 2>/dev/null && fail "process $p of the demo still runs after it exited"
 	done
 	expect_ok "the first ARP request was traced" grep -q '^#1 ARP request' "$TMP/out"
 	expect_no_bpf_left
-}
-
-# Running, not a zombie (an orphan's is reaped when init gets to it).
-running() {
-	[ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
 # kill -9 gives pathtrace no chance: its child gets SIGTERM as its parent
@@ -163,29 +178,15 @@ running() {
 # pathtrace, would end the experiment soon anyway); the kernel frees the
 # rest.
 case_demo_kill9() {
-	(cd "$TMP" && exec ip netns exec "$NS" "$PTA" demo tap >"$TMP/out" 2>"$TMP/err") &
-	PT_PID=$!
-	PIDS+=("$PT_PID")
-	local i kid ping alive
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'demo: ping -c 3' "$TMP/err" 2>/dev/null && break
-		sleep 0.05
-	done
-	sleep 0.5
-	kid=$(pgrep -P "$PT_PID")
-	ping=$(pgrep -P "$kid")
-	expect_ok "the demo's child ($kid) and its ping ($ping) run" test -n "$kid" -a -n "$ping"
+	local i
+	demo_start_bg
 	kill -9 "$PT_PID"
 	wait "$PT_PID" 2>/dev/null
 	for ((i = 0; i < 20; i++)); do
-		alive=
-		for p in $kid $ping; do
-			running "$p" && alive="$alive $p"
-		done
-		[ -z "$alive" ] && break
+		[ -z "$(demo_running)" ] && break
 		sleep 0.1
 	done
-	expect_eq "$alive" "" "processes of the demo running 2 s after kill -9"
+	expect_eq "$(demo_running)" "" "processes of the demo running 2 s after kill -9"
 	expect_no_bpf_left
 }
 
@@ -214,7 +215,7 @@ case_explain_live() {
 
 # --report on a live trace: one row per journey, the way in too (--echo).
 case_report_live() {
-	if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+	if ! have_chromium; then
 		T_SKIP="chromium not installed (run tools/setup.sh test)"
 		return
 	fi
