@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The floor: programs that do nothing, on the hooks pathtrace --hist
- * attaches with the tracepoint backend. What any tracer pays here.
+ * The floors, on the hooks pathtrace --hist attaches with the tracepoint
+ * backend. empty_*: programs that do nothing, what any tracer pays here.
+ * clock_*: each reads the clock once where pathtrace stamps a stage (the
+ * sender's sendto, the route, the queue, the driver, the copy) and keeps
+ * it in this CPU's slot: what any tracer that times these stages pays.
+ * bench/emptyload loads one set or the other.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -9,7 +13,28 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define EMPTY(tp) SEC("tp_btf/" #tp) int BPF_PROG(empty_##tp) { return 0; }
+/* Set by the loader: this architecture's sendto (the benchmark's sender). */
+const volatile long sendto_nr = -1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} stamp SEC(".maps");
+
+static __always_inline void stamp_now(void)
+{
+	__u32 zero = 0;
+	__u64 *v = bpf_map_lookup_elem(&stamp, &zero);
+
+	if (v)
+		*v = bpf_ktime_get_ns();
+}
+
+#define NOP(set, tp) SEC("tp_btf/" #tp) int BPF_PROG(set##_##tp) { return 0; }
+#define EMPTY(tp) NOP(empty, tp)
+#define CLOCK(tp) SEC("tp_btf/" #tp) int BPF_PROG(clock_##tp) { stamp_now(); return 0; }
 
 EMPTY(sys_enter)
 EMPTY(fib_table_lookup)
@@ -18,3 +43,17 @@ EMPTY(net_dev_start_xmit)
 EMPTY(skb_copy_datagram_iovec)
 EMPTY(consume_skb)
 EMPTY(kfree_skb)
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(clock_sys_enter, struct pt_regs *regs, long id)
+{
+	if (id == sendto_nr)
+		stamp_now();
+	return 0;
+}
+CLOCK(fib_table_lookup)
+CLOCK(net_dev_queue)
+CLOCK(net_dev_start_xmit)
+CLOCK(skb_copy_datagram_iovec)
+NOP(clock, consume_skb)		/* pathtrace ends a packet here: no stamp */
+NOP(clock, kfree_skb)
