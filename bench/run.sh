@@ -218,15 +218,15 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 		}
 		nt = 0
 		if (("hist" in ovh) && ("empty" in ovh) && ovh["empty"] > 0)
-			t[++nt] = sprintf("hist/empty %.2f 1.3", ovh["hist"] / ovh["empty"])
+			t[++nt] = sprintf("hist/empty %.3f 1.3", ovh["hist"] / ovh["empty"])
 		if (("hist" in ovh) && ("bpftrace" in ovh) && ovh["bpftrace"] > 0)
-			t[++nt] = sprintf("hist/bpftrace %.2f 0.4", ovh["hist"] / ovh["bpftrace"])
+			t[++nt] = sprintf("hist/bpftrace %.3f 0.4", ovh["hist"] / ovh["bpftrace"])
 		if (("journey" in ovh) && ("bpftrace" in ovh) && ovh["bpftrace"] > 0)
-			t[++nt] = sprintf("journey/bpftrace %.2f 0.5", ovh["journey"] / ovh["bpftrace"])
+			t[++nt] = sprintf("journey/bpftrace %.3f 0.5", ovh["journey"] / ovh["bpftrace"])
 		if (("clock" in ovh) && ("empty" in ovh) && ovh["empty"] > 0)
-			t[++nt] = sprintf("clock/empty %.2f -", ovh["clock"] / ovh["empty"])
+			t[++nt] = sprintf("clock/empty %.3f -", ovh["clock"] / ovh["empty"])
 		if (("hist" in ovh) && ("clock" in ovh) && ovh["clock"] > 0)
-			t[++nt] = sprintf("hist/clock %.2f -", ovh["hist"] / ovh["clock"])
+			t[++nt] = sprintf("hist/clock %.3f -", ovh["hist"] / ovh["clock"])
 		if (nt) printf "\n%-17s %6s %7s\n", "overhead ratio", "value", "target"
 		for (i = 1; i <= nt; i++) {
 			split(t[i], f, " ")
