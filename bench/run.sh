@@ -184,6 +184,17 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
 		return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
 	}
+	# Overhead ratio a/b, against target (none: ""), if both set-ups ran;
+	# compared at the three decimals shown.
+	function ratio(a, b, target) {
+		if (!(a in ovh) || !(b in ovh) || ovh[b] <= 0)
+			return
+		nt++
+		rname[nt] = a "/" b
+		rval[nt] = sprintf("%.3f", ovh[a] / ovh[b])
+		rtarget[nt] = target
+		rmet[nt] = rval[nt] + 0 <= target + 0
+	}
 	{ sent[$1, $2] = $3; rd[$1, $2] = $4; if ($2 != "untraced2") lost[$2] += $5; if ($1 > nr) nr = $1 }
 	END {
 		steady = 0
@@ -216,23 +227,15 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 			c = cfg[i]
 			printf "%-9s %12.0f %12.0f %8.1f%% %12d\n", c, msent[c], mread[c], ovh[c] * 100, lost[c]
 		}
-		nt = 0
-		if (("hist" in ovh) && ("empty" in ovh) && ovh["empty"] > 0)
-			t[++nt] = sprintf("hist/empty %.3f 1.3", ovh["hist"] / ovh["empty"])
-		if (("hist" in ovh) && ("bpftrace" in ovh) && ovh["bpftrace"] > 0)
-			t[++nt] = sprintf("hist/bpftrace %.3f 0.4", ovh["hist"] / ovh["bpftrace"])
-		if (("journey" in ovh) && ("bpftrace" in ovh) && ovh["bpftrace"] > 0)
-			t[++nt] = sprintf("journey/bpftrace %.3f 0.5", ovh["journey"] / ovh["bpftrace"])
-		if (("clock" in ovh) && ("empty" in ovh) && ovh["empty"] > 0)
-			t[++nt] = sprintf("clock/empty %.3f -", ovh["clock"] / ovh["empty"])
-		if (("hist" in ovh) && ("clock" in ovh) && ovh["clock"] > 0)
-			t[++nt] = sprintf("hist/clock %.3f -", ovh["hist"] / ovh["clock"])
+		ratio("hist", "empty", "1.3")
+		ratio("hist", "bpftrace", "0.4")
+		ratio("journey", "bpftrace", "0.5")
+		ratio("clock", "empty", "")
+		ratio("hist", "clock", "")
 		if (nt) printf "\n%-17s %6s %7s\n", "overhead ratio", "value", "target"
-		for (i = 1; i <= nt; i++) {
-			split(t[i], f, " ")
-			printf "%-17s %6s %7s%s\n", f[1], f[2], (f[3] == "-" ? "" : "<= " f[3]),
-				(f[3] == "-" ? "" : (f[2] + 0 <= f[3] + 0 ? "  met" : "  not met"))
-		}
+		for (i = 1; i <= nt; i++)
+			printf "%-17s %6s %7s%s\n", rname[i], rval[i], (rtarget[i] == "" ? "" : "<= " rtarget[i]),
+				(rtarget[i] == "" ? "" : (rmet[i] ? "  met" : "  not met"))
 		if ((1, "untraced") in rd) {
 			printf "\nsteady rounds (untraced before and after within 10%%): %d of %d\n", steady, nr
 			if (steady < 3)
@@ -246,11 +249,9 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 				(i > 1 ? "," : ""), c, msent[c], mread[c], ovh[c], lost[c] > json
 		}
 		printf "],\"ratios\":{" > json
-		for (i = 1; i <= nt; i++) {
-			split(t[i], f, " ")
-			printf "%s\"%s\":{\"value\":%s%s}", (i > 1 ? "," : ""), f[1], f[2],
-				(f[3] == "-" ? "" : ",\"target\":" f[3] ",\"met\":" (f[2] + 0 <= f[3] + 0 ? "true" : "false")) > json
-		}
+		for (i = 1; i <= nt; i++)
+			printf "%s\"%s\":{\"value\":%s%s}", (i > 1 ? "," : ""), rname[i], rval[i],
+				(rtarget[i] == "" ? "" : ",\"target\":" rtarget[i] ",\"met\":" (rmet[i] ? "true" : "false")) > json
 		print "}}" > json
-	}' "$TMP/results" | tee "$TMP/table"
+	}' "$TMP/results"
 echo "bench: wrote $OUT/bench.json" >&2
