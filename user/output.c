@@ -53,20 +53,93 @@ static const char *status_name(const struct pt_journey *j)
 	return pt_jstatus_label(j->status, j->rx);
 }
 
-void pt_json_str(FILE *out, const char *s, size_t max)
+void pt_line_init(struct pt_line *l, FILE *out)
 {
-	fputc('"', out);
+	l->out = out;
+	l->n = 0;
+}
+
+/* What is built so far goes to stdio. */
+static void line_flush(struct pt_line *l)
+{
+	fwrite(l->buf, 1, l->n, l->out);
+	l->n = 0;
+}
+
+void pt_line_mem_full(struct pt_line *l, const char *p, size_t n)
+{
+	while (n) {
+		size_t k = sizeof(l->buf) - l->n;
+
+		if (!k) {
+			line_flush(l);
+			continue;
+		}
+		if (k > n)
+			k = n;
+		memcpy(l->buf + l->n, p, k);
+		l->n += k;
+		p += k;
+		n -= k;
+	}
+}
+
+void pt_line_u64(struct pt_line *l, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	pt_line_mem(l, d + i, sizeof(d) - i);
+}
+
+void pt_line_i64(struct pt_line *l, int64_t v)
+{
+	if (v < 0) {
+		pt_line_chr(l, '-');
+		pt_line_u64(l, -(uint64_t)v);	/* INT64_MIN too */
+	} else {
+		pt_line_u64(l, (uint64_t)v);
+	}
+}
+
+void pt_line_json_str(struct pt_line *l, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	pt_line_chr(l, '"');
 	for (size_t i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
+		if (c == '"' || c == '\\') {
+			pt_line_chr(l, '\\');
+			pt_line_chr(l, (char)c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			pt_line_mem(l, u, sizeof(u));
+		} else {
+			pt_line_chr(l, (char)c);
+		}
 	}
-	fputc('"', out);
+	pt_line_chr(l, '"');
+}
+
+void pt_line_end(struct pt_line *l)
+{
+	line_flush(l);
+}
+
+void pt_json_str(FILE *out, const char *s, size_t max)
+{
+	struct pt_line l;
+
+	pt_line_init(&l, out);
+	pt_line_json_str(&l, s, max);
+	pt_line_end(&l);
 }
 
 static void header_text(FILE *out, const struct pt_journey *j,
@@ -206,19 +279,30 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 	}
 }
 
-static void stage_list_json(FILE *out, const char *key, bool rx,
+static void stage_list_json(struct pt_line *l, const char *key, bool rx,
 			    const struct pt_stage_view *v, enum pt_stage_state want)
 {
 	bool first = true;
 
-	fprintf(out, ",\"%s\":[", key);
+	pt_line_str(l, key);
 	for (int s = PT_VSTAGE_FIRST(rx); s < PT_VSTAGE_END(rx); s++) {
 		if (v->state[s] != want)
 			continue;
-		fprintf(out, "%s\"%s\"", first ? "" : ",", pt_stage_name(s));
+		if (!first)
+			pt_line_chr(l, ',');
+		pt_line_chr(l, '"');
+		pt_line_str(l, pt_stage_name(s));
+		pt_line_chr(l, '"');
 		first = false;
 	}
-	fputc(']', out);
+	pt_line_chr(l, ']');
+}
+
+/* @key (the text up to the value, JSON already), then @v. */
+static void key_u64(struct pt_line *l, const char *key, uint64_t v)
+{
+	pt_line_str(l, key);
+	pt_line_u64(l, v);
 }
 
 void pt_print_journey_json(FILE *out, const struct pt_journey *j,
@@ -228,95 +312,129 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 	unsigned int n = pt_journey_stages(j, st);
 	const struct pt_flow *f = &j->flow;
 	char src[64], dst[64];
+	struct pt_line l;
 
+	pt_line_init(&l, out);
 	pt_flow_addrs(f, src, dst, sizeof(src));
-	fprintf(out, "{\"seq\":%" PRIu64 ",\"status\":\"%s\",\"dir\":\"%s\",\"dev\":", c->seq,
-		status_name(j), j->rx ? "rx" : "tx");
-	pt_json_str(out, c->dev, SIZE_MAX);
-	if (c->backend)
-		fprintf(out, ",\"backend\":\"%s\"", c->backend);
+	key_u64(&l, "{\"seq\":", c->seq);
+	pt_line_str(&l, ",\"status\":\"");
+	pt_line_str(&l, status_name(j));
+	pt_line_str(&l, j->rx ? "\",\"dir\":\"rx\",\"dev\":" : "\",\"dir\":\"tx\",\"dev\":");
+	pt_line_json_str(&l, c->dev, SIZE_MAX);
+	if (c->backend) {
+		pt_line_str(&l, ",\"backend\":\"");
+		pt_line_str(&l, c->backend);
+		pt_line_chr(&l, '"');
+	}
 	if (j->have_read)
-		fprintf(out, ",\"len\":%u", j->read_len);
+		key_u64(&l, ",\"len\":", j->read_len);
 	else if (j->have_rt)
-		fprintf(out, ",\"len\":%u", j->rt.len);	/* what the reader wrote */
+		key_u64(&l, ",\"len\":", j->rt.len);	/* what the reader wrote */
 	else
-		fprintf(out, ",\"len\":null");
+		pt_line_str(&l, ",\"len\":null");
 	if (j->have_kernel)
-		fprintf(out, ",\"skb_len\":%u", j->ev.len);
-	fprintf(out, ",\"proto\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\"",
-		pt_flow_proto(f), src, dst);
+		key_u64(&l, ",\"skb_len\":", j->ev.len);
+	pt_line_str(&l, ",\"proto\":\"");
+	pt_line_str(&l, pt_flow_proto(f));
+	pt_line_str(&l, "\",\"src\":\"");
+	pt_line_str(&l, src);
+	pt_line_str(&l, "\",\"dst\":\"");
+	pt_line_str(&l, dst);
+	pt_line_chr(&l, '"');
 	if (f->family == PT_FAM_IPV4)
-		fprintf(out, ",\"ipid\":%u", f->ipid);
+		key_u64(&l, ",\"ipid\":", f->ipid);
 	if (f->family == PT_FAM_ARP) {
 		char sha[18], tha[18];
 
-		fprintf(out, ",\"arp\":{\"op\":\"%s\",\"sender_mac\":\"%s\",\"target_mac\":\"%s\"}",
-			f->sport == 1 ? "request" : f->sport == 2 ? "reply" : "other",
-			pt_mac_str(f->saddr + 4, sha, sizeof(sha)),
-			pt_mac_str(f->daddr + 4, tha, sizeof(tha)));
+		pt_line_str(&l, ",\"arp\":{\"op\":\"");
+		pt_line_str(&l, f->sport == 1 ? "request" : f->sport == 2 ? "reply" : "other");
+		pt_line_str(&l, "\",\"sender_mac\":\"");
+		pt_line_str(&l, pt_mac_str(f->saddr + 4, sha, sizeof(sha)));
+		pt_line_str(&l, "\",\"target_mac\":\"");
+		pt_line_str(&l, pt_mac_str(f->daddr + 4, tha, sizeof(tha)));
+		pt_line_str(&l, "\"}");
 	}
-	if (f->family && (f->proto == PT_IPPROTO_ICMP || f->proto == PT_IPPROTO_ICMPV6))
-		fprintf(out, ",\"icmp\":{\"type\":%u,\"code\":%u,\"id\":%u,\"seq\":%u}",
-			f->icmp_type, f->icmp_code, f->sport, f->dport);
-	else if (f->family && (f->proto == PT_IPPROTO_UDP || f->proto == PT_IPPROTO_TCP))
-		fprintf(out, ",\"sport\":%u,\"dport\":%u", f->sport, f->dport);
+	if (f->family && (f->proto == PT_IPPROTO_ICMP || f->proto == PT_IPPROTO_ICMPV6)) {
+		key_u64(&l, ",\"icmp\":{\"type\":", f->icmp_type);
+		key_u64(&l, ",\"code\":", f->icmp_code);
+		key_u64(&l, ",\"id\":", f->sport);
+		key_u64(&l, ",\"seq\":", f->dport);
+		pt_line_chr(&l, '}');
+	} else if (f->family && (f->proto == PT_IPPROTO_UDP || f->proto == PT_IPPROTO_TCP)) {
+		key_u64(&l, ",\"sport\":", f->sport);
+		key_u64(&l, ",\"dport\":", f->dport);
+	}
 	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL)) {
 		const char *sc = pt_syscall_name(j->ev.syscall_nr);
 
-		fprintf(out, ",\"pid\":%u,\"tid\":%u,\"comm\":", j->ev.pid, j->ev.tid);
-		pt_json_str(out, j->ev.comm, sizeof(j->ev.comm));
-		fprintf(out, ",\"syscall\":");
+		key_u64(&l, ",\"pid\":", j->ev.pid);
+		key_u64(&l, ",\"tid\":", j->ev.tid);
+		pt_line_str(&l, ",\"comm\":");
+		pt_line_json_str(&l, j->ev.comm, sizeof(j->ev.comm));
+		pt_line_str(&l, ",\"syscall\":");
 		if (sc)
-			pt_json_str(out, sc, SIZE_MAX);
+			pt_line_json_str(&l, sc, SIZE_MAX);
 		else
-			fprintf(out, "null");
+			pt_line_str(&l, "null");
 	} else {
-		fprintf(out, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
+		pt_line_str(&l, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
 	}
 	if (c->l4_func) {
-		fprintf(out, ",\"l4_func\":");
-		pt_json_str(out, c->l4_func, SIZE_MAX);
+		pt_line_str(&l, ",\"l4_func\":");
+		pt_line_json_str(&l, c->l4_func, SIZE_MAX);
 	}
 	if (j->have_kernel && j->ev.ts[PT_STAGE_COPY]) {
 		/* On the way in the application that received it: a raw socket's clone, maybe. */
-		fprintf(out, ",\"%s\":{\"pid\":%u,\"tid\":%u,\"comm\":",
-			j->rx ? "receiver" : "reader", j->ev.copy_pid, j->ev.copy_tid);
-		pt_json_str(out, j->ev.copy_comm, sizeof(j->ev.copy_comm));
+		key_u64(&l, j->rx ? ",\"receiver\":{\"pid\":" : ",\"reader\":{\"pid\":",
+			j->ev.copy_pid);
+		key_u64(&l, ",\"tid\":", j->ev.copy_tid);
+		pt_line_str(&l, ",\"comm\":");
+		pt_line_json_str(&l, j->ev.copy_comm, sizeof(j->ev.copy_comm));
 		if (j->rx)
-			fprintf(out, ",\"clone\":%s", j->ev.flags & PT_EV_CLONE ? "true" : "false");
-		fputc('}', out);
+			pt_line_str(&l, j->ev.flags & PT_EV_CLONE ? ",\"clone\":true" :
+								     ",\"clone\":false");
+		pt_line_chr(&l, '}');
 	}
-	if (j->have_rt)
-		fprintf(out, ",\"round_trip\":{\"request_seq\":%" PRIu64 ",\"out_ns\":%" PRIu64
-			",\"turn_ns\":%" PRIu64 ",\"in_ns\":%" PRIu64 ",\"total_ns\":%" PRIu64 "}",
-			j->rt.req_seq, j->rt.out_ns, j->rt.turn_ns, j->rt.in_ns,
-			j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns);
+	if (j->have_rt) {
+		key_u64(&l, ",\"round_trip\":{\"request_seq\":", j->rt.req_seq);
+		key_u64(&l, ",\"out_ns\":", j->rt.out_ns);
+		key_u64(&l, ",\"turn_ns\":", j->rt.turn_ns);
+		key_u64(&l, ",\"in_ns\":", j->rt.in_ns);
+		key_u64(&l, ",\"total_ns\":", j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns);
+		pt_line_chr(&l, '}');
+	}
 	if (j->status == PT_J_DROPPED) {
-		fprintf(out, ",\"drop_reason\":");
+		pt_line_str(&l, ",\"drop_reason\":");
 		if (c->drop_reason)
-			pt_json_str(out, c->drop_reason, SIZE_MAX);
+			pt_line_json_str(&l, c->drop_reason, SIZE_MAX);
 		else
-			fprintf(out, "%u", j->ev.drop_reason);
+			pt_line_u64(&l, j->ev.drop_reason);
 	}
-	fprintf(out, ",\"stages\":[");
+	pt_line_str(&l, ",\"stages\":[");
 	for (unsigned int k = 0; k < n; k++) {
-		fprintf(out, "%s{\"stage\":\"%s\",\"t_ns\":%" PRIu64 ",\"delta_ns\":%" PRId64,
-			k ? "," : "", pt_stage_name(st[k].stage), st[k].t_ns,
-			st[k].delta_ns);
+		pt_line_str(&l, k ? ",{\"stage\":\"" : "{\"stage\":\"");
+		pt_line_str(&l, pt_stage_name(st[k].stage));
+		key_u64(&l, "\",\"t_ns\":", st[k].t_ns);
+		pt_line_str(&l, ",\"delta_ns\":");
+		pt_line_i64(&l, st[k].delta_ns);
 		if (c->explain) {
 			const struct pt_step *step = pt_stage_step(st[k].stage,
 								   f->family == PT_FAM_ARP);
 
-			fprintf(out, ",\"step\":\"%s\",\"step_title\":\"%s\",\"explain\":",
-				step->step, step->title);
-			pt_json_str(out, step->text, SIZE_MAX);
+			pt_line_str(&l, ",\"step\":\"");
+			pt_line_str(&l, step->step);
+			pt_line_str(&l, "\",\"step_title\":\"");
+			pt_line_str(&l, step->title);
+			pt_line_str(&l, "\",\"explain\":");
+			pt_line_json_str(&l, step->text, SIZE_MAX);
 		}
-		fputc('}', out);
+		pt_line_chr(&l, '}');
 	}
-	fputc(']', out);
+	pt_line_chr(&l, ']');
 	if (n > 1)
-		fprintf(out, ",\"total_ns\":%" PRIu64, st[n - 1].t_ns - st[0].t_ns);
-	stage_list_json(out, "unseen", j->rx, c->view, PT_UNSEEN);
-	stage_list_json(out, "not_applicable", j->rx, c->view, PT_NA);
-	fputs("}\n", out);
+		key_u64(&l, ",\"total_ns\":", st[n - 1].t_ns - st[0].t_ns);
+	stage_list_json(&l, ",\"unseen\":[", j->rx, c->view, PT_UNSEEN);
+	stage_list_json(&l, ",\"not_applicable\":[", j->rx, c->view, PT_NA);
+	pt_line_str(&l, "}\n");
+	pt_line_end(&l);
 }

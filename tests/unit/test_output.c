@@ -185,6 +185,59 @@ UNIT_CASE(json_str_max_length)
 	ASSERT_STREQ(json_str("\"\"\"\"", 2), "\"\\\"\\\"\"");
 }
 
+/* struct pt_line: the JSON printer's line builder. */
+
+UNIT_CASE(line_numbers)
+{
+	struct pt_line l;
+	struct mem m;
+
+	pt_line_init(&l, mem_open(&m));
+	pt_line_u64(&l, 0);
+	pt_line_chr(&l, ' ');
+	pt_line_u64(&l, 18446744073709551615ull);
+	pt_line_chr(&l, ' ');
+	pt_line_i64(&l, -1);
+	pt_line_chr(&l, ' ');
+	pt_line_i64(&l, INT64_MIN);
+	pt_line_chr(&l, ' ');
+	pt_line_i64(&l, INT64_MAX);
+	pt_line_chr(&l, ' ');
+	pt_line_u64(&l, 1000);
+	pt_line_end(&l);
+	ASSERT_STREQ(mem_text(&m), "0 18446744073709551615 -1 -9223372036854775808 "
+		     "9223372036854775807 1000");
+}
+
+/* Longer than the buffer: written in pieces, every byte once, in order. */
+UNIT_CASE(line_longer_than_buffer)
+{
+	char want[3 * sizeof(((struct pt_line *)0)->buf) + 100], big[1500];
+	const char *esc = "\"\\u0001\\\"\"";
+	struct pt_line l;
+	struct mem m;
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(big) - 1; i++)
+		big[i] = (char)('a' + i % 26);
+	big[sizeof(big) - 1] = '\0';
+	pt_line_init(&l, mem_open(&m));
+	for (int i = 0; i < 700; i++) {	/* one byte at a time across the first edge */
+		pt_line_chr(&l, (char)('0' + i % 10));
+		want[n++] = (char)('0' + i % 10);
+	}
+	pt_line_str(&l, big);		/* straddles the edge, then longer than the buffer */
+	memcpy(want + n, big, sizeof(big) - 1);
+	n += sizeof(big) - 1;
+	pt_line_json_str(&l, "\x01\"", SIZE_MAX);	/* escapes, at no edge in particular */
+	memcpy(want + n, esc, strlen(esc));
+	n += strlen(esc);
+	want[n] = '\0';
+	pt_line_end(&l);
+	ASSERT_EQ_U64(strlen(want), n);
+	ASSERT_STREQ(mem_text(&m), want);
+}
+
 /* pt_journey_stages() */
 
 UNIT_CASE(journey_stages_full)
