@@ -3,6 +3,7 @@
  * user/packet.c (and include/pt_flow.h under it): the packet key from real
  * packet bytes, and its text forms.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -385,6 +386,31 @@ UNIT_CASE(packet_flow_addrs_small_buffer)
 	pt_flow_addrs(&f, src, dst, sizeof(src));
 	ASSERT_STREQ(src, "?");
 	ASSERT_STREQ(dst, "?");
+}
+
+/* IPv4 addresses are written as inet_ntop() writes them, byte values at every width. */
+UNIT_CASE(packet_flow_addrs_ipv4_as_inet_ntop)
+{
+	struct pt_flow f = fx_icmp4_flow();
+	char src[64], dst[64], want[INET_ADDRSTRLEN];
+
+	for (unsigned int i = 0; i < 1024; i++) {
+		const uint8_t b[] = { 0, 1, 9, 10, 99, 100, 199, 255 };
+
+		for (int k = 0; k < 4; k++)
+			f.saddr[k] = b[(i >> (k * 2)) % 8 ^ (i >> 8)];
+		f.daddr[0] = (uint8_t)i;
+		f.daddr[3] = (uint8_t)(255 - i);
+		pt_flow_addrs(&f, src, dst, sizeof(src));
+		ASSERT_STREQ(src, inet_ntop(AF_INET, f.saddr, want, sizeof(want)));
+		ASSERT_STREQ(dst, inet_ntop(AF_INET, f.daddr, want, sizeof(want)));
+	}
+	/* Exactly the length, NUL included: fits; one byte less: "?". */
+	memcpy(f.saddr, (uint8_t[]){ 255, 255, 255, 255 }, 4);
+	pt_flow_addrs(&f, src, dst, 16);
+	ASSERT_STREQ(src, "255.255.255.255");
+	pt_flow_addrs(&f, src, dst, 15);
+	ASSERT_STREQ(src, "?");
 }
 
 /* An Ethernet frame: @type after two MACs, then @payload. */
