@@ -61,8 +61,8 @@ struct {
  * packet's set by hash of its skb's address. A set's owners (skb addresses,
  * 0: free) share a cache line in skb_sets, so that finding or claiming a
  * slot touches one line; the records are in skbs, 256 bytes each in a
- * page-aligned (mmapable) array, so that a record starts a cache line and
- * --hist touches its first two only. No allocation, no lock, nothing
+ * page-aligned (mmapable) array, so that a record starts a cache line
+ * (--hist has a table of its own: hsets). No allocation, no lock, nothing
  * moving between CPUs' free lists as a hash map had per packet; a packet
  * whose set is full is not followed, and counted.
  */
@@ -90,6 +90,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pt_slot);
 } skbs SEC(".maps");
+
+/* --hist: its own table, a packet's record and owner in one line (pt_hist.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* page-aligned: a record is a line */
+	__uint(max_entries, PT_SKB_SETS);
+	__type(key, __u32);
+	__type(value, struct pt_hset);
+} hsets SEC(".maps");
 
 /* A record whose skb was never freed (its end unseen) gives way after this. */
 #define PT_STALE_NS (10ull * 1000000000ull)
@@ -131,9 +140,15 @@ struct pt_skb_ref {
 	struct pt_event *ev;
 };
 
+/* A packet's set, in either table: by hash of its skb's key. */
+static __always_inline __u32 pt_skb_set_idx(__u64 skb)
+{
+	return (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+}
+
 static __always_inline struct pt_skb_set *pt_skb_set_of(__u64 skb, __u32 *set)
 {
-	*set = (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+	*set = pt_skb_set_idx(skb);
 	return bpf_map_lookup_elem(&skb_sets, set);
 }
 
@@ -397,7 +412,7 @@ static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref 
 		if (!ev || !old)
 			continue;
 		/* Stale: its skb's end was never seen. 0: being opened. */
-		t = hist_mode ? ev->ts[PT_STAGE_QUEUE] : ev->t_open;
+		t = ev->t_open;
 		if (!t || now - t < PT_STALE_NS)
 			continue;
 		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
@@ -455,21 +470,12 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 		*r.owner = 0;
 		return NULL;
 	}
-	/* --hist reads the stamps and the flow only: the first two lines. */
-	if (hist_mode)
-		__builtin_memset(ev->ts, 0, offsetof(struct pt_event, l4_ip) -
-			 offsetof(struct pt_event, ts));
-	else
-		__builtin_memset(ev->ts, 0, sizeof(*ev) - offsetof(struct pt_event, ts));
+	__builtin_memset(ev->ts, 0, sizeof(*ev) - offsetof(struct pt_event, ts));
 	ev->skb = key;
 	if (stage < PT_NR_KSTAGES)
 		ev->ts[stage] = now;
 	ev->len = sf.len;
-	/* --hist needs no more of the packet than its protocol, if that. */
-	if (!hist_mode || hist_by_proto)
-		pt_skb_flow(&sf, &ev->flow, sc);
-	if (hist_mode)
-		return ev;
+	pt_skb_flow(&sf, &ev->flow, sc);
 	ev->t_open = now;
 	ev->flags = flags;
 	ev->ifindex = targ_ifindex;
@@ -496,8 +502,6 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	 */
 	__builtin_memset(&t->ts[PT_STAGE_L4], 0,
 			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
-	if (hist_mode)
-		return;
 	__u64 id = bpf_get_current_pid_tgid();
 
 	ev->l4_ip = t->l4_ip;
@@ -508,12 +512,209 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }
 
+/* ---- --hist: one line per packet (struct pt_hrec), histograms in the kernel ---- */
+
+static __always_inline struct pt_hset *pt_hset_of(__u64 skb)
+{
+	__u32 set = pt_skb_set_idx(skb);
+
+	return bpf_map_lookup_elem(&hsets, &set);
+}
+
+/* The record of @skb, if it is followed. */
+static __always_inline struct pt_hrec *pt_hrec_find(__u64 skb)
+{
+	struct pt_hset *hs = pt_hset_of(skb);
+
+	if (!hs)
+		return NULL;
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++)
+		if (hs->way[w].skb == skb)
+			return &hs->way[w];
+	return NULL;
+}
+
+/* @ts as an offset from @first (0 stays 0: unseen). */
+static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
+{
+	if (!ts)
+		return 0;
+	if (ts < first || ts - first >= PT_HOFF_FAR)
+		return PT_HOFF_FAR;
+	return (__u32)(ts - first) + 1;
+}
+
+/*
+ * A slot for @skb, first seen now: a free way, else one whose owner is
+ * stale. NULL when it is followed already (its queue stage stamped if that
+ * was not: a second pass through the device layer) or the set is full.
+ */
+static __always_inline struct pt_hrec *pt_hrec_claim(__u64 skb, __u64 now)
+{
+	struct pt_hrec *h = pt_hrec_find(skb);
+	struct pt_hset *hs;
+
+	if (h) {
+		if (!h->off[PT_STAGE_QUEUE] && h->first)
+			h->off[PT_STAGE_QUEUE] = pt_hoff(now, h->first);
+		return NULL;
+	}
+	hs = pt_hset_of(skb);
+	if (!hs)
+		return NULL;
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		if (hs->way[w].skb || __sync_val_compare_and_swap(&hs->way[w].skb, 0, skb))
+			continue;	/* taken, or another CPU took it first */
+		return &hs->way[w];
+	}
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		__u64 old = hs->way[w].skb, t = hs->way[w].first;
+
+		/* Stale: its skb's end was never seen. 0: being opened. */
+		if (!old || !t || now - t < PT_STALE_NS)
+			continue;
+		if (__sync_val_compare_and_swap(&hs->way[w].skb, old, skb) != old)
+			continue;
+		pt_count(PT_CNT_STALE);
+		return &hs->way[w];
+	}
+	pt_count(PT_CNT_MAP_FULL);
+	return NULL;
+}
+
+/*
+ * First sighting of an skb sent to the traced device: its record takes the
+ * stages its task stamped before the skb existed, and now (the queue's).
+ */
+static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	__u64 now = bpf_ktime_get_ns(), first;
+	struct pt_skb_facts sf;
+	struct pt_task *t;
+	struct pt_hrec *h;
+
+	pt_skb_read(skb, trusted, &sf);
+	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
+		return;
+	h = pt_hrec_claim(key, now);
+	if (!h)
+		return;
+	h->first = 0;		/* being opened (a stale record's was not) */
+	t = pt_task_get();
+	first = t ? t->ts[PT_STAGE_SYSCALL] : now;
+#pragma unroll
+	for (int i = 0; i < PT_STAGE_QUEUE; i++)
+		h->off[i] = t ? pt_hoff(t->ts[i], first) : 0;
+	h->off[PT_STAGE_QUEUE] = pt_hoff(now, first);
+#pragma unroll
+	for (int i = PT_STAGE_QUEUE + 1; i < PT_STAGE_COPY; i++)
+		h->off[i] = 0;
+	h->copy = 0;
+	h->pclass = 0;
+	if (hist_by_proto) {
+		struct pt_flow f = {};
+		__u32 zero = 0;
+		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (sc) {
+			pt_skb_flow(&sf, &f, sc);
+			h->pclass = pt_hist_pclass(f.proto);
+		}
+	}
+	h->first = first;	/* last: 0 said "being opened" */
+	/* A next skb of the same send (sendmmsg, segments) stamps its own. */
+	if (t)
+		__builtin_memset(&t->ts[PT_STAGE_L4], 0,
+				 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+}
+
+/* A later stage of a followed packet: @stage below the copy, or the copy. */
+static __always_inline void pt_hist_stage(__u64 key, __u32 stage)
+{
+	struct pt_hrec *h = pt_hrec_find(key);
+
+	if (!h || !h->first)
+		return;
+	if (stage == PT_STAGE_COPY) {
+		if (!h->copy)
+			h->copy = bpf_ktime_get_ns();
+	} else if (stage < PT_STAGE_COPY && !h->off[stage]) {
+		h->off[stage] = pt_hoff(bpf_ktime_get_ns(), h->first);
+	}
+}
+
+/*
+ * Plain adds: a packet's transitions are added when it is freed after the
+ * copy, in the reader's task (tun_do_read), one packet at a time.
+ */
+static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d)
+{
+	__u32 idx = pt_hist_index(hist_gen & 1, pclass, from, to);
+	struct pt_hist *h = bpf_map_lookup_elem(&hists, &idx);
+
+	if (h)		/* always: the index is in range */
+		pt_hist_put(h, d);
+}
+
+/*
+ * The skb is freed: its kernel transitions go into the histograms; for the
+ * last two (copy -> user, and the whole way) the reader adds its clock
+ * after read() returns, from reader_stamp. The slot is free again.
+ */
+static __always_inline void pt_hist_end(__u64 key, enum pt_end end)
+{
+	struct pt_hrec *h = pt_hrec_find(key);
+	__u64 prev = 0, first;
+	__u8 pclass, from = 0;
+
+	if (!h)
+		return;
+	first = h->first;
+	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
+	if (!h->copy || !first) {
+		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
+		h->skb = 0;
+		return;
+	}
+	for (int s = 0; s < PT_NR_KSTAGES; s++) {
+		__u32 o = s < PT_STAGE_COPY ? h->off[s] : 1;
+		__u64 ts = s < PT_STAGE_COPY ? first + o - 1 : h->copy;
+
+		if (!o)
+			continue;
+		if (o == PT_HOFF_FAR || ts < prev) {
+			pt_count(PT_CNT_REORDERED);
+			continue;
+		}
+		if (prev)
+			pt_hist_add(pclass, from, s, ts - prev);
+		prev = ts;
+		from = s;
+	}
+	if ((bpf_get_current_pid_tgid() >> 32) == reader_tgid) {
+		reader_stamp.first = first;
+		reader_stamp.copy = h->copy;
+		reader_stamp.pclass = pclass;
+		/* Written in the reader's read(), read by it once read() returns: no race. */
+		reader_stamp.seq++;
+	}
+	h->skb = 0;	/* the slot is free again */
+}
+
 /* First sighting of an skb sent to the traced device (at the queue stage). */
 static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 {
 	__u64 key = trusted ? pt_key(skb) : pt_key_raw(skb);
-	struct pt_event *ev = pt_rec_open(skb, key, trusted, PT_STAGE_QUEUE, 0);
+	struct pt_event *ev;
 
+	if (hist_mode) {
+		pt_hist_open(skb, key, trusted);
+		return;
+	}
+	ev = pt_rec_open(skb, key, trusted, PT_STAGE_QUEUE, 0);
 	if (ev)
 		pt_rec_join_task(ev, PT_STAGE_QUEUE);
 }
@@ -538,7 +739,9 @@ static __always_inline void pt_on_skb_stage(__u64 key, __u32 stage)
 {
 	struct pt_skb_ref r;
 
-	if (pt_skb_find(key, &r) && !r.ev->ts[stage])
+	if (hist_mode)
+		pt_hist_stage(key, stage);
+	else if (pt_skb_find(key, &r) && !r.ev->ts[stage])
 		r.ev->ts[stage] = bpf_ktime_get_ns();
 }
 
@@ -609,11 +812,16 @@ static __always_inline void pt_rec_submit(struct pt_skb_ref *r, enum pt_end end,
  */
 static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	struct pt_event *ev = pt_on_rx_late(skb, key, trusted, PT_STAGE_COPY);
 	struct pt_skb_ref r;
+	struct pt_event *ev;
 	__u64 id;
 
-	if (!ev || ev->copy_pid || hist_mode)
+	if (hist_mode) {
+		pt_hist_stage(key, PT_STAGE_COPY);
+		return;
+	}
+	ev = pt_on_rx_late(skb, key, trusted, PT_STAGE_COPY);
+	if (!ev || ev->copy_pid)
 		return;
 	id = bpf_get_current_pid_tgid();
 	ev->copy_pid = id >> 32;
@@ -623,70 +831,17 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 		pt_rec_submit(&r, PT_END_CONSUMED, 0);
 }
 
-/*
- * Plain adds: a packet's transitions are added when it is freed after the
- * copy, in the reader's task (tun_do_read), one packet at a time.
- */
-static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d)
-{
-	__u32 idx = pt_hist_index(hist_gen & 1, pclass, from, to);
-	struct pt_hist *h = bpf_map_lookup_elem(&hists, &idx);
-
-	if (h)		/* always: the index is in range */
-		pt_hist_put(h, d);
-}
-
-/*
- * --hist: a packet's kernel transitions go into the histograms; for the
- * last two (copy -> user, and the whole way) the reader adds its clock
- * after read() returns, from reader_stamp.
- */
-static __always_inline void pt_hist_packet(const struct pt_event *ev, enum pt_end end)
-{
-	__u8 pclass = hist_by_proto ? pt_hist_pclass(ev->flow.proto) : 0, from = 0;
-	__u64 prev = 0, first = 0;
-
-	if (!ev->ts[PT_STAGE_COPY]) {
-		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
-		return;
-	}
-	for (int s = 0; s < PT_NR_KSTAGES; s++) {
-		__u64 ts = ev->ts[s];
-
-		if (!ts)
-			continue;
-		if (ts < prev) {
-			pt_count(PT_CNT_REORDERED);
-			continue;
-		}
-		if (prev)
-			pt_hist_add(pclass, from, s, ts - prev);
-		else
-			first = ts;
-		prev = ts;
-		from = s;
-	}
-	if ((bpf_get_current_pid_tgid() >> 32) != reader_tgid)
-		return;
-	reader_stamp.first = first;
-	reader_stamp.copy = ev->ts[PT_STAGE_COPY];
-	reader_stamp.pclass = pclass;
-	/* Written in the reader's read(), read by it once read() returns: no race. */
-	reader_stamp.seq++;
-}
-
 /* The skb is freed: hand its record over (or count it) and forget it. */
 static __always_inline void pt_on_skb_end(__u64 key, enum pt_end end, __u32 reason)
 {
 	struct pt_skb_ref r;
 
-	if (!pt_skb_find(key, &r))
-		return;
 	if (hist_mode) {
-		pt_hist_packet(r.ev, end);
-		*r.owner = 0;	/* the slot is free again */
+		pt_hist_end(key, end);
 		return;
 	}
+	if (!pt_skb_find(key, &r))
+		return;
 	/*
 	 * A foreign reader's read() frees the skb it copied before it
 	 * returns: the record waits for that return (pt_on_read_return).
