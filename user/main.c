@@ -32,6 +32,12 @@
 
 #define READ_BATCH 64
 #define JOIN_WAIT_NS 20000000ull	/* a read's record comes before read() returns: 20 ms is late */
+/*
+ * A pipe or file gets what was printed at most this late: one write per
+ * batch of reads was one per five journeys at full rate, a tenth of the
+ * reader's time.
+ */
+#define OUT_FLUSH_NS 20000000ull
 
 struct app {
 	struct pt_opts o;
@@ -57,6 +63,8 @@ struct app {
 	uint64_t printed;
 	bool stop;
 	bool out_tty;		/* stdout is a terminal: flush each journey */
+	bool out_pending;	/* printed, not flushed yet (not a terminal) */
+	uint64_t out_flushed;	/* when it last was */
 	/* -w: the bytes of reads whose journeys are not out yet, by read number */
 	struct pt_pcap pcap;
 	bool pcap_open;
@@ -95,6 +103,8 @@ static void flush_output(struct app *a)
 	/* Nobody reads our output any more (a closed pipe): stop. */
 	if (fflush(stdout) == EOF)
 		a->stop = true;
+	a->out_pending = false;
+	a->out_flushed = pt_now_ns();
 }
 
 /*
@@ -236,6 +246,8 @@ static void on_journey(const struct pt_journey *j, void *ctx)
 	/* A terminal sees each journey at once; a pipe or file gets them in batches. */
 	if (a->out_tty)
 		flush_output(a);
+	else
+		a->out_pending = true;
 	if (a->pcap_open && j->have_read) {
 		unsigned int slot = j->read_seq % (sizeof(a->kept) / sizeof(a->kept[0]));
 
@@ -457,11 +469,14 @@ static void hist_print(struct app *a)
 	a->hist_prints++;
 }
 
-/* epoll's timeout: until the next histogram print, or 100 ms. */
+/* epoll's timeout: until the next histogram print or output flush, or 100 ms. */
 static int poll_timeout(const struct app *a)
 {
 	uint64_t now = pt_now_ns();
 
+	if (a->out_pending)
+		return a->out_flushed + OUT_FLUSH_NS > now ?
+		       (int)((a->out_flushed + OUT_FLUSH_NS - now + 999999) / 1000000) : 0;
 	if (!a->o.hist || !a->o.interval)
 		return 100;
 	return a->hist_next > now ? (int)((a->hist_next - now + 999999) / 1000000) : 0;
@@ -487,6 +502,7 @@ static int run(struct app *a, int sfd)
 	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
 
 	a->hist_last = pt_now_ns();
+	a->out_flushed = a->hist_last;
 	a->hist_next = a->hist_last + a->o.interval * 1000000000ull;
 	while (!a->stop) {
 		int n = epoll_wait(ep, evs, 4, poll_timeout(a));
@@ -526,8 +542,9 @@ static int run(struct app *a, int sfd)
 		/* -c with a foreign reader: its reads arrive as records. */
 		if (a->tun.foreign_pid && a->o.count && a->joiner.stats.reads >= a->o.count)
 			a->stop = true;
-		/* One write for the batch just read, not one per journey. */
-		flush_output(a);
+		/* Few writes: what was printed goes out OUT_FLUSH_NS late at most. */
+		if (a->out_pending && pt_now_ns() - a->out_flushed >= OUT_FLUSH_NS)
+			flush_output(a);
 	}
 	close(ep);
 	return err;
@@ -661,6 +678,7 @@ static void demo_files(FILE *out, const struct pt_opts *o)
 
 int main(int argc, char **argv)
 {
+	static char out_buf[1 << 16];
 	static struct app a;
 	struct pt_trace_cfg cfg;
 	unsigned int in_flight;
@@ -694,12 +712,12 @@ int main(int argc, char **argv)
 	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
 	a.out_tty = isatty(STDOUT_FILENO);
 	/*
-	 * A pipe or file gets the journeys of a batch of reads in one write
-	 * (flushed after each batch): at full rate, stdio's 4 KiB took one
-	 * write per six JSON lines.
+	 * A pipe or file gets its output in writes of 64 KiB (stdio's own
+	 * 4 KiB took one write per six JSON lines), flushed OUT_FLUSH_NS late
+	 * at most. glibc takes the size only with a buffer.
 	 */
 	if (!a.out_tty)
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
 	pt_joiner_init(&a.joiner, on_journey, &a);
 	pt_rxjoin_init(&a.rxjoin, on_journey, &a);
 

@@ -86,13 +86,25 @@ void pt_line_mem_full(struct pt_line *l, const char *p, size_t n)
 
 void pt_line_u64(struct pt_line *l, uint64_t v)
 {
+	/* Two digits per division: a stamp has thirteen or more. */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char d[20];
 	size_t i = sizeof(d);
 
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		i -= 2;
+		memcpy(d + i, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(d + i, pairs + 2 * v, 2);
+	} else {
+		d[--i] = (char)('0' + v);
+	}
 	pt_line_mem(l, d + i, sizeof(d) - i);
 }
 

@@ -80,7 +80,10 @@ static void ipv4_str(const uint8_t *a, char *buf, size_t len)
 		*p++ = (char)('0' + a[i] % 10);
 	}
 	*p = '\0';
-	snprintf(buf, len, "%s", (size_t)(p - s) < len ? s : "?");
+	if ((size_t)(p - s) < len)
+		memcpy(buf, s, (size_t)(p - s) + 1);
+	else
+		snprintf(buf, len, "?");
 }
 
 void pt_flow_addrs(const struct pt_flow *f, char *src, char *dst, size_t len)

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 DEV=nsfocus_tun0
-CASES=(ping_json udp_json text_output other_traffic_ignored sigint_clean
+CASES=(ping_json udp_json json_file_flushed_while_running text_output
+       other_traffic_ignored sigint_clean
        existing_device foreign_reader_followed full_ring_drops unread_at_exit
        backend_auto_here forced_backend_refused hist_json hist_by_proto
        pcapng_write output_refused sendmmsg_shares_sender bad_input
@@ -61,6 +62,26 @@ case_udp_json() {
 	expect_eq "$(jq -s '[.[] | select(.dport == 40404 and .syscall == "sendto")] | length' "$TMP/out")" 5 "journeys to port 40404 by sendto"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
+}
+
+# A file gets its journeys while pathtrace runs (output to a pipe or file is
+# buffered, and flushed 20 ms late at most), not only at its exit.
+case_json_file_flushed_while_running() {
+	pt_start --dev "$DEV" --json || return
+	local n i
+	for n in 1 2 3; do	# one at a time: each must come out on its own
+		nsx "$HELPERS/udpsend" 192.0.2.2 40412 1 100
+		for ((i = 0; i < 40; i++)); do
+			[ "$(wc -l <"$TMP/out")" -ge "$n" ] && break
+			sleep 0.05
+		done
+		expect_eq "$(wc -l <"$TMP/out")" "$n" "journeys in the file 2 s after datagram $n, pathtrace running"
+	done
+	expect_eq "$(jq -s '[.[] | select(.dport == 40412)] | length' "$TMP/out")" 3 "journeys to port 40412"
+	expect_ok "pathtrace still runs" kill -0 "$PT_PID"
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
 }
 
 case_text_output() {

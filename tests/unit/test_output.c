@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* user/output.c: stage times, the JSON and text printers. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +208,29 @@ UNIT_CASE(line_numbers)
 	pt_line_end(&l);
 	ASSERT_STREQ(mem_text(&m), "0 18446744073709551615 -1 -9223372036854775808 "
 		     "9223372036854775807 1000");
+}
+
+/* Every width, each side of each power of ten: as printf writes them. */
+UNIT_CASE(line_numbers_as_printf)
+{
+	char want[64 * 21 * 3 + 1] = "";
+	struct pt_line l;
+	struct mem m;
+	uint64_t p = 1;
+	size_t n = 0;
+
+	pt_line_init(&l, mem_open(&m));
+	for (int e = 0; e < 20; e++, p *= 10) {
+		const uint64_t vs[] = { p - 1, p, p + 1 };
+
+		for (int k = 0; k < 3; k++) {
+			pt_line_u64(&l, vs[k]);
+			pt_line_chr(&l, ' ');
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "%" PRIu64 " ", vs[k]);
+		}
+	}
+	pt_line_end(&l);
+	ASSERT_STREQ(mem_text(&m), want);
 }
 
 /* Longer than the buffer: written in pieces, every byte once, in order. */
