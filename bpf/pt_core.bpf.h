@@ -62,7 +62,7 @@ struct {
  * 0: free) share a cache line in skb_sets, so that finding or claiming a
  * slot touches one line; the records are in skbs, 256 bytes each in a
  * page-aligned (mmapable) array, so that a record starts a cache line
- * (--hist has a table of its own: hsets). No allocation, no lock, nothing
+ * (--hist's records are in hrecs, one line each). No allocation, no lock, nothing
  * moving between CPUs' free lists as a hash map had per packet; a packet
  * whose set is full is not followed, and counted.
  */
@@ -91,14 +91,14 @@ struct {
 	__type(value, struct pt_slot);
 } skbs SEC(".maps");
 
-/* --hist: its own table, a packet's record and owner in one line (pt_hist.h). */
+/* --hist: the records, one line each (pt_hist.h), by the slots of skb_sets. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);	/* page-aligned: a record is a line */
-	__uint(max_entries, PT_SKB_SETS);
+	__uint(max_entries, PT_MAX_SKBS);
 	__type(key, __u32);
-	__type(value, struct pt_hset);
-} hsets SEC(".maps");
+	__type(value, struct pt_hrec);
+} hrecs SEC(".maps");
 
 /* A record whose skb was never freed (its end unseen) gives way after this. */
 #define PT_STALE_NS (10ull * 1000000000ull)
@@ -289,6 +289,16 @@ static __always_inline struct pt_task *pt_on_task_stage(__u32 stage)
 		return NULL;
 	t->ts[stage] = bpf_ktime_get_ns();
 	return t;
+}
+
+/*
+ * An skb took the task's stamps; a next skb of the same send (sendmmsg,
+ * segments) stamps its own, and shares the syscall.
+ */
+static __always_inline void pt_task_stamps_taken(struct pt_task *t)
+{
+	__builtin_memset(&t->ts[PT_STAGE_L4], 0,
+			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
 }
 
 /* The socket's send (a function hook): also which function it was. */
@@ -496,12 +506,7 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	for (int i = 0; i < PT_STAGE_QUEUE; i++)
 		if (i < upto)
 			ev->ts[i] = t->ts[i];
-	/*
-	 * This skb took the task's stamps; a next skb of the same send
-	 * (sendmmsg, segments) stamps its own, and shares the syscall.
-	 */
-	__builtin_memset(&t->ts[PT_STAGE_L4], 0,
-			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+	pt_task_stamps_taken(t);
 	__u64 id = bpf_get_current_pid_tgid();
 
 	ev->l4_ip = t->l4_ip;
@@ -512,27 +517,39 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }
 
-/* ---- --hist: one line per packet (struct pt_hrec), histograms in the kernel ---- */
+/* ---- --hist: one record line per packet (struct pt_hrec), histograms in the kernel ---- */
 
-static __always_inline struct pt_hset *pt_hset_of(__u64 skb)
+/* A followed packet's place in --hist: its owner word, and its record. */
+struct pt_hist_ref {
+	__u64 *owner;
+	struct pt_hrec *h;
+};
+
+static __always_inline struct pt_hrec *pt_hrec_at(__u32 set, __u32 way)
 {
-	__u32 set = pt_skb_set_idx(skb);
+	__u32 idx = (set * PT_SKB_WAYS + way) & (PT_MAX_SKBS - 1);
 
-	return bpf_map_lookup_elem(&hsets, &set);
+	return bpf_map_lookup_elem(&hrecs, &idx);
 }
 
 /* The record of @skb, if it is followed. */
-static __always_inline struct pt_hrec *pt_hrec_find(__u64 skb)
+static __always_inline bool pt_hrec_find(__u64 skb, struct pt_hist_ref *r)
 {
-	struct pt_hset *hs = pt_hset_of(skb);
+	struct pt_skb_set *ws;
+	__u32 set;
 
-	if (!hs)
-		return NULL;
+	ws = pt_skb_set_of(skb, &set);
+	if (!ws)
+		return false;
 #pragma unroll
-	for (__u32 w = 0; w < PT_SKB_WAYS; w++)
-		if (hs->way[w].skb == skb)
-			return &hs->way[w];
-	return NULL;
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		if (ws->skb[w] != skb)
+			continue;
+		r->owner = &ws->skb[w];
+		r->h = pt_hrec_at(set, w);
+		return r->h != NULL;
+	}
+	return false;
 }
 
 /* @ts as an offset from @first (0 stays 0: unseen). */
@@ -552,34 +569,40 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
  */
 static __always_inline struct pt_hrec *pt_hrec_claim(__u64 skb, __u64 now)
 {
-	struct pt_hrec *h = pt_hrec_find(skb);
-	struct pt_hset *hs;
+	struct pt_skb_set *ws;
+	struct pt_hist_ref r;
+	struct pt_hrec *h;
+	__u32 set;
 
-	if (h) {
-		if (!h->off[PT_STAGE_QUEUE] && h->first)
-			h->off[PT_STAGE_QUEUE] = pt_hoff(now, h->first);
+	if (pt_hrec_find(skb, &r)) {
+		if (!r.h->off[PT_STAGE_QUEUE] && r.h->first)
+			r.h->off[PT_STAGE_QUEUE] = pt_hoff(now, r.h->first);
 		return NULL;
 	}
-	hs = pt_hset_of(skb);
-	if (!hs)
+	ws = pt_skb_set_of(skb, &set);
+	if (!ws)
 		return NULL;
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		if (hs->way[w].skb || __sync_val_compare_and_swap(&hs->way[w].skb, 0, skb))
+		if (ws->skb[w] || __sync_val_compare_and_swap(&ws->skb[w], 0, skb))
 			continue;	/* taken, or another CPU took it first */
-		return &hs->way[w];
+		h = pt_hrec_at(set, w);
+		if (!h)		/* never: the index is in range; give the slot back */
+			ws->skb[w] = 0;
+		return h;
 	}
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		__u64 old = hs->way[w].skb, t = hs->way[w].first;
+		__u64 old = ws->skb[w];
 
+		h = pt_hrec_at(set, w);
 		/* Stale: its skb's end was never seen. 0: being opened. */
-		if (!old || !t || now - t < PT_STALE_NS)
+		if (!h || !old || !h->first || now - h->first < PT_STALE_NS)
 			continue;
-		if (__sync_val_compare_and_swap(&hs->way[w].skb, old, skb) != old)
+		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
 			continue;
 		pt_count(PT_CNT_STALE);
-		return &hs->way[w];
+		return h;
 	}
 	pt_count(PT_CNT_MAP_FULL);
 	return NULL;
@@ -625,19 +648,19 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		}
 	}
 	h->first = first;	/* last: 0 said "being opened" */
-	/* A next skb of the same send (sendmmsg, segments) stamps its own. */
 	if (t)
-		__builtin_memset(&t->ts[PT_STAGE_L4], 0,
-				 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+		pt_task_stamps_taken(t);
 }
 
 /* A later stage of a followed packet: @stage below the copy, or the copy. */
 static __always_inline void pt_hist_stage(__u64 key, __u32 stage)
 {
-	struct pt_hrec *h = pt_hrec_find(key);
+	struct pt_hist_ref r;
+	struct pt_hrec *h;
 
-	if (!h || !h->first)
+	if (!pt_hrec_find(key, &r) || !r.h->first)
 		return;
+	h = r.h;
 	if (stage == PT_STAGE_COPY) {
 		if (!h->copy)
 			h->copy = bpf_ktime_get_ns();
@@ -666,17 +689,19 @@ static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d
  */
 static __always_inline void pt_hist_end(__u64 key, enum pt_end end)
 {
-	struct pt_hrec *h = pt_hrec_find(key);
+	struct pt_hist_ref r;
+	struct pt_hrec *h;
 	__u64 prev = 0, first;
 	__u8 pclass, from = 0;
 
-	if (!h)
+	if (!pt_hrec_find(key, &r))
 		return;
+	h = r.h;
 	first = h->first;
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
 	if (!h->copy || !first) {
 		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
-		h->skb = 0;
+		*r.owner = 0;
 		return;
 	}
 	for (int s = 0; s < PT_NR_KSTAGES; s++) {
@@ -701,7 +726,7 @@ static __always_inline void pt_hist_end(__u64 key, enum pt_end end)
 		/* Written in the reader's read(), read by it once read() returns: no race. */
 		reader_stamp.seq++;
 	}
-	h->skb = 0;	/* the slot is free again */
+	*r.owner = 0;	/* the slot is free again */
 }
 
 /* First sighting of an skb sent to the traced device (at the queue stage). */

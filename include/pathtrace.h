@@ -128,7 +128,8 @@ enum pt_counter {
 	PT_CNT_DROPPED,		/* --hist: packets dropped before any read */
 	PT_CNT_UNREAD,		/* --hist: packets freed without being read */
 	PT_CNT_REORDERED,	/* --hist: a sample not counted (a stage stamped
-				 * before the one before it) */
+				 * before the one before it, or over 4.29 s
+				 * after the first before the copy) */
 	PT_NR_COUNTERS,
 };
 

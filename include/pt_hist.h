@@ -134,28 +134,22 @@ struct pt_reader_stamp {
 };
 
 /*
- * --hist: a followed packet in one cache line, its owner in it, so that the
- * sender writes one line per packet and the reader reads that line (a
- * journey's record takes three: its set's owners and two lines of record).
- * It holds what the histograms need: the first stamp and the copy's (which
- * may come seconds later) in full, the stages between as offsets from the
- * first. A packet's set is as in the journey table (PT_SKB_WAYS lines).
+ * --hist: a followed packet's record, one cache line: the sender writes one
+ * line per packet and the reader reads it (a journey's record takes two).
+ * Its owner is in the set's line of owners, as a journey's is. It holds
+ * what the histograms need: the first stamp and the copy's (which may come
+ * seconds later) in full, the stages between as offsets from the first.
  */
 #define PT_HOFF_FAR 0xffffffffu	/* an offset past 4.29 s: its sample is lost */
 
 struct pt_hrec {
-	__u64 skb;			/* the owner: its skb's key; 0: free */
 	__u64 first;			/* the first stage's stamp; 0: being opened */
 	__u64 copy;			/* the copy's stamp; 0: not copied */
 	__u32 off[PT_STAGE_COPY];	/* stamp - first + 1, PT_HOFF_FAR; 0: unseen */
 	__u8 pclass;
-	__u8 __pad[7];
+	__u8 __pad[15];
 };
 _Static_assert(sizeof(struct pt_hrec) == 64, "pt_hrec: one cache line");
-
-struct pt_hset {
-	struct pt_hrec way[PT_SKB_WAYS];
-};
 
 /* Add @d to @h (the kernel's and the reader's share the arithmetic). */
 static inline void pt_hist_put(struct pt_hist *h, __u64 d)

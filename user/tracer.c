@@ -312,13 +312,8 @@ static int attempt(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	tr->skel->rodata->targ_ifindex = cfg->ifindex;
 	tr->skel->rodata->targ_netns = cfg->netns;
 	tr->skel->rodata->hist_mode = cfg->hist;
-	/* Each mode has a table of its own: the other's shrinks to nothing. */
-	if (cfg->hist) {
-		bpf_map__set_max_entries(tr->skel->maps.skb_sets, 1);
-		bpf_map__set_max_entries(tr->skel->maps.skbs, 1);
-	} else {
-		bpf_map__set_max_entries(tr->skel->maps.hsets, 1);
-	}
+	/* Each mode has records of its own: the other's shrink to nothing. */
+	bpf_map__set_max_entries(cfg->hist ? tr->skel->maps.skbs : tr->skel->maps.hrecs, 1);
 	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
 	tr->skel->rodata->rx_mode = cfg->rx;
@@ -631,23 +626,6 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 	}
 }
 
-/* --hist: the packets its table still follows. */
-static unsigned int hist_left(const struct pt_tracer *tr)
-{
-	struct pt_hset hs;
-	unsigned int n = 0;
-
-	for (__u32 i = 0; i < PT_SKB_SETS; i++) {
-		memset(&hs, 0, sizeof(hs));	/* filled by the kernel (valgrind cannot know) */
-		if (bpf_map__lookup_elem(tr->skel->maps.hsets, &i, sizeof(i), &hs,
-					 sizeof(hs), 0))
-			continue;
-		for (__u32 w = 0; w < PT_SKB_WAYS; w++)
-			n += hs.way[w].skb != 0;
-	}
-	return n;
-}
-
 unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void *ctx)
 {
 	__u64 owners[PT_SKB_WAYS] = { 0 };
@@ -657,8 +635,6 @@ unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void 
 
 	if (!tr->skel)
 		return 0;
-	if (tr->skel->rodata->hist_mode)
-		return hist_left(tr);
 	for (__u32 i = 0; i < PT_SKB_SETS; i++) {
 		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), owners,
 					 sizeof(owners), 0))
