@@ -33,8 +33,8 @@
 #define READ_BATCH 64
 #define JOIN_WAIT_NS 20000000ull	/* a read's record comes before read() returns: 20 ms is late */
 /*
- * A pipe or file gets what was printed at most this late: one write per
- * batch of reads was one per five journeys at full rate, a tenth of the
+ * A pipe or file gets what was printed at most this late: a write per
+ * batch of reads was one per five journeys at full rate, 8% of the
  * reader's time.
  */
 #define OUT_FLUSH_NS 20000000ull

@@ -64,7 +64,7 @@ const char *pt_flow_proto(const struct pt_flow *f)
 
 /*
  * Dotted quad of @a, as inet_ntop() writes it (which formats each byte with
- * sprintf: a tenth of the journey printer's time at full rate).
+ * sprintf: 6% of the reader's time in journey mode at full rate).
  */
 static void ipv4_str(const uint8_t *a, char *buf, size_t len)
 {
