@@ -152,16 +152,23 @@ static __always_inline struct pt_skb_set *pt_skb_set_of(__u64 skb, __u32 *set)
 	return bpf_map_lookup_elem(&skb_sets, set);
 }
 
-static __always_inline struct pt_event *pt_skb_rec(__u32 set, __u32 way)
-{
-	__u32 idx = (set * PT_SKB_WAYS + way) & (PT_MAX_SKBS - 1);
-	struct pt_slot *s = bpf_map_lookup_elem(&skbs, &idx);
+/*
+ * A followed packet's slot, in either mode: its owner word, and the index
+ * of its record (in skbs, or --hist's in hrecs).
+ */
+struct pt_slot_ref {
+	__u64 *owner;
+	__u32 idx;
+};
 
-	return s ? &s->ev : NULL;
+/* The index of way @w of set @set, masked: a bound the verifier sees. */
+static __always_inline __u32 pt_slot_idx(__u32 set, __u32 w)
+{
+	return (set * PT_SKB_WAYS + w) & (PT_MAX_SKBS - 1);
 }
 
-/* The record of @skb, if it is followed. */
-static __always_inline bool pt_skb_find(__u64 skb, struct pt_skb_ref *r)
+/* The slot of @skb, if it is followed. */
+static __always_inline bool pt_slot_find(__u64 skb, struct pt_slot_ref *r)
 {
 	struct pt_skb_set *ws;
 	__u32 set;
@@ -174,10 +181,34 @@ static __always_inline bool pt_skb_find(__u64 skb, struct pt_skb_ref *r)
 		if (ws->skb[w] != skb)
 			continue;
 		r->owner = &ws->skb[w];
-		r->ev = pt_skb_rec(set, w);
-		return r->ev != NULL;
+		r->idx = pt_slot_idx(set, w);
+		return true;
 	}
 	return false;
+}
+
+static __always_inline struct pt_event *pt_skb_rec(__u32 idx)
+{
+	struct pt_slot *s = bpf_map_lookup_elem(&skbs, &idx);
+
+	return s ? &s->ev : NULL;
+}
+
+/* The record of @skb, if it is followed. */
+static __always_inline bool pt_skb_find(__u64 skb, struct pt_skb_ref *r)
+{
+	struct pt_slot_ref s;
+
+	if (!pt_slot_find(skb, &s))
+		return false;
+	r->owner = s.owner;
+	r->ev = pt_skb_rec(s.idx);
+	return r->ev != NULL;
+}
+
+static __always_inline struct pt_hrec *pt_hrec_at(__u32 idx)
+{
+	return bpf_map_lookup_elem(&hrecs, &idx);
 }
 
 struct {
@@ -391,18 +422,35 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 }
 
 /*
- * @skb's record if it is followed already (returns false), or a slot
- * claimed for it (returns true): a free way, else one whose owner is stale.
- * r->ev is NULL when the set is full.
+ * When the record in slot @idx opened, for its staleness (0: being
+ * opened): a journey's t_open, a --hist record's first stamp.
  */
-static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref *r)
+static __always_inline __u64 pt_slot_opened(__u32 idx)
+{
+	if (hist_mode) {
+		struct pt_hrec *h = pt_hrec_at(idx);
+
+		return h ? h->first : 0;
+	}
+	struct pt_event *ev = pt_skb_rec(idx);
+
+	return ev ? ev->t_open : 0;
+}
+
+/*
+ * A slot for @skb, first seen now: true when claimed (a free way, else one
+ * whose owner is stale: its skb's end was never seen). False when it is
+ * followed already (@r its slot: a second pass through the device layer),
+ * or when its set is full (@r->owner NULL).
+ */
+static __always_inline bool pt_slot_claim(__u64 skb, __u64 now, struct pt_slot_ref *r)
 {
 	struct pt_skb_set *ws;
 	__u32 set;
 
-	r->ev = NULL;
-	if (pt_skb_find(skb, r))
-		return false;	/* seen already (a second pass through the device layer) */
+	r->owner = NULL;
+	if (pt_slot_find(skb, r))
+		return false;
 	ws = pt_skb_set_of(skb, &set);
 	if (!ws)
 		return false;
@@ -411,29 +459,42 @@ static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref 
 		if (ws->skb[w] || __sync_val_compare_and_swap(&ws->skb[w], 0, skb))
 			continue;	/* taken, or another CPU took it first */
 		r->owner = &ws->skb[w];
-		r->ev = pt_skb_rec(set, w);
+		r->idx = pt_slot_idx(set, w);
 		return true;
 	}
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		struct pt_event *ev = pt_skb_rec(set, w);
+		__u32 idx = pt_slot_idx(set, w);
 		__u64 old = ws->skb[w], t;
 
-		if (!ev || !old)
+		if (!old)
 			continue;
-		/* Stale: its skb's end was never seen. 0: being opened. */
-		t = ev->t_open;
+		t = pt_slot_opened(idx);
 		if (!t || now - t < PT_STALE_NS)
 			continue;
 		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
 			continue;
 		pt_count(PT_CNT_STALE);
 		r->owner = &ws->skb[w];
-		r->ev = ev;
+		r->idx = idx;
 		return true;
 	}
 	pt_count(PT_CNT_MAP_FULL);
 	return false;
+}
+
+/*
+ * @skb's record if it is followed already (returns false), or a slot
+ * claimed for it (returns true). r->ev is NULL when the set is full.
+ */
+static __always_inline bool pt_skb_open(__u64 skb, __u64 now, struct pt_skb_ref *r)
+{
+	struct pt_slot_ref s;
+	bool claimed = pt_slot_claim(skb, now, &s);
+
+	r->owner = s.owner;
+	r->ev = s.owner ? pt_skb_rec(s.idx) : NULL;
+	return claimed;
 }
 
 /*
@@ -525,31 +586,16 @@ struct pt_hist_ref {
 	struct pt_hrec *h;
 };
 
-static __always_inline struct pt_hrec *pt_hrec_at(__u32 set, __u32 way)
-{
-	__u32 idx = (set * PT_SKB_WAYS + way) & (PT_MAX_SKBS - 1);
-
-	return bpf_map_lookup_elem(&hrecs, &idx);
-}
-
 /* The record of @skb, if it is followed. */
 static __always_inline bool pt_hrec_find(__u64 skb, struct pt_hist_ref *r)
 {
-	struct pt_skb_set *ws;
-	__u32 set;
+	struct pt_slot_ref s;
 
-	ws = pt_skb_set_of(skb, &set);
-	if (!ws)
+	if (!pt_slot_find(skb, &s))
 		return false;
-#pragma unroll
-	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		if (ws->skb[w] != skb)
-			continue;
-		r->owner = &ws->skb[w];
-		r->h = pt_hrec_at(set, w);
-		return r->h != NULL;
-	}
-	return false;
+	r->owner = s.owner;
+	r->h = pt_hrec_at(s.idx);
+	return r->h != NULL;
 }
 
 /* @ts as an offset from @first (0 stays 0: unseen). */
@@ -563,49 +609,27 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
 }
 
 /*
- * A slot for @skb, first seen now: a free way, else one whose owner is
- * stale. NULL when it is followed already (its queue stage stamped if that
- * was not: a second pass through the device layer) or the set is full.
+ * A record for @skb, first seen now; NULL when it is followed already (its
+ * queue stage stamped if that was not: a second pass through the device
+ * layer) or its set is full.
  */
 static __always_inline struct pt_hrec *pt_hrec_claim(__u64 skb, __u64 now)
 {
-	struct pt_skb_set *ws;
-	struct pt_hist_ref r;
+	struct pt_slot_ref s;
+	bool claimed = pt_slot_claim(skb, now, &s);
 	struct pt_hrec *h;
-	__u32 set;
 
-	if (pt_hrec_find(skb, &r)) {
-		if (!r.h->off[PT_STAGE_QUEUE] && r.h->first)
-			r.h->off[PT_STAGE_QUEUE] = pt_hoff(now, r.h->first);
+	if (!s.owner)
+		return NULL;
+	h = pt_hrec_at(s.idx);
+	if (!claimed) {
+		if (h && !h->off[PT_STAGE_QUEUE] && h->first)
+			h->off[PT_STAGE_QUEUE] = pt_hoff(now, h->first);
 		return NULL;
 	}
-	ws = pt_skb_set_of(skb, &set);
-	if (!ws)
-		return NULL;
-#pragma unroll
-	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		if (ws->skb[w] || __sync_val_compare_and_swap(&ws->skb[w], 0, skb))
-			continue;	/* taken, or another CPU took it first */
-		h = pt_hrec_at(set, w);
-		if (!h)		/* never: the index is in range; give the slot back */
-			ws->skb[w] = 0;
-		return h;
-	}
-#pragma unroll
-	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		__u64 old = ws->skb[w];
-
-		h = pt_hrec_at(set, w);
-		/* Stale: its skb's end was never seen. 0: being opened. */
-		if (!h || !old || !h->first || now - h->first < PT_STALE_NS)
-			continue;
-		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
-			continue;
-		pt_count(PT_CNT_STALE);
-		return h;
-	}
-	pt_count(PT_CNT_MAP_FULL);
-	return NULL;
+	if (!h)		/* never: the index is in range; give the slot back */
+		*s.owner = 0;
+	return h;
 }
 
 /*
