@@ -20,6 +20,12 @@
 # Prints a table, the overhead ratios against issue 4's targets and how
 # many rounds were steady (below 3, a warning: the machine changed speed
 # under the runs), and writes $OUT/bench.json. Not a test: it asserts nothing.
+#
+# Then, unless COSTS=0, one more run of each traced set-up with
+# kernel.bpf_stats_enabled: the time its BPF programs took per packet sent
+# (each program's run_time_ns, summed, over the packets). It moves with the
+# machine far less than throughput does, but the stats' own clock reads
+# cost, so it is measured apart from the rounds.
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
@@ -33,6 +39,8 @@ TMP=$(mktemp -d)
 read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace}"
 PIDS=()
 MOUNTED_TRACEFS=
+STATS_WAS=	# kernel.bpf_stats_enabled before the cost runs, to restore
+COSTS=${COSTS:-1}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
@@ -43,6 +51,7 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	ip netns del "$NS" 2>/dev/null
+	[ -n "$STATS_WAS" ] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 	[ -n "$MOUNTED_TRACEFS" ] && umount /sys/kernel/tracing
 	rm -rf "$TMP"
 }
@@ -97,6 +106,7 @@ stop() { # pid: SIGINT, then wait (kill -9 after 10 s)
 run() {
 	local cfg=$1 reader extra= sent reads lost=0
 	rm -f "$TMP/ready" "$TMP/xready"
+	[ -n "${COST_RUN:-}" ] && bpftool prog show -j | jq '[.[].id]' >"$TMP/ids.json"
 	case $cfg in
 	hist | journey)
 		local mode=--hist
@@ -136,6 +146,10 @@ run() {
 	[ -n "$extra" ] && PIDS+=("$extra")
 	sent=$(ip netns exec "$NS" "${PIN_SEND[@]}" "$B/flood" 198.18.0.2 9 "$DUR" 64)
 	sleep 0.2
+	# The programs this set-up loaded (not there before it), still loaded.
+	[ -n "${COST_RUN:-}" ] && bpftool prog show -j |
+		jq --slurpfile old "$TMP/ids.json" '[.[] | select(.id as $i | $old[0] | index($i) | not)]' \
+			>"$TMP/progs.json"
 	[ -n "$extra" ] && stop "$extra"
 	stop "$reader"
 	case $cfg in
@@ -255,3 +269,31 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 		print "}}" > json
 	}' "$TMP/results"
 echo "bench: wrote $OUT/bench.json" >&2
+
+# The cost runs: BPF time per packet sent, by kernel.bpf_stats_enabled.
+if [ "$COSTS" = 1 ]; then
+	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) ||
+		die "kernel.bpf_stats_enabled not available: rerun with COSTS=0"
+	sysctl -qw kernel.bpf_stats_enabled=1
+	printf '\n%-9s %14s  %s\n' "config" "BPF ns/packet" "per program (ns per run x runs per packet)"
+	costs=
+	for c in "${CONFIGS[@]}"; do
+		[ "$c" = untraced ] && continue
+		res=$(COST_RUN=1 run "$c")
+		sent=${res%% *}
+		[ "${sent:-0}" -gt 0 ] || die "cost run of $c sent nothing"
+		line=$(jq -r --argjson sent "$sent" '
+			[.[] | select(.run_cnt > 0)] as $p
+			| "\(($p | map(.run_time_ns) | add // 0) / $sent | floor)\t"
+			  + ($p | map("\(.name) \(.run_time_ns / .run_cnt | floor)x\(.run_cnt / $sent * 100 | floor / 100)") | join(" "))' \
+			"$TMP/progs.json")
+		printf '%-9s %14s  %s\n' "$c" "${line%%$'\t'*}" "${line#*$'\t'}"
+		costs+="${costs:+,}\"$c\":${line%%$'\t'*}"
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
+	STATS_WAS=
+	# Into the JSON written above: "bpf_ns_per_packet": {config: ns}.
+	jq -c ". + {bpf_ns_per_packet: {$costs}}" "$OUT/bench.json" >"$TMP/bench.json" &&
+		mv "$TMP/bench.json" "$OUT/bench.json"
+	echo "bench: added the BPF costs to $OUT/bench.json" >&2
+fi
