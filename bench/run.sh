@@ -152,6 +152,7 @@ run() {
 			>"$TMP/progs.json"
 	[ -n "$extra" ] && stop "$extra"
 	stop "$reader"
+	PIDS=()		# stopped: nothing of this run left for cleanup
 	case $cfg in
 	hist)
 		reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/pt.err")
@@ -180,7 +181,8 @@ ROUND=("${CONFIGS[@]}")
 [[ " ${CONFIGS[*]} " == *" untraced "* ]] && ROUND+=(untraced2)
 for ((r = 1; r <= RUNS; r++)); do
 	for c in "${ROUND[@]}"; do
-		res=$(run "${c%2}")
+		run "${c%2}" >"$TMP/res"	# (not in $(...): PIDS must reach cleanup)
+		res=$(<"$TMP/res")
 		echo "$r $c $res" >>"$TMP/results"
 		echo "bench: round $r $c: sent reads lost = $res" >&2
 	done
@@ -279,7 +281,8 @@ if [ "$COSTS" = 1 ]; then
 	costs=
 	for c in "${CONFIGS[@]}"; do
 		[ "$c" = untraced ] && continue
-		res=$(COST_RUN=1 run "$c")
+		COST_RUN=1 run "$c" >"$TMP/res"
+		res=$(<"$TMP/res")
 		sent=${res%% *}
 		[ "${sent:-0}" -gt 0 ] || die "cost run of $c sent nothing"
 		line=$(jq -r --argjson sent "$sent" '
