@@ -62,9 +62,10 @@ struct {
  * 0: free) share a cache line in skb_sets, so that finding or claiming a
  * slot touches one line; the records are in skbs, 256 bytes each in a
  * page-aligned (mmapable) array, so that a record starts a cache line
- * (--hist's records are in hrecs, one line each). No allocation, no lock, nothing
- * moving between CPUs' free lists as a hash map had per packet; a packet
- * whose set is full is not followed, and counted.
+ * (--hist's are in hrecs, one line each, by the same slots). No
+ * allocation, no lock, nothing moving between CPUs' free lists as a hash
+ * map had per packet; a packet whose set is full is not followed, and
+ * counted.
  */
 struct pt_skb_set {
 	__u64 skb[PT_SKB_WAYS];
@@ -140,15 +141,9 @@ struct pt_skb_ref {
 	struct pt_event *ev;
 };
 
-/* A packet's set, in either table: by hash of its skb's key. */
-static __always_inline __u32 pt_skb_set_idx(__u64 skb)
-{
-	return (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
-}
-
 static __always_inline struct pt_skb_set *pt_skb_set_of(__u64 skb, __u32 *set)
 {
-	*set = pt_skb_set_idx(skb);
+	*set = (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
 	return bpf_map_lookup_elem(&skb_sets, set);
 }
 
