@@ -167,7 +167,7 @@ int BPF_PROG(tp_skb_copy_datagram_iovec, struct sk_buff *skb, int len)
 SEC("tp_btf/consume_skb")
 int BPF_PROG(tp_consume_skb, struct sk_buff *skb)
 {
-	pt_on_skb_end(pt_key(skb), PT_END_CONSUMED, 0);
+	pt_on_skb_end(skb, pt_key(skb), PT_END_CONSUMED, 0);
 	return 0;
 }
 
@@ -175,6 +175,6 @@ SEC("tp_btf/kfree_skb")
 int BPF_PROG(tp_kfree_skb, struct sk_buff *skb, void *location,
 	     enum skb_drop_reason reason)
 {
-	pt_on_skb_end(pt_key(skb), PT_END_DROPPED, reason);
+	pt_on_skb_end(skb, pt_key(skb), PT_END_DROPPED, reason);
 	return 0;
 }

@@ -64,13 +64,10 @@ struct {
  * page-aligned (mmapable) array, so that a record starts a cache line
  * (--hist's are in hrecs, one line each, by the same slots). No
  * allocation, no lock, nothing moving between CPUs' free lists as a hash
- * map had per packet; a packet whose set is full is not followed, and
- * counted.
+ * map had per packet. A journey's slot is freed at its end; a packet whose
+ * set is full is not followed, and counted. --hist frees no slot: see
+ * pt_hrec_take.
  */
-struct pt_skb_set {
-	__u64 skb[PT_SKB_WAYS];
-};
-
 struct pt_slot {
 	struct pt_event ev;
 	__u8 __pad[256 - sizeof(struct pt_event)];
@@ -141,9 +138,15 @@ struct pt_skb_ref {
 	struct pt_event *ev;
 };
 
+/* The set of @skb. */
+static __always_inline __u32 pt_skb_set_idx(__u64 skb)
+{
+	return (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+}
+
 static __always_inline struct pt_skb_set *pt_skb_set_of(__u64 skb, __u32 *set)
 {
-	*set = (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+	*set = pt_skb_set_idx(skb);
 	return bpf_map_lookup_elem(&skb_sets, set);
 }
 
@@ -416,27 +419,19 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
 }
 
-/*
- * When the record in slot @idx opened, for its staleness (0: being
- * opened): a journey's t_open, a --hist record's first stamp.
- */
+/* When the journey in slot @idx opened, for its staleness (0: being opened). */
 static __always_inline __u64 pt_slot_opened(__u32 idx)
 {
-	if (hist_mode) {
-		struct pt_hrec *h = pt_hrec_at(idx);
-
-		return h ? h->first : 0;
-	}
 	struct pt_event *ev = pt_skb_rec(idx);
 
 	return ev ? ev->t_open : 0;
 }
 
 /*
- * A slot for @skb, first seen now: true when claimed (a free way, else one
- * whose owner is stale: its skb's end was never seen). False when it is
- * followed already (@r its slot: a second pass through the device layer),
- * or when its set is full (@r->owner NULL).
+ * A journey's slot for @skb, first seen now: true when claimed (a free
+ * way, else one whose owner is stale: its skb's end was never seen). False
+ * when it is followed already (@r its slot: a second pass through the
+ * device layer), or when its set is full (@r->owner NULL).
  */
 static __always_inline bool pt_slot_claim(__u64 skb, __u64 now, struct pt_slot_ref *r)
 {
@@ -575,22 +570,107 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 
 /* ---- --hist: one record line per packet (struct pt_hrec), histograms in the kernel ---- */
 
-/* A followed packet's place in --hist: its owner word, and its record. */
-struct pt_hist_ref {
-	__u64 *owner;
-	struct pt_hrec *h;
-};
+/*
+ * --hist keeps the set lines to the senders: the reader neither writes
+ * nor reads them. A line the reader's CPU touched (even only read) is
+ * gone from the sender's cache the next time it looks in that set: it
+ * waited for the line, about 200 ns per packet and most of what --hist
+ * cost a sender, when the reader found packets by their set and freed
+ * their slots. So the reader finds a packet by its record, which holds
+ * its key (pt_hrec_probe), and ends it there (pt_hrec_live); a sender only
+ * writes a record when it takes one, and reads it back only for its own
+ * packet's later stages. No slot is freed.
+ *
+ * A packet sent takes, in its set, the way its skb's address had last
+ * (that skb is gone: a new one has its address), else the way sent
+ * longest ago (a way never used was sent at 0). That one has ended unless
+ * the set holds more packets in flight than it has ways; a packet whose
+ * way is taken so is not followed, and counted. No lock either: two CPUs
+ * sending into one set at the same instant may take one way, and one of
+ * the two packets is not followed, uncounted. What this gives up
+ * against a journey: a packet queued on the device twice starts its
+ * record again, where a journey notes the second pass.
+ */
 
-/* The record of @skb, if it is followed. */
-static __always_inline bool pt_hrec_find(__u64 skb, struct pt_hist_ref *r)
+/* Keep the stores on either side in order (a record's key and first stamp). */
+#define pt_store_order() asm volatile("" ::: "memory")
+
+static __always_inline bool pt_hrec_live(const struct pt_hrec *h, __u64 skb)
+{
+	return h->key == skb && h->first;
+}
+
+/* The live record of @skb, a sender's own packet: by its set's line. */
+static __always_inline struct pt_hrec *pt_hrec_find(__u64 skb)
 {
 	struct pt_slot_ref s;
+	struct pt_hrec *h;
 
 	if (!pt_slot_find(skb, &s))
+		return NULL;
+	h = pt_hrec_at(s.idx);
+	return h && pt_hrec_live(h, skb) ? h : NULL;
+}
+
+/* The live record of @skb, for the reader: among its set's records. */
+static __always_inline struct pt_hrec *pt_hrec_probe(__u64 skb)
+{
+	__u32 set = pt_skb_set_idx(skb);
+
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		struct pt_hrec *h = pt_hrec_at(pt_slot_idx(set, w));
+
+		if (h && pt_hrec_live(h, skb))
+			return h;
+	}
+	return NULL;
+}
+
+/* Whether @skb is on the traced device (what the reader checks first). */
+static __always_inline bool pt_skb_on_target(struct sk_buff *skb, bool trusted)
+{
+	struct net_device *dev = trusted ? skb->dev : BPF_CORE_READ(skb, dev);
+
+	if (!dev)
 		return false;
-	r->owner = s.owner;
-	r->h = pt_hrec_at(s.idx);
-	return r->h != NULL;
+	if (trusted)
+		return dev->ifindex == targ_ifindex && dev->nd_net.net->ns.inum == targ_netns;
+	return BPF_CORE_READ(dev, ifindex) == targ_ifindex &&
+	       BPF_CORE_READ(dev, nd_net.net, ns.inum) == targ_netns;
+}
+
+/* A record for @skb, sent now, in its set's line (see above). */
+static __always_inline struct pt_hrec *pt_hrec_take(__u64 skb, __u64 now)
+{
+	struct pt_skb_set *ws;
+	__u32 set, w, pick = 0;
+	struct pt_hrec *h;
+
+	ws = pt_skb_set_of(skb, &set);
+	if (!ws)
+		return NULL;
+#pragma unroll
+	for (w = 0; w < PT_SKB_WAYS; w++) {
+		if (ws->skb[w] == skb)
+			break;
+		if (ws->sent[w] < ws->sent[pick])
+			pick = w;
+	}
+	if (w < PT_SKB_WAYS)
+		pick = w;
+	pick &= PT_SKB_WAYS - 1;
+	h = pt_hrec_at(pt_slot_idx(set, pick));
+	/*
+	 * Another packet's way: a look at its record, which costs the wait
+	 * for its line, but this is rare (about 1 packet in 1000 at full
+	 * rate here: an skb's address mostly comes back).
+	 */
+	if (w == PT_SKB_WAYS && ws->skb[pick] && h && pt_hrec_live(h, ws->skb[pick]))
+		pt_count(PT_CNT_MAP_FULL);	/* in flight still: not followed */
+	ws->skb[pick] = skb;
+	ws->sent[pick] = now;
+	return h;
 }
 
 /* @ts as an offset from @first (0 stays 0: unseen). */
@@ -601,30 +681,6 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
 	if (ts < first || ts - first >= PT_HOFF_FAR)
 		return PT_HOFF_FAR;
 	return (__u32)(ts - first) + 1;
-}
-
-/*
- * A record for @skb, first seen now; NULL when it is followed already (its
- * queue stage stamped if that was not: a second pass through the device
- * layer) or its set is full.
- */
-static __always_inline struct pt_hrec *pt_hrec_claim(__u64 skb, __u64 now)
-{
-	struct pt_slot_ref s;
-	bool claimed = pt_slot_claim(skb, now, &s);
-	struct pt_hrec *h;
-
-	if (!s.owner)
-		return NULL;
-	h = pt_hrec_at(s.idx);
-	if (!claimed) {
-		if (h && !h->off[PT_STAGE_QUEUE] && h->first)
-			h->off[PT_STAGE_QUEUE] = pt_hoff(now, h->first);
-		return NULL;
-	}
-	if (!h)		/* never: the index is in range; give the slot back */
-		*s.owner = 0;
-	return h;
 }
 
 /*
@@ -641,10 +697,13 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	pt_skb_read(skb, trusted, &sf);
 	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
 		return;
-	h = pt_hrec_claim(key, now);
-	if (!h)
+	h = pt_hrec_take(key, now);
+	if (!h)		/* never: the index is in range */
 		return;
-	h->first = 0;		/* being opened (a stale record's was not) */
+	/* Not live while written: a reader still at the way's last packet lets it be. */
+	h->first = 0;
+	h->key = key;
+	pt_store_order();
 	t = pt_task_get();
 	first = t ? t->ts[PT_STAGE_SYSCALL] : now;
 #pragma unroll
@@ -666,26 +725,31 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 			h->pclass = pt_hist_pclass(f.proto);
 		}
 	}
-	h->first = first;	/* last: 0 said "being opened" */
+	pt_store_order();
+	h->first = first;	/* last: live from here */
 	if (t)
 		pt_task_stamps_taken(t);
 }
 
-/* A later stage of a followed packet: @stage below the copy, or the copy. */
+/* A later stage of a followed packet, below the copy. */
 static __always_inline void pt_hist_stage(__u64 key, __u32 stage)
 {
-	struct pt_hist_ref r;
+	struct pt_hrec *h = pt_hrec_find(key);
+
+	if (h && stage < PT_STAGE_COPY && !h->off[stage])
+		h->off[stage] = pt_hoff(bpf_ktime_get_ns(), h->first);
+}
+
+/* The reader's copy (of any datagram: the device's are looked up). */
+static __always_inline void pt_hist_copy(struct sk_buff *skb, __u64 key, bool trusted)
+{
 	struct pt_hrec *h;
 
-	if (!pt_hrec_find(key, &r) || !r.h->first)
+	if (!pt_skb_on_target(skb, trusted))
 		return;
-	h = r.h;
-	if (stage == PT_STAGE_COPY) {
-		if (!h->copy)
-			h->copy = bpf_ktime_get_ns();
-	} else if (stage < PT_STAGE_COPY && !h->off[stage]) {
-		h->off[stage] = pt_hoff(bpf_ktime_get_ns(), h->first);
-	}
+	h = pt_hrec_probe(key);
+	if (h && !h->copy)
+		h->copy = bpf_ktime_get_ns();
 }
 
 /*
@@ -704,23 +768,24 @@ static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d
 /*
  * The skb is freed: its kernel transitions go into the histograms; for the
  * last two (copy -> user, and the whole way) the reader adds its clock
- * after read() returns, from reader_stamp. The slot is free again.
+ * after read() returns, from reader_stamp. The record has ended.
  */
-static __always_inline void pt_hist_end(__u64 key, enum pt_end end)
+static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end)
 {
-	struct pt_hist_ref r;
 	struct pt_hrec *h;
 	__u64 prev = 0, first;
 	__u8 pclass, from = 0;
 
-	if (!pt_hrec_find(key, &r))
+	if (!pt_skb_on_target(skb, true))
 		return;
-	h = r.h;
+	h = pt_hrec_probe(key);
+	if (!h)
+		return;
 	first = h->first;
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
-	if (!h->copy || !first) {
+	h->first = 0;		/* ended (this line is the record's, not the set's) */
+	if (!h->copy) {
 		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
-		*r.owner = 0;
 		return;
 	}
 	for (int s = 0; s < PT_NR_KSTAGES; s++) {
@@ -745,7 +810,6 @@ static __always_inline void pt_hist_end(__u64 key, enum pt_end end)
 		/* Written in the reader's read(), read by it once read() returns: no race. */
 		reader_stamp.seq++;
 	}
-	*r.owner = 0;	/* the slot is free again */
 }
 
 /* First sighting of an skb sent to the traced device (at the queue stage). */
@@ -861,7 +925,7 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 	__u64 id;
 
 	if (hist_mode) {
-		pt_hist_stage(key, PT_STAGE_COPY);
+		pt_hist_copy(skb, key, trusted);
 		return;
 	}
 	ev = pt_on_rx_late(skb, key, trusted, PT_STAGE_COPY);
@@ -876,12 +940,13 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 }
 
 /* The skb is freed: hand its record over (or count it) and forget it. */
-static __always_inline void pt_on_skb_end(__u64 key, enum pt_end end, __u32 reason)
+static __always_inline void pt_on_skb_end(struct sk_buff *skb, __u64 key, enum pt_end end,
+					  __u32 reason)
 {
 	struct pt_skb_ref r;
 
 	if (hist_mode) {
-		pt_hist_end(key, end);
+		pt_hist_end(skb, key, end);
 		return;
 	}
 	if (!pt_skb_find(key, &r))

@@ -144,6 +144,16 @@ enum pt_counter {
 #define PT_SKB_SET_BITS 12
 #define PT_SKB_SETS (1u << PT_SKB_SET_BITS)
 #define PT_MAX_SKBS (PT_SKB_SETS * PT_SKB_WAYS)
+
+/*
+ * A set, one cache line: its owners (skb keys, 0: free) and, with --hist,
+ * when each was sent (for the choice of the oldest to give way).
+ */
+struct pt_skb_set {
+	__u64 skb[PT_SKB_WAYS];
+	__u64 sent[PT_SKB_WAYS];
+};
+
 /* skbs of one dev_hard_start_xmit list stamped (the rest are not). */
 #define PT_MAX_XMIT_LIST 16
 #define PT_RINGBUF_BYTES (4u << 20)

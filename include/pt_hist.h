@@ -136,18 +136,21 @@ struct pt_reader_stamp {
 /*
  * --hist: a followed packet's record, one cache line: the sender writes one
  * line per packet and the reader reads it (a journey's record takes two).
- * Its owner is in the set's line of owners, as a journey's is. It holds
- * what the histograms need: the first stamp and the copy's (which may come
- * seconds later) in full, the stages between as offsets from the first.
+ * Its slot is in the set's line of owners, as a journey's is, but the
+ * record says whether it is live: its key is the skb's and its first stamp
+ * is set. It holds what the histograms need: the first stamp and the
+ * copy's (which may come seconds later) in full, the stages between as
+ * offsets from the first.
  */
 #define PT_HOFF_FAR 0xffffffffu	/* an offset past 4.29 s: its sample is lost */
 
 struct pt_hrec {
-	__u64 first;			/* the first stage's stamp; 0: being opened */
+	__u64 key;			/* the skb's (its slot's owner when it was sent) */
+	__u64 first;			/* the first stage's stamp; 0: being sent, or ended */
 	__u64 copy;			/* the copy's stamp; 0: not copied */
 	__u32 off[PT_STAGE_COPY];	/* stamp - first + 1, PT_HOFF_FAR; 0: unseen */
 	__u8 pclass;
-	__u8 __pad[15];
+	__u8 __pad[7];
 };
 _Static_assert(sizeof(struct pt_hrec) == 64, "pt_hrec: one cache line");
 

@@ -628,28 +628,36 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 
 unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void *ctx)
 {
-	__u64 owners[PT_SKB_WAYS] = { 0 };
+	struct pt_skb_set set;
 	/* A slot of the table: the record, padded (bpf/pt_core.bpf.h). */
 	union { struct pt_event ev; uint8_t slot[256]; } rec = { 0 };
+	struct pt_hrec h;
 	unsigned int n = 0;
 
 	if (!tr->skel)
 		return 0;
 	for (__u32 i = 0; i < PT_SKB_SETS; i++) {
-		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), owners,
-					 sizeof(owners), 0))
+		if (bpf_map__lookup_elem(tr->skel->maps.skb_sets, &i, sizeof(i), &set,
+					 sizeof(set), 0))
 			continue;
 		for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
 			__u32 k = i * PT_SKB_WAYS + w;
 
-			if (!owners[w])
+			if (!set.skb[w])
 				continue;
-			if (rx_cb && !bpf_map__lookup_elem(tr->skel->maps.skbs, &k, sizeof(k),
-							   &rec, sizeof(rec), 0) &&
-			    (rec.ev.flags & PT_EV_RX))
+			if (tr->skel->rodata->hist_mode) {
+				/* --hist's slots stay owned: is the record live? */
+				if (!bpf_map__lookup_elem(tr->skel->maps.hrecs, &k, sizeof(k),
+							  &h, sizeof(h), 0) &&
+				    h.key == set.skb[w] && h.first)
+					n++;
+			} else if (rx_cb && !bpf_map__lookup_elem(tr->skel->maps.skbs, &k, sizeof(k),
+								  &rec, sizeof(rec), 0) &&
+				   (rec.ev.flags & PT_EV_RX)) {
 				rx_cb(&rec.ev, ctx);
-			else
+			} else {
 				n++;
+			}
 		}
 	}
 	return n;

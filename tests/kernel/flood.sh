@@ -4,14 +4,15 @@
 # with pathtrace reading in journey mode (slower than the sender: the tun
 # queue overflows). Every datagram sent must be accounted for, exactly:
 # sent = journeys (read, dropped with the kernel's reason, unread, kernel
-# records without a read) + records lost + packets not followed.
+# records without a read) + records lost + packets not followed. And the
+# same flood with --hist: sent = read + dropped + unread + not followed.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 DEV=nsfocus_tun0
 SECS=${PT_FLOOD_SECONDS:-5}
-CASES=(flood_accounted)
+CASES=(flood_accounted hist_flood_accounted)
 
 # The number before WHAT in the summary line on stderr.
 num() { # what
@@ -54,6 +55,34 @@ case_flood_accounted() {
 	# --json's summary says the same, with where and why the drops were.
 	expect_eq "$(jq -c '.summary | [.reads, .journeys.read, .journeys.dropped, .journeys.unread, .journeys.unjoined_reads, .journeys.unjoined_kernel, .lost.ring_buffer_full, .lost.not_followed, .in_flight]' "$TMP/summary")" "[$reads,$joined,$dropped,$unread,$ur,$uk,$lost,$nf,$inflight]" "JSON summary = stderr summary"
 	expect_eq "$(jq -c '.summary | [.dropped_by_stage, .dropped_by_reason]' "$TMP/summary")" "[{\"driver\":$dropped},{\"FULL_RING\":$dropped}]" "drops by stage (driver: the tun ring) and by reason"
+}
+
+# --hist under the flood: every datagram accounted for, and each read in the
+# whole-way histogram once, but for packets not followed.
+case_hist_flood_accounted() {
+	pt_start --dev "$DEV" --hist --json || return
+	ip netns exec "$NS" timeout -s INT "$SECS" "$HELPERS/udpsend" 192.0.2.2 40411 100000000 64 \
+		>"$TMP/sent" 2>&1
+	sleep 0.5	# the reader drains what is queued
+	kill -INT "$PT_PID"
+	pt_wait 60
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	local sent reads dropped unread nf inflight total xfer
+	sent=$(sed -n 's/^sent \([0-9]*\)$/\1/p' "$TMP/sent")
+	read -r reads dropped unread nf inflight < <(jq -r '.summary |
+		"\(.reads) \(.dropped) \(.unread) \(.lost.not_followed) \(.in_flight)"' "$TMP/summary")
+	expect_ok "a flood: more than 10000 sent (${sent:-none})" test "${sent:-0}" -gt 10000
+	expect_eq "$((reads + dropped + unread + nf))" "$sent" \
+		"sent = read $reads + dropped $dropped + unread $unread + not followed $nf"
+	expect_eq "$inflight" 0 "nothing still in flight"
+	total=$(jq '[.hists[] | select(.transition == "total") | .count] | add' "$TMP/out")
+	expect_ok "whole-way samples ($total): the reads ($reads) but for those not followed ($nf)" \
+		test "$total" -le "$reads" -a "$total" -ge "$((reads - nf))"
+	xfer=$(jq '[.hists[] | select(.transition == "driver->copy") | .count] | add' "$TMP/out")
+	expect_ok "driver->copy samples ($xfer) as many as whole-way ones, or a few fewer (reordered)" \
+		test "$xfer" -le "$total" -a "$xfer" -ge "$((total - $(jq .summary.lost.samples "$TMP/summary")))"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
 }
 
 run_cases "${CASES[@]}"
