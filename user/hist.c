@@ -38,11 +38,12 @@ void pt_hist_log2(const struct pt_hist *h, uint64_t out[64])
 	}
 }
 
+/* A protocol class's name: 0 is every packet the others are not (ARP too). */
 static const char *proto_name(uint8_t proto)
 {
 	struct pt_flow f = { .family = PT_FAM_IPV4, .proto = proto };
 
-	return pt_flow_proto(&f);
+	return proto ? pt_flow_proto(&f) : "other";
 }
 
 /* "queue -> driver", or "total (first stage -> user)". */

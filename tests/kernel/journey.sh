@@ -9,7 +9,7 @@ DEV=nsfocus_tun0
 CASES=(ping_json udp_json json_file_flushed_while_running text_output
        other_traffic_ignored sigint_clean
        existing_device foreign_reader_followed full_ring_drops unread_at_exit
-       backend_auto_here forced_backend_refused hist_json hist_by_proto
+       backend_auto_here forced_backend_refused hist_json hist_other_traffic_ignored hist_by_proto
        pcapng_write output_refused sendmmsg_shares_sender bad_input
        kill9_leaves_nothing second_instance_refused)
 
@@ -255,6 +255,21 @@ case_hist_json() {
 	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q '50 packets read, 0 dropped, 0 unread, 0 samples lost' "$TMP/err"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
+}
+
+# --hist samples the device's packets only: a ping over lo at the same
+# time (its copies and frees pass the same tracepoints) is not among them.
+case_hist_other_traffic_ignored() {
+	pt_start --dev "$DEV" --hist --json || return
+	nsx ping -c 5 -i 0.1 -q 127.0.0.1 >/dev/null
+	nsx "$HELPERS/udpsend" 192.0.2.2 40412 3 10
+	sleep 0.3
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -c '[.hists[] | select(.transition == "total") | .count] | add' "$TMP/out")" 3 "whole-way samples: the device's datagrams"
+	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.not_followed, .in_flight]' "$TMP/summary")" \
+		"[3,0,0,0,0]" "reads, dropped, unread, not followed, in flight"
 }
 
 case_hist_by_proto() {

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 DEV=nsfocus_tap0
-CASES=(tap_arp_then_icmp tap_pcapng existing_tap_detected tap_flag_on_tun_refused)
+CASES=(tap_arp_then_icmp tap_hist tap_pcapng existing_tap_detected tap_flag_on_tun_refused)
 PEER_MAC=02:00:5e:00:53:02
 
 # The classic experiment is IPv4's: with IPv6 on, a TAP device's kernel also
@@ -61,6 +61,25 @@ case_tap_arp_then_icmp() {
 	# timer sends the others.
 	expect_eq "$(jq '.[0].comm' -r <<<"$arp")" ping "first ARP request sent in ping's syscall"
 	expect_eq "$(jq '[.[1:][] | select(.pid == null)] | length' <<<"$arp")" $((PROBES - 1)) "later ARP requests sent by no syscall (the neighbour timer)"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+# --hist on TAP: the ARP requests and the pings' frames, each in the
+# whole-way histogram once; the parked pings the kernel drops never reached
+# the device, and count nowhere.
+case_tap_hist() {
+	pt_start --dev "$DEV" --tap "${NO6[@]}" --hist --hist-by proto --json || return
+	ping_no_neigh_then_static
+	wait "$PING"
+	sleep 0.3
+	kill -INT "$PT_PID"
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -c '[.hists[] | select(.transition == "total") | {(.proto): .count}] | add' "$TMP/out")" \
+		"{\"other\":$PROBES,\"icmp\":3}" "whole-way samples: ICMP frames and ARP requests"
+	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.not_followed, .in_flight]' "$TMP/summary")" \
+		"[$((PROBES + 3)),0,0,0,0]" "reads, dropped, unread, not followed, in flight"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
 }

@@ -128,4 +128,8 @@ UNIT_CASE(hist_printers)
 			   "{\"lo\":1024,\"hi\":2047,\"count\":1},{\"lo\":2048,\"hi\":4095,\"count\":1}]}");
 	ASSERT_CONTAINS(s, "\"transition\":\"total\",\"from\":null,\"to\":\"user\"");
 	ASSERT_EQ_U64(strstr(s, "\"transition\":\"total\"") > strstr(s, "queue->driver"), 1);
+	/* Class 0 holds what is not ICMP, UDP, TCP or ICMPv6: ARP on a TAP device too. */
+	k1.proto = k2.proto = 0;
+	ASSERT_CONTAINS(printed(true, rows, 2), "\"proto\":\"other\",\"transition\":\"queue->driver\"");
+	ASSERT_CONTAINS(printed(false, rows, 2), "nsfocus_tun0 other queue -> driver: count 3");
 }
