@@ -18,14 +18,16 @@ NO6=(--addr6 none)
 PROBES=3
 
 # ping_no_neigh: three pings with no neighbour entry, until the entry has
-# failed (every probe sent, the parked packets dropped); then a static
-# entry. The classic experiment says `ip neigh add`; the failed entry
-# exists by then, so it is replaced.
+# failed (every probe sent, the parked packets dropped: ping exits on its
+# last error, which the kernel reports as it drops the last; -W 6 outlasts
+# the probes, see user/demo.c); then a static entry. The classic
+# experiment says `ip neigh add`; the failed entry exists by then, so it
+# is replaced.
 ping_no_neigh_then_static() {
 	local i
 	nsx sysctl -qw net.ipv4.neigh.$DEV.mcast_solicit=$PROBES
 	DEV_MAC=$(nsx cat /sys/class/net/$DEV/address)
-	ip netns exec "$NS" ping -c 3 -i 0.3 -W 1 192.0.2.2 >/dev/null
+	ip netns exec "$NS" ping -c 3 -i 0.3 -W 6 192.0.2.2 >/dev/null
 	for ((i = 0; i < 100; i++)); do
 		nsx ip neigh show 192.0.2.2 dev "$DEV" | grep -q FAILED && break
 		sleep 0.1
