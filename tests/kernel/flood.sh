@@ -19,17 +19,25 @@ num() { # what
 	sed -n "s/.*[ (]\([0-9]*\) $1.*/\1/p" "$TMP/err" | tail -1
 }
 
-case_flood_accounted() {
-	pt_start --dev "$DEV" --json || return
+# flood PORT PATHTRACE-ARGS...: pathtrace on the device, the flood to PORT
+# for SECS, then pathtrace stopped; $sent is what the sender sent.
+flood() {
+	local port=$1
+	shift
+	pt_start --dev "$DEV" "$@" || return
 	# COUNT is a ceiling: the sender stops after SECS whatever it sent.
-	ip netns exec "$NS" timeout -s INT "$SECS" "$HELPERS/udpsend" 192.0.2.2 40408 100000000 64 \
+	ip netns exec "$NS" timeout -s INT "$SECS" "$HELPERS/udpsend" 192.0.2.2 "$port" 100000000 64 \
 		>"$TMP/sent" 2>&1
 	sleep 0.5	# the reader drains what is queued
 	kill -INT "$PT_PID"
 	pt_wait 60
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
-	local sent reads joined uk ur dropped unread lost nf inflight journeys
 	sent=$(sed -n 's/^sent \([0-9]*\)$/\1/p' "$TMP/sent")
+}
+
+case_flood_accounted() {
+	local sent reads joined uk ur dropped unread lost nf inflight journeys
+	flood 40408 --json || return
 	reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/err")
 	joined=$(num "journeys complete")
 	ur=$(num "reads without kernel record")
@@ -60,15 +68,8 @@ case_flood_accounted() {
 # --hist under the flood: every datagram accounted for, and each read in the
 # whole-way histogram once, but for packets not followed.
 case_hist_flood_accounted() {
-	pt_start --dev "$DEV" --hist --json || return
-	ip netns exec "$NS" timeout -s INT "$SECS" "$HELPERS/udpsend" 192.0.2.2 40411 100000000 64 \
-		>"$TMP/sent" 2>&1
-	sleep 0.5	# the reader drains what is queued
-	kill -INT "$PT_PID"
-	pt_wait 60
-	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	local sent reads dropped unread nf inflight total xfer
-	sent=$(sed -n 's/^sent \([0-9]*\)$/\1/p' "$TMP/sent")
+	flood 40411 --hist --json || return
 	read -r reads dropped unread nf inflight < <(jq -r '.summary |
 		"\(.reads) \(.dropped) \(.unread) \(.lost.not_followed) \(.in_flight)"' "$TMP/summary")
 	expect_ok "a flood: more than 10000 sent (${sent:-none})" test "${sent:-0}" -gt 10000
