@@ -595,11 +595,6 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 /* Keep the stores on either side in order (a record's key and first stamp). */
 #define pt_store_order() asm volatile("" ::: "memory")
 
-static __always_inline bool pt_hrec_live(const struct pt_hrec *h, __u64 skb)
-{
-	return h->key == skb && h->first;
-}
-
 /* The live record of @skb, a sender's own packet: by its set's line. */
 static __always_inline struct pt_hrec *pt_hrec_find(__u64 skb)
 {
@@ -627,7 +622,7 @@ static __always_inline struct pt_hrec *pt_hrec_probe(__u64 skb)
 	return NULL;
 }
 
-/* Whether @skb is on the traced device (what the reader checks first). */
+/* Whether @skb is on the traced device (its ifindex, in its network namespace). */
 static __always_inline bool pt_skb_on_target(struct sk_buff *skb, bool trusted)
 {
 	struct net_device *dev = trusted ? skb->dev : BPF_CORE_READ(skb, dev);
@@ -694,8 +689,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	struct pt_task *t;
 	struct pt_hrec *h;
 
-	pt_skb_read(skb, trusted, &sf);
-	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
+	if (!pt_skb_on_target(skb, trusted))
 		return;
 	h = pt_hrec_take(key, now);
 	if (!h)		/* never: the index is in range */
@@ -721,6 +715,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
 
 		if (sc) {
+			pt_skb_read(skb, trusted, &sf);
 			pt_skb_flow(&sf, &f, sc);
 			h->pclass = pt_hist_pclass(f.proto);
 		}

@@ -154,6 +154,12 @@ struct pt_hrec {
 };
 _Static_assert(sizeof(struct pt_hrec) == 64, "pt_hrec: one cache line");
 
+/* Whether @h is the live record of @skb (the programs' lookups, and the count left at exit). */
+static inline int pt_hrec_live(const struct pt_hrec *h, __u64 skb)
+{
+	return h->key == skb && h->first;
+}
+
 /* Add @d to @h (the kernel's and the reader's share the arithmetic). */
 static inline void pt_hist_put(struct pt_hist *h, __u64 d)
 {

@@ -649,7 +649,7 @@ unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void 
 				/* --hist's slots stay owned: is the record live? */
 				if (!bpf_map__lookup_elem(tr->skel->maps.hrecs, &k, sizeof(k),
 							  &h, sizeof(h), 0) &&
-				    h.key == set.skb[w] && h.first)
+				    pt_hrec_live(&h, set.skb[w]))
 					n++;
 			} else if (rx_cb && !bpf_map__lookup_elem(tr->skel->maps.skbs, &k, sizeof(k),
 								  &rec, sizeof(rec), 0) &&
