@@ -62,6 +62,11 @@ HELPERS := $(patsubst tests/helpers/%.c,$(OUT)/tests/%,$(wildcard tests/helpers/
 .PHONY: all test test-unit test-kernel test-vm bench demo install clean
 all: $(OUT)/pathtrace
 
+# Keep every intermediate (the BPF objects the skeletons are made from):
+# deleted, they would make the next make redo the skeleton, the tracer and
+# the link.
+.SECONDARY:
+
 ifeq ($(VMLINUX_H),)
 $(OUT)/vmlinux.h: | $(OUT)
 	$(call msg,GEN,$@)

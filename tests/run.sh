@@ -55,6 +55,9 @@ fi
 echo "== fuzz"
 count < <(bash tests/fuzz/run.sh "${PT_FUZZ_SECONDS:-20}")
 
+echo "== build"
+count < <(bash tests/build.sh)
+
 echo "== install"
 count < <(bash tests/install.sh)
 
