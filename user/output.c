@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 #include "output.h"
 #include "packet.h"
 #include "util.h"
@@ -477,4 +479,57 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 	stage_list_json(&l, ",\"not_applicable\":[", j->rx, c->view, PT_NA);
 	pt_line_str(&l, "}\n");
 	pt_line_end(&l);
+}
+
+void pt_sink_init(struct pt_sink *s, FILE *f)
+{
+	s->f = f;
+	s->tty = isatty(fileno(f));
+	s->pending = false;
+	s->flushed = pt_now_ns();
+	/* glibc takes the size only with a buffer. */
+	if (!s->tty)
+		setvbuf(f, s->buf, _IOFBF, sizeof(s->buf));
+}
+
+int pt_sink_flush(struct pt_sink *s)
+{
+	int err = fflush(s->f) == EOF ? -EPIPE : 0;
+
+	s->pending = false;
+	s->flushed = pt_now_ns();
+	return err;
+}
+
+int pt_sink_printed(struct pt_sink *s)
+{
+	if (s->tty)
+		return pt_sink_flush(s);
+	s->pending = true;
+	return 0;
+}
+
+int pt_sink_tick(struct pt_sink *s, uint64_t now)
+{
+	if (s->pending && now - s->flushed >= PT_SINK_FLUSH_NS)
+		return pt_sink_flush(s);
+	return 0;
+}
+
+int pt_sink_timeout(const struct pt_sink *s, uint64_t now)
+{
+	if (!s->pending)
+		return -1;
+	return s->flushed + PT_SINK_FLUSH_NS > now ?
+	       (int)((s->flushed + PT_SINK_FLUSH_NS - now + 999999) / 1000000) : 0;
+}
+
+void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS])
+{
+	if (c[PT_CNT_STALE])
+		pt_warn("%" PRIu64 " records given up: their skb's end was never seen",
+			c[PT_CNT_STALE]);
+	if (c[PT_CNT_NO_TASK_STORE])
+		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (no task storage)",
+			c[PT_CNT_NO_TASK_STORE]);
 }
