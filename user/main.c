@@ -5,7 +5,6 @@
  */
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,27 +74,6 @@ static bool stop_pending(int sfd)
 	return true;
 }
 
-static int make_ready_file(const char *path)
-{
-	char buf[32];
-	int fd, len;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		pt_err("cannot create ready file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
-	if (write(fd, buf, len) != len) {
-		pt_err("cannot write ready file %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 static int open_tracer(struct app *a)
 {
 	struct pt_trace_cfg cfg = {
@@ -142,7 +120,7 @@ static int go_live(struct app *a)
 	if (pt_drop_privileges() < 0)
 		return -1;
 	if (a->o.ready_file) {
-		if (make_ready_file(a->o.ready_file))
+		if (pt_ready_file(a->o.ready_file))
 			return -1;
 		a->ready_made = true;
 	}
