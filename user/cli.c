@@ -170,140 +170,154 @@ static const char *long_name(const struct option *opts, int c)
 	return buf;
 }
 
-enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "dev", required_argument, NULL, 'i' },
-		{ "addr", required_argument, NULL, OPT_ADDR },
-		{ "addr6", required_argument, NULL, OPT_ADDR6 },
-		{ "btf", required_argument, NULL, OPT_BTF },
-		{ "no-create", no_argument, NULL, OPT_NO_CREATE },
-		{ "tap", no_argument, NULL, OPT_TAP },
-		{ "echo", no_argument, NULL, OPT_ECHO },
-		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
-		{ "backend", required_argument, NULL, OPT_BACKEND },
-		{ "hist", no_argument, NULL, OPT_HIST },
-		{ "hist-by", required_argument, NULL, OPT_HIST_BY },
-		{ "write", required_argument, NULL, 'w' },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "explain", no_argument, NULL, OPT_EXPLAIN },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *dev = NULL;
-	int c, err, backend;
+static const struct option longopts[] = {
+	{ "dev", required_argument, NULL, 'i' },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "addr6", required_argument, NULL, OPT_ADDR6 },
+	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "no-create", no_argument, NULL, OPT_NO_CREATE },
+	{ "tap", no_argument, NULL, OPT_TAP },
+	{ "echo", no_argument, NULL, OPT_ECHO },
+	{ "count", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "ready-file", required_argument, NULL, OPT_READY_FILE },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "hist", no_argument, NULL, OPT_HIST },
+	{ "hist-by", required_argument, NULL, OPT_HIST_BY },
+	{ "write", required_argument, NULL, 'w' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
 
-	memset(o, 0, sizeof(*o));
-	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
-	pt_parse_cidr6(DEFAULT_ADDR6, &o->addr6, &o->prefix6);
-	opterr = 0;
-	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
-	if (argc > 1 && !strcmp(argv[1], "demo")) {
-		if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-			fputs(usage, stdout);
-			return PT_CLI_EXIT;
-		}
-		if (argc < 3 || (strcmp(argv[2], "tun") && strcmp(argv[2], "tap")))
-			return bad("%sdemo needs an experiment: tun or tap", "");
-		o->demo = strcmp(argv[2], "tun") ? PT_DEMO_TAP : PT_DEMO_TUN;
-		argc -= 2;
-		argv += 2;
+/* An option that takes a value (optarg), or an unknown one. PT_CLI_RUN: taken. */
+static enum pt_cli_result value_option(int c, char **argv, struct pt_opts *o,
+				       const char **dev)
+{
+	const char *arg = optarg;
+	int backend;
+
+	switch (c) {
+	case 'i':
+		*dev = arg;
+		break;
+	case OPT_ADDR:
+		if (pt_parse_cidr4(arg, &o->addr, &o->prefix))
+			return bad("invalid --addr '%s': want an IPv4 address/prefix such as 192.0.2.1/24", arg);
+		break;
+	case OPT_ADDR6:
+		if (!strcmp(arg, "none"))
+			o->no_addr6 = true;
+		else if (pt_parse_cidr6(arg, &o->addr6, &o->prefix6))
+			return bad("invalid --addr6 '%s': want an IPv6 address/prefix such as 2001:db8::1/64, or none", arg);
+		else
+			o->no_addr6 = false;
+		break;
+	case OPT_BTF:
+		if (!*arg)
+			return bad("%s--btf needs a file name", "");
+		o->btf_path = arg;
+		break;
+	case 'c':
+		if (pt_parse_u64(arg, UINT32_MAX, &o->count) || !o->count)
+			return bad("invalid count '%s': want a number from 1 to 4294967295", arg);
+		break;
+	case OPT_READY_FILE:
+		o->ready_file = arg;
+		break;
+	case 'w':
+		if (!*arg)
+			return bad("%s-w needs a file name", "");
+		o->write_file = arg;
+		break;
+	case OPT_REPORT:
+		if (!*arg)
+			return bad("%s--report needs a file name", "");
+		o->report = arg;
+		break;
+	case OPT_HIST_BY:
+		if (strcmp(arg, "proto"))
+			return bad("invalid --hist-by '%s': want proto", arg);
+		o->hist_by_proto = true;
+		break;
+	case OPT_BACKEND:
+		backend = pt_backend_from_name(arg);
+		if (backend < 0)
+			return bad("unknown backend '%s': want auto, fentry, kprobe or tracepoint", arg);
+		o->backend = backend;
+		break;
+	default:
+		return bad("unknown option '%s'", opt_name(argv, optopt));
 	}
-	while ((c = getopt_long(argc, argv, ":i:c:w:vVh", longopts, NULL)) != -1) {
-		/* The demo makes its own device, traffic and files. */
-		if (o->demo && c != OPT_BACKEND && c != OPT_BTF && c != OPT_JSON &&
-		    c != 'v' && c != 'V' && c != 'h' && c != ':' && c != '?')
-			return bad("option '%s' does not go with demo", long_name(longopts, c));
-		switch (c) {
-		case 'i':
-			dev = optarg;
-			break;
-		case OPT_ADDR:
-			if (pt_parse_cidr4(optarg, &o->addr, &o->prefix))
-				return bad("invalid --addr '%s': want an IPv4 address/prefix such as 192.0.2.1/24", optarg);
-			break;
-		case OPT_ADDR6:
-			if (!strcmp(optarg, "none"))
-				o->no_addr6 = true;
-			else if (pt_parse_cidr6(optarg, &o->addr6, &o->prefix6))
-				return bad("invalid --addr6 '%s': want an IPv6 address/prefix such as 2001:db8::1/64, or none", optarg);
-			else
-				o->no_addr6 = false;
-			break;
-		case OPT_BTF:
-			if (!*optarg)
-				return bad("%s--btf needs a file name", "");
-			o->btf_path = optarg;
-			break;
-		case OPT_NO_CREATE:
-			o->no_create = true;
-			break;
-		case OPT_TAP:
-			o->tap = true;
-			break;
-		case OPT_ECHO:
-			o->echo = true;
-			break;
-		case 'c':
-			if (pt_parse_u64(optarg, UINT32_MAX, &o->count) || !o->count)
-				return bad("invalid count '%s': want a number from 1 to 4294967295", optarg);
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_READY_FILE:
-			o->ready_file = optarg;
-			break;
-		case 'w':
-			if (!*optarg)
-				return bad("%s-w needs a file name", "");
-			o->write_file = optarg;
-			break;
-		case OPT_FORCE:
-			o->force = true;
-			break;
-		case OPT_EXPLAIN:
-			o->explain = true;
-			break;
-		case OPT_REPORT:
-			if (!*optarg)
-				return bad("%s--report needs a file name", "");
-			o->report = optarg;
-			break;
-		case OPT_HIST:
-			o->hist = true;
-			break;
-		case OPT_HIST_BY:
-			if (strcmp(optarg, "proto"))
-				return bad("invalid --hist-by '%s': want proto", optarg);
-			o->hist_by_proto = true;
-			break;
-		case OPT_BACKEND:
-			backend = pt_backend_from_name(optarg);
-			if (backend < 0)
-				return bad("unknown backend '%s': want auto, fentry, kprobe or tracepoint", optarg);
-			o->backend = backend;
-			break;
-		case 'v':
-			pt_verbose++;
-			break;
-		case 'V':
-			printf("pathtrace %s\n", PT_VERSION);
-			return PT_CLI_EXIT;
-		case 'h':
-			fputs(usage, stdout);
-			return PT_CLI_EXIT;
-		case ':':
-			return bad("option '%s' needs an argument", opt_name(argv, optopt));
-		default:
-			return bad("unknown option '%s'", opt_name(argv, optopt));
-		}
+	return PT_CLI_RUN;
+}
+
+/* One option getopt returned. PT_CLI_RUN: taken, go on. */
+static enum pt_cli_result one_option(int c, char **argv, struct pt_opts *o, const char **dev)
+{
+	/* The demo makes its own device, traffic and files. */
+	if (o->demo && c != OPT_BACKEND && c != OPT_BTF && c != OPT_JSON &&
+	    c != 'v' && c != 'V' && c != 'h' && c != ':' && c != '?')
+		return bad("option '%s' does not go with demo", long_name(longopts, c));
+	switch (c) {
+	case OPT_NO_CREATE:
+		o->no_create = true;
+		break;
+	case OPT_TAP:
+		o->tap = true;
+		break;
+	case OPT_ECHO:
+		o->echo = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_EXPLAIN:
+		o->explain = true;
+		break;
+	case OPT_HIST:
+		o->hist = true;
+		break;
+	case 'v':
+		pt_verbose++;
+		break;
+	case 'V':
+		printf("pathtrace %s\n", PT_VERSION);
+		return PT_CLI_EXIT;
+	case 'h':
+		fputs(usage, stdout);
+		return PT_CLI_EXIT;
+	case ':':
+		return bad("option '%s' needs an argument", opt_name(argv, optopt));
+	default:
+		return value_option(c, argv, o, dev);
 	}
+	return PT_CLI_RUN;
+}
+
+/* "demo tun|tap" before the options: PT_CLI_RUN with the demo set (or none). */
+static enum pt_cli_result demo_command(int argc, char **argv, struct pt_opts *o)
+{
+	if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+		fputs(usage, stdout);
+		return PT_CLI_EXIT;
+	}
+	if (argc < 3 || (strcmp(argv[2], "tun") && strcmp(argv[2], "tap")))
+		return bad("%sdemo needs an experiment: tun or tap", "");
+	o->demo = strcmp(argv[2], "tun") ? PT_DEMO_TAP : PT_DEMO_TUN;
+	return PT_CLI_RUN;
+}
+
+/* --hist's [interval [count]]; then nothing may be left. */
+static enum pt_cli_result positionals(int argc, char **argv, struct pt_opts *o)
+{
 	if (optind < argc && o->hist) {
 		if (pt_parse_u64(argv[optind], 86400, &o->interval) || !o->interval)
 			return bad("invalid interval '%s': want seconds from 1 to 86400", argv[optind]);
@@ -314,6 +328,14 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 	}
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
+	return PT_CLI_RUN;
+}
+
+/* Options that do not go together; the demo's own settings; the device. */
+static enum pt_cli_result finish(struct pt_opts *o, const char *dev)
+{
+	int err;
+
 	if (o->hist_by_proto && !o->hist)
 		return bad("%s--hist-by needs --hist", "");
 	if (o->write_file && o->hist)
@@ -340,4 +362,31 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
 		return bad("invalid device name '%s'", dev);
 	strcpy(o->dev, dev);
 	return PT_CLI_RUN;
+}
+
+enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o)
+{
+	enum pt_cli_result r;
+	const char *dev = NULL;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	pt_parse_cidr4(DEFAULT_ADDR, &o->addr, &o->prefix);
+	pt_parse_cidr6(DEFAULT_ADDR6, &o->addr6, &o->prefix6);
+	opterr = 0;
+	optind = 0;	/* glibc: a full reset, even after a stop mid-cluster */
+	if (argc > 1 && !strcmp(argv[1], "demo")) {
+		r = demo_command(argc, argv, o);
+		if (r != PT_CLI_RUN)
+			return r;
+		argc -= 2;
+		argv += 2;
+	}
+	while ((c = getopt_long(argc, argv, ":i:c:w:vVh", longopts, NULL)) != -1) {
+		r = one_option(c, argv, o, &dev);
+		if (r != PT_CLI_RUN)
+			return r;
+	}
+	r = positionals(argc, argv, o);
+	return r != PT_CLI_RUN ? r : finish(o, dev);
 }

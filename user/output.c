@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 #include "output.h"
 #include "packet.h"
 #include "util.h"
@@ -317,17 +319,140 @@ static void key_u64(struct pt_line *l, const char *key, uint64_t v)
 	pt_line_u64(l, v);
 }
 
-void pt_print_journey_json(FILE *out, const struct pt_journey *j,
-			   const struct pt_print_ctx *c)
+/* Protocol, addresses and what the protocol adds (ARP, ICMP, ports). */
+static void json_flow(struct pt_line *l, const struct pt_flow *f)
+{
+	char src[64], dst[64];
+
+	pt_flow_addrs(f, src, dst, sizeof(src));
+	pt_line_str(l, ",\"proto\":\"");
+	pt_line_str(l, pt_flow_proto(f));
+	pt_line_str(l, "\",\"src\":\"");
+	pt_line_str(l, src);
+	pt_line_str(l, "\",\"dst\":\"");
+	pt_line_str(l, dst);
+	pt_line_chr(l, '"');
+	if (f->family == PT_FAM_IPV4)
+		key_u64(l, ",\"ipid\":", f->ipid);
+	if (f->family == PT_FAM_ARP) {
+		char sha[18], tha[18];
+
+		pt_line_str(l, ",\"arp\":{\"op\":\"");
+		pt_line_str(l, f->sport == 1 ? "request" : f->sport == 2 ? "reply" : "other");
+		pt_line_str(l, "\",\"sender_mac\":\"");
+		pt_line_str(l, pt_mac_str(f->saddr + 4, sha, sizeof(sha)));
+		pt_line_str(l, "\",\"target_mac\":\"");
+		pt_line_str(l, pt_mac_str(f->daddr + 4, tha, sizeof(tha)));
+		pt_line_str(l, "\"}");
+	}
+	if (f->family && (f->proto == PT_IPPROTO_ICMP || f->proto == PT_IPPROTO_ICMPV6)) {
+		key_u64(l, ",\"icmp\":{\"type\":", f->icmp_type);
+		key_u64(l, ",\"code\":", f->icmp_code);
+		key_u64(l, ",\"id\":", f->sport);
+		key_u64(l, ",\"seq\":", f->dport);
+		pt_line_chr(l, '}');
+	} else if (f->family && (f->proto == PT_IPPROTO_UDP || f->proto == PT_IPPROTO_TCP)) {
+		key_u64(l, ",\"sport\":", f->sport);
+		key_u64(l, ",\"dport\":", f->dport);
+	}
+}
+
+/* The sender (its syscall), the l4 function, and the reader or receiver. */
+static void json_tasks(struct pt_line *l, const struct pt_journey *j,
+		       const struct pt_print_ctx *c)
+{
+	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL)) {
+		const char *sc = pt_syscall_name(j->ev.syscall_nr);
+
+		key_u64(l, ",\"pid\":", j->ev.pid);
+		key_u64(l, ",\"tid\":", j->ev.tid);
+		pt_line_str(l, ",\"comm\":");
+		pt_line_json_str(l, j->ev.comm, sizeof(j->ev.comm));
+		pt_line_str(l, ",\"syscall\":");
+		if (sc)
+			pt_line_json_str(l, sc, SIZE_MAX);
+		else
+			pt_line_str(l, "null");
+	} else {
+		pt_line_str(l, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
+	}
+	if (c->l4_func) {
+		pt_line_str(l, ",\"l4_func\":");
+		pt_line_json_str(l, c->l4_func, SIZE_MAX);
+	}
+	if (j->have_kernel && j->ev.ts[PT_STAGE_COPY]) {
+		/* On the way in the application that received it: a raw socket's clone, maybe. */
+		key_u64(l, j->rx ? ",\"receiver\":{\"pid\":" : ",\"reader\":{\"pid\":",
+			j->ev.copy_pid);
+		key_u64(l, ",\"tid\":", j->ev.copy_tid);
+		pt_line_str(l, ",\"comm\":");
+		pt_line_json_str(l, j->ev.copy_comm, sizeof(j->ev.copy_comm));
+		if (j->rx)
+			pt_line_str(l, j->ev.flags & PT_EV_CLONE ? ",\"clone\":true" :
+								    ",\"clone\":false");
+		pt_line_chr(l, '}');
+	}
+}
+
+/* The round trip (--echo's answers) and the drop reason, if any. */
+static void json_outcome(struct pt_line *l, const struct pt_journey *j,
+			 const struct pt_print_ctx *c)
+{
+	if (j->have_rt) {
+		key_u64(l, ",\"round_trip\":{\"request_seq\":", j->rt.req_seq);
+		key_u64(l, ",\"out_ns\":", j->rt.out_ns);
+		key_u64(l, ",\"turn_ns\":", j->rt.turn_ns);
+		key_u64(l, ",\"in_ns\":", j->rt.in_ns);
+		key_u64(l, ",\"total_ns\":", j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns);
+		pt_line_chr(l, '}');
+	}
+	if (j->status == PT_J_DROPPED) {
+		pt_line_str(l, ",\"drop_reason\":");
+		if (c->drop_reason)
+			pt_line_json_str(l, c->drop_reason, SIZE_MAX);
+		else
+			pt_line_u64(l, j->ev.drop_reason);
+	}
+}
+
+/* The stages seen, with times (and --explain's steps), and the total. */
+static void json_stages(struct pt_line *l, const struct pt_journey *j,
+			const struct pt_print_ctx *c)
 {
 	struct pt_stage_time st[PT_NR_STAGES];
 	unsigned int n = pt_journey_stages(j, st);
-	const struct pt_flow *f = &j->flow;
-	char src[64], dst[64];
+
+	pt_line_str(l, ",\"stages\":[");
+	for (unsigned int k = 0; k < n; k++) {
+		pt_line_str(l, k ? ",{\"stage\":\"" : "{\"stage\":\"");
+		pt_line_str(l, pt_stage_name(st[k].stage));
+		key_u64(l, "\",\"t_ns\":", st[k].t_ns);
+		pt_line_str(l, ",\"delta_ns\":");
+		pt_line_i64(l, st[k].delta_ns);
+		if (c->explain) {
+			const struct pt_step *step = pt_stage_step(st[k].stage,
+								   j->flow.family == PT_FAM_ARP);
+
+			pt_line_str(l, ",\"step\":\"");
+			pt_line_str(l, step->step);
+			pt_line_str(l, "\",\"step_title\":\"");
+			pt_line_str(l, step->title);
+			pt_line_str(l, "\",\"explain\":");
+			pt_line_json_str(l, step->text, SIZE_MAX);
+		}
+		pt_line_chr(l, '}');
+	}
+	pt_line_chr(l, ']');
+	if (n > 1)
+		key_u64(l, ",\"total_ns\":", st[n - 1].t_ns - st[0].t_ns);
+}
+
+void pt_print_journey_json(FILE *out, const struct pt_journey *j,
+			   const struct pt_print_ctx *c)
+{
 	struct pt_line l;
 
 	pt_line_init(&l, out);
-	pt_flow_addrs(f, src, dst, sizeof(src));
 	key_u64(&l, "{\"seq\":", c->seq);
 	pt_line_str(&l, ",\"status\":\"");
 	pt_line_str(&l, status_name(j));
@@ -346,107 +471,65 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 		pt_line_str(&l, ",\"len\":null");
 	if (j->have_kernel)
 		key_u64(&l, ",\"skb_len\":", j->ev.len);
-	pt_line_str(&l, ",\"proto\":\"");
-	pt_line_str(&l, pt_flow_proto(f));
-	pt_line_str(&l, "\",\"src\":\"");
-	pt_line_str(&l, src);
-	pt_line_str(&l, "\",\"dst\":\"");
-	pt_line_str(&l, dst);
-	pt_line_chr(&l, '"');
-	if (f->family == PT_FAM_IPV4)
-		key_u64(&l, ",\"ipid\":", f->ipid);
-	if (f->family == PT_FAM_ARP) {
-		char sha[18], tha[18];
-
-		pt_line_str(&l, ",\"arp\":{\"op\":\"");
-		pt_line_str(&l, f->sport == 1 ? "request" : f->sport == 2 ? "reply" : "other");
-		pt_line_str(&l, "\",\"sender_mac\":\"");
-		pt_line_str(&l, pt_mac_str(f->saddr + 4, sha, sizeof(sha)));
-		pt_line_str(&l, "\",\"target_mac\":\"");
-		pt_line_str(&l, pt_mac_str(f->daddr + 4, tha, sizeof(tha)));
-		pt_line_str(&l, "\"}");
-	}
-	if (f->family && (f->proto == PT_IPPROTO_ICMP || f->proto == PT_IPPROTO_ICMPV6)) {
-		key_u64(&l, ",\"icmp\":{\"type\":", f->icmp_type);
-		key_u64(&l, ",\"code\":", f->icmp_code);
-		key_u64(&l, ",\"id\":", f->sport);
-		key_u64(&l, ",\"seq\":", f->dport);
-		pt_line_chr(&l, '}');
-	} else if (f->family && (f->proto == PT_IPPROTO_UDP || f->proto == PT_IPPROTO_TCP)) {
-		key_u64(&l, ",\"sport\":", f->sport);
-		key_u64(&l, ",\"dport\":", f->dport);
-	}
-	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL)) {
-		const char *sc = pt_syscall_name(j->ev.syscall_nr);
-
-		key_u64(&l, ",\"pid\":", j->ev.pid);
-		key_u64(&l, ",\"tid\":", j->ev.tid);
-		pt_line_str(&l, ",\"comm\":");
-		pt_line_json_str(&l, j->ev.comm, sizeof(j->ev.comm));
-		pt_line_str(&l, ",\"syscall\":");
-		if (sc)
-			pt_line_json_str(&l, sc, SIZE_MAX);
-		else
-			pt_line_str(&l, "null");
-	} else {
-		pt_line_str(&l, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
-	}
-	if (c->l4_func) {
-		pt_line_str(&l, ",\"l4_func\":");
-		pt_line_json_str(&l, c->l4_func, SIZE_MAX);
-	}
-	if (j->have_kernel && j->ev.ts[PT_STAGE_COPY]) {
-		/* On the way in the application that received it: a raw socket's clone, maybe. */
-		key_u64(&l, j->rx ? ",\"receiver\":{\"pid\":" : ",\"reader\":{\"pid\":",
-			j->ev.copy_pid);
-		key_u64(&l, ",\"tid\":", j->ev.copy_tid);
-		pt_line_str(&l, ",\"comm\":");
-		pt_line_json_str(&l, j->ev.copy_comm, sizeof(j->ev.copy_comm));
-		if (j->rx)
-			pt_line_str(&l, j->ev.flags & PT_EV_CLONE ? ",\"clone\":true" :
-								     ",\"clone\":false");
-		pt_line_chr(&l, '}');
-	}
-	if (j->have_rt) {
-		key_u64(&l, ",\"round_trip\":{\"request_seq\":", j->rt.req_seq);
-		key_u64(&l, ",\"out_ns\":", j->rt.out_ns);
-		key_u64(&l, ",\"turn_ns\":", j->rt.turn_ns);
-		key_u64(&l, ",\"in_ns\":", j->rt.in_ns);
-		key_u64(&l, ",\"total_ns\":", j->rt.out_ns + j->rt.turn_ns + j->rt.in_ns);
-		pt_line_chr(&l, '}');
-	}
-	if (j->status == PT_J_DROPPED) {
-		pt_line_str(&l, ",\"drop_reason\":");
-		if (c->drop_reason)
-			pt_line_json_str(&l, c->drop_reason, SIZE_MAX);
-		else
-			pt_line_u64(&l, j->ev.drop_reason);
-	}
-	pt_line_str(&l, ",\"stages\":[");
-	for (unsigned int k = 0; k < n; k++) {
-		pt_line_str(&l, k ? ",{\"stage\":\"" : "{\"stage\":\"");
-		pt_line_str(&l, pt_stage_name(st[k].stage));
-		key_u64(&l, "\",\"t_ns\":", st[k].t_ns);
-		pt_line_str(&l, ",\"delta_ns\":");
-		pt_line_i64(&l, st[k].delta_ns);
-		if (c->explain) {
-			const struct pt_step *step = pt_stage_step(st[k].stage,
-								   f->family == PT_FAM_ARP);
-
-			pt_line_str(&l, ",\"step\":\"");
-			pt_line_str(&l, step->step);
-			pt_line_str(&l, "\",\"step_title\":\"");
-			pt_line_str(&l, step->title);
-			pt_line_str(&l, "\",\"explain\":");
-			pt_line_json_str(&l, step->text, SIZE_MAX);
-		}
-		pt_line_chr(&l, '}');
-	}
-	pt_line_chr(&l, ']');
-	if (n > 1)
-		key_u64(&l, ",\"total_ns\":", st[n - 1].t_ns - st[0].t_ns);
+	json_flow(&l, &j->flow);
+	json_tasks(&l, j, c);
+	json_outcome(&l, j, c);
+	json_stages(&l, j, c);
 	stage_list_json(&l, ",\"unseen\":[", j->rx, c->view, PT_UNSEEN);
 	stage_list_json(&l, ",\"not_applicable\":[", j->rx, c->view, PT_NA);
 	pt_line_str(&l, "}\n");
 	pt_line_end(&l);
+}
+
+void pt_sink_init(struct pt_sink *s, FILE *f)
+{
+	s->f = f;
+	s->tty = isatty(fileno(f));
+	s->pending = false;
+	s->flushed = pt_now_ns();
+	/* glibc takes the size only with a buffer. */
+	if (!s->tty)
+		setvbuf(f, s->buf, _IOFBF, sizeof(s->buf));
+}
+
+int pt_sink_flush(struct pt_sink *s)
+{
+	int err = fflush(s->f) == EOF ? -EPIPE : 0;
+
+	s->pending = false;
+	s->flushed = pt_now_ns();
+	return err;
+}
+
+int pt_sink_printed(struct pt_sink *s)
+{
+	if (s->tty)
+		return pt_sink_flush(s);
+	s->pending = true;
+	return 0;
+}
+
+int pt_sink_tick(struct pt_sink *s, uint64_t now)
+{
+	if (s->pending && now - s->flushed >= PT_SINK_FLUSH_NS)
+		return pt_sink_flush(s);
+	return 0;
+}
+
+int pt_sink_timeout(const struct pt_sink *s, uint64_t now)
+{
+	if (!s->pending)
+		return -1;
+	return s->flushed + PT_SINK_FLUSH_NS > now ?
+	       (int)((s->flushed + PT_SINK_FLUSH_NS - now + 999999) / 1000000) : 0;
+}
+
+void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS])
+{
+	if (c[PT_CNT_STALE])
+		pt_warn("%" PRIu64 " records given up: their skb's end was never seen",
+			c[PT_CNT_STALE]);
+	if (c[PT_CNT_NO_TASK_STORE])
+		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (no task storage)",
+			c[PT_CNT_NO_TASK_STORE]);
 }

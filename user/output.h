@@ -90,4 +90,34 @@ const char *pt_jstatus_label(enum pt_jstatus s, bool rx);
 void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c,
 			char *buf, size_t len);
 
+/*
+ * Where the modes print (stdout): a terminal sees each journey at once; a
+ * pipe or file gets writes of 64 KiB (stdio's own 4 KiB took one write
+ * per six JSON lines), PT_SINK_FLUSH_NS late at most (a write per batch
+ * of reads cost the reader dearly at full rate).
+ */
+#define PT_SINK_FLUSH_NS 20000000ull
+
+struct pt_sink {
+	FILE *f;
+	bool tty;		/* a terminal: flushed after each journey */
+	bool pending;		/* printed, not flushed yet (not a terminal) */
+	uint64_t flushed;	/* CLOCK_MONOTONIC of the last flush */
+	char buf[1 << 16];
+};
+
+/* @f's buffering set for where it goes. @s outlives @f's use. */
+void pt_sink_init(struct pt_sink *s, FILE *f);
+/* Out now. 0, or -EPIPE: nobody reads our output any more (a closed pipe). */
+int pt_sink_flush(struct pt_sink *s);
+/* Something was printed: out now on a terminal, else within PT_SINK_FLUSH_NS. 0 or -EPIPE. */
+int pt_sink_printed(struct pt_sink *s);
+/* Out if what waits has waited long enough. 0 or -EPIPE. */
+int pt_sink_tick(struct pt_sink *s, uint64_t now);
+/* Milliseconds until the next flush is due, or -1 if nothing waits. */
+int pt_sink_timeout(const struct pt_sink *s, uint64_t now);
+
+/* The exit's warnings about what the kernel could not follow (@c: its counters). */
+void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS]);
+
 #endif

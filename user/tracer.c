@@ -685,43 +685,6 @@ const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason)
 	return reason < PT_MAX_DROP_REASONS ? tr->drop_names[reason] : NULL;
 }
 
-int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max)
-{
-	static const struct pt_hist zero;
-	struct bpf_map *m = tr->skel->maps.hists;
-	unsigned int gen = tr->skel->bss->hist_gen & 1, n = 0;
-
-	/*
-	 * The kernel fills the other generation from now on; what is on its
-	 * way into this one lands within microseconds.
-	 */
-	tr->skel->bss->hist_gen = !gen;
-	usleep(1000);
-	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
-		for (unsigned int from = 0; from < PT_NR_KSTAGES; from++) {
-			for (unsigned int to = from + 1; to < PT_NR_KSTAGES; to++) {
-				__u32 idx = pt_hist_index(gen, pc, from, to);
-				struct pt_hist_row *r = &rows[n];
-
-				if (n == max || bpf_map__lookup_elem(m, &idx, sizeof(idx), &r->h,
-								     sizeof(r->h), 0) ||
-				    !r->h.count)
-					continue;
-				/* Emptied for its next turn. */
-				bpf_map__update_elem(m, &idx, sizeof(idx), &zero, sizeof(zero), 0);
-				r->key = pt_hist_key_make(tr->ifindex, pc, from, to);
-				n++;
-			}
-		}
-	}
-	return (int)n;
-}
-
-const volatile struct pt_reader_stamp *pt_tracer_reader_stamp(const struct pt_tracer *tr)
-{
-	return &tr->skel->bss->reader_stamp;
-}
-
 void pt_tracer_close(struct pt_tracer *tr)
 {
 	unload(tr);

@@ -53,12 +53,6 @@ struct pt_trace_cfg {
 	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */
 };
 
-/* One histogram read out of the kernel, summed over CPUs. */
-struct pt_hist_row {
-	struct pt_hist_key key;
-	struct pt_hist h;
-};
-
 /*
  * Load and attach with cfg->backend (PT_BACKEND_AUTO: the best per hook). A
  * forced backend that cannot work is an error, never a fallback. Reports
@@ -66,12 +60,6 @@ struct pt_hist_row {
  */
 int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		   pt_event_fn cb, void *ctx);
-/*
- * --hist: the histograms filled since the last call (those with samples),
- * into @rows, at most @max (PT_HIST_PER_GEN holds them all). Returns how
- * many.
- */
-int pt_tracer_hist_take(struct pt_tracer *tr, struct pt_hist_row *rows, unsigned int max);
 /* The start-up lines: backend, what serves each stage, and what is unseen and why. */
 void pt_tracer_describe(const struct pt_tracer *tr);
 int pt_tracer_epoll_fd(const struct pt_tracer *tr);
@@ -89,8 +77,6 @@ const char *pt_tracer_func_name(const struct pt_tracer *tr, enum pt_stage stage,
 				uint64_t ip);
 /* "FULL_RING" for SKB_DROP_REASON_FULL_RING, from the kernel's BTF; NULL if unknown. */
 const char *pt_tracer_drop_reason(const struct pt_tracer *tr, uint32_t reason);
-/* --hist: the stamps of the packet our last read() copied (shared memory). */
-const volatile struct pt_reader_stamp *pt_tracer_reader_stamp(const struct pt_tracer *tr);
 /* Detach and unload everything. */
 void pt_tracer_close(struct pt_tracer *tr);
 

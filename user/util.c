@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "util.h"
 
 int pt_verbose;
@@ -125,4 +126,25 @@ int pt_open_output(const char *path, bool force)
 		pt_err("cannot create %s: %s", path, strerror(errno));
 	}
 	return fd;
+}
+
+int pt_ready_file(const char *path)
+{
+	char buf[32];
+	int fd, len;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		pt_err("cannot create ready file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	len = snprintf(buf, sizeof(buf), "%d\n", getpid());
+	if (write(fd, buf, len) != len) {
+		pt_err("cannot write ready file %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }

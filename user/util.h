@@ -32,4 +32,7 @@ char *pt_fmt_dur(char *buf, size_t len, int64_t ns);
  */
 int pt_open_output(const char *path, bool force);
 
+/* The ready file @path, with our pid: tracing and reading are live. 0 or -1 (said why). */
+int pt_ready_file(const char *path);
+
 #endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <bpf/libbpf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "histmode.h"	/* first: the skeleton uses its types */
+#include "pathtrace.skel.h"
+#include "util.h"
+
+void pt_histmode_init(struct pt_histmode *m, const struct pt_opts *o, const struct pt_tun *tun,
+		      struct pt_tracer *tr, struct pt_sink *out, const struct pt_echo *echo,
+		      bool *stop)
+{
+	memset(m, 0, sizeof(*m));
+	m->o = o;
+	m->tun = tun;
+	m->tr = tr;
+	m->out = out;
+	m->echo = echo;
+	m->stop = stop;
+}
+
+int pt_histmode_take(struct pt_tracer *tr, unsigned int ifindex, struct pt_hist_row *rows,
+		     unsigned int max)
+{
+	static const struct pt_hist zero;
+	struct bpf_map *map = tr->skel->maps.hists;
+	unsigned int gen = tr->skel->bss->hist_gen & 1, n = 0;
+
+	/*
+	 * The kernel fills the other generation from now on; what is on its
+	 * way into this one lands within microseconds.
+	 */
+	tr->skel->bss->hist_gen = !gen;
+	usleep(1000);
+	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
+		for (unsigned int from = 0; from < PT_NR_KSTAGES; from++) {
+			for (unsigned int to = from + 1; to < PT_NR_KSTAGES; to++) {
+				__u32 idx = pt_hist_index(gen, pc, from, to);
+				struct pt_hist_row *r = &rows[n];
+
+				if (n == max || bpf_map__lookup_elem(map, &idx, sizeof(idx), &r->h,
+								     sizeof(r->h), 0) ||
+				    !r->h.count)
+					continue;
+				/* Emptied for its next turn. */
+				bpf_map__update_elem(map, &idx, sizeof(idx), &zero, sizeof(zero), 0);
+				r->key = pt_hist_key_make(ifindex, pc, from, to);
+				n++;
+			}
+		}
+	}
+	return (int)n;
+}
+
+void pt_histmode_start(struct pt_histmode *m)
+{
+	m->last = pt_now_ns();
+	m->next = m->last + m->o->interval * 1000000000ull;
+}
+
+void pt_histmode_read(struct pt_histmode *m, uint64_t t)
+{
+	/* The stamps of the packet our last read() copied (shared memory). */
+	const volatile struct pt_reader_stamp *st = &m->tr->skel->bss->reader_stamp;
+
+	if (st->seq != m->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
+		struct pt_hist *h = m->user[st->pclass];
+
+		m->stamp_seq = st->seq;
+		pt_hist_put(&h[0], t - st->copy);
+		pt_hist_put(&h[1], t - st->first);
+	}
+	m->reads++;
+	m->iv_reads++;
+}
+
+/* The reader's own rows (copy -> user, total) after the @n kernel rows; emptied. */
+static int add_user_rows(struct pt_histmode *m, int n)
+{
+	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
+		for (int k = 0; k < 2; k++) {
+			struct pt_hist_row *r = &m->rows[n];
+
+			if (!m->user[pc][k].count)
+				continue;
+			r->key = pt_hist_key_make(m->tun->ifindex, pc,
+						  k ? PT_HIST_TOTAL : PT_STAGE_COPY,
+						  PT_STAGE_USER);
+			r->h = m->user[pc][k];
+			memset(&m->user[pc][k], 0, sizeof(m->user[pc][k]));
+			n++;
+		}
+	}
+	return n;
+}
+
+/* What the kernel aggregated since the last print, and the interval's counts. */
+static void print(struct pt_histmode *m)
+{
+	struct pt_hist_view views[sizeof(m->rows) / sizeof(m->rows[0])];
+	struct pt_hist_interval iv = { .reads = m->iv_reads };
+	uint64_t c[PT_NR_COUNTERS], now = pt_now_ns();
+	struct timespec rt;
+	int n;
+
+	n = pt_histmode_take(m->tr, m->tun->ifindex, m->rows, PT_HIST_PER_GEN);
+	if (n < 0)
+		return;
+	n = add_user_rows(m, n);
+	pt_tracer_counters(m->tr, c);
+	iv.dropped = c[PT_CNT_DROPPED] - m->cnt[PT_CNT_DROPPED];
+	iv.unread = c[PT_CNT_UNREAD] - m->cnt[PT_CNT_UNREAD];
+	iv.lost = c[PT_CNT_REORDERED] - m->cnt[PT_CNT_REORDERED];
+	memcpy(m->cnt, c, sizeof(c));
+	clock_gettime(CLOCK_REALTIME, &rt);
+	iv.t_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	iv.len_ns = now - m->last;
+	m->last = now;
+	m->iv_reads = 0;
+	for (int i = 0; i < n; i++) {
+		views[i].dev = m->tun->name;
+		views[i].key = &m->rows[i].key;
+		views[i].h = &m->rows[i].h;
+	}
+	qsort(views, n, sizeof(views[0]), pt_hist_row_cmp);
+	if (m->o->json)
+		pt_hist_print_json(m->out->f, &iv, views, n, m->o->hist_by_proto);
+	else
+		pt_hist_print_text(m->out->f, &iv, views, n, m->o->hist_by_proto);
+	if (pt_sink_flush(m->out))
+		*m->stop = true;
+	m->prints++;
+}
+
+void pt_histmode_tick(struct pt_histmode *m)
+{
+	if (!m->o->interval || pt_now_ns() < m->next)
+		return;
+	print(m);
+	m->next += m->o->interval * 1000000000ull;
+	if (m->o->intervals && m->prints >= m->o->intervals)
+		*m->stop = true;
+}
+
+int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now)
+{
+	if (!m->o->interval)
+		return 100;
+	return m->next > now ? (int)((m->next - now + 999999) / 1000000) : 0;
+}
+
+void pt_histmode_finish(struct pt_histmode *m)
+{
+	if ((!m->o->interval || m->iv_reads) &&
+	    !(m->o->intervals && m->prints >= m->o->intervals))
+		print(m);
+}
+
+void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
+{
+	uint64_t c[PT_NR_COUNTERS];
+
+	pt_tracer_counters(m->tr, c);
+	pt_warn_lost(c);
+	if (m->o->echo)
+		pt_echo_summary(m->echo, true);
+	if (m->o->json)
+		fprintf(m->out->f, "{\"summary\":{\"reads\":%" PRIu64 ",\"dropped\":%" PRIu64
+			",\"unread\":%" PRIu64 ",\"lost\":{\"samples\":%" PRIu64
+			",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64
+			",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u}}\n",
+			m->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
+			c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE], in_flight);
+	pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
+		" unread, %" PRIu64 " samples lost, %" PRIu64
+		" packets not followed (table slot taken), %u still in flight",
+		m->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
+		c[PT_CNT_MAP_FULL], in_flight);
+}

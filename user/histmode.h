@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --hist in userspace: the kernel's histograms read out generation by
+ * generation, the reader's own stage sampled at each read, a print every
+ * interval (or at exit), and the summary.
+ */
+#ifndef PT_HISTMODE_H
+#define PT_HISTMODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "cli.h"
+#include "echo.h"
+#include "hist.h"
+#include "output.h"
+#include "tracer.h"
+#include "tundev.h"
+
+/* One histogram read out of the kernel, summed over CPUs. */
+struct pt_hist_row {
+	struct pt_hist_key key;
+	struct pt_hist h;
+};
+
+struct pt_histmode {
+	const struct pt_opts *o;
+	const struct pt_tun *tun;
+	struct pt_tracer *tr;
+	struct pt_sink *out;
+	const struct pt_echo *echo;
+	bool *stop;			/* set to end the run */
+	uint64_t reads;			/* packets read */
+	uint64_t iv_reads;		/* ... since the last print */
+	uint64_t prints;
+	uint64_t next;			/* CLOCK_MONOTONIC of the next print */
+	uint64_t last;			/* ... and of the last one */
+	uint64_t cnt[PT_NR_COUNTERS];	/* counters at the last print */
+	/* the last two transitions, which end with our clock: copy->user, total */
+	struct pt_hist user[PT_HIST_PCLASSES][2];
+	uint32_t stamp_seq;
+	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];
+};
+
+void pt_histmode_init(struct pt_histmode *m, const struct pt_opts *o, const struct pt_tun *tun,
+		      struct pt_tracer *tr, struct pt_sink *out, const struct pt_echo *echo,
+		      bool *stop);
+/* The first interval starts now. */
+void pt_histmode_start(struct pt_histmode *m);
+/* A packet read at @t: its way up to the copy was counted in the kernel. */
+void pt_histmode_read(struct pt_histmode *m, uint64_t t);
+/* Between reads: the interval's print, if due. */
+void pt_histmode_tick(struct pt_histmode *m);
+/* Milliseconds until the next print (100 if there is none). */
+int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now);
+/*
+ * At exit: what came since the last print (everything, without an
+ * interval), unless the count of prints is already reached.
+ */
+void pt_histmode_finish(struct pt_histmode *m);
+void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight);
+
+/*
+ * The kernel's histograms filled since the last call (those with samples),
+ * into @rows, at most @max (PT_HIST_PER_GEN holds them all), keyed for
+ * device @ifindex; the kernel fills the other generation from now on.
+ * Returns how many.
+ */
+int pt_histmode_take(struct pt_tracer *tr, unsigned int ifindex, struct pt_hist_row *rows,
+		     unsigned int max);
+
+#endif
