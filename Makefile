@@ -50,9 +50,10 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 # Modules that need no skeleton: shared by the binary and the unit tests.
 LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
-	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c
+	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c \
+	user/hooks.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
-APP_SRCS := user/main.c user/tracer.c user/tundev.c
+APP_SRCS := user/main.c user/tracer.c user/tundev.c user/probe.c user/ladder.c
 APP_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(APP_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -86,8 +87,8 @@ $(OUT)/user/%.o: user/%.c | $(OUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 
-# The tracer includes the skeleton.
-$(OUT)/user/tracer.o: $(SKELS)
+# The tracer and the ladder include the skeleton.
+$(OUT)/user/tracer.o $(OUT)/user/ladder.o: $(SKELS)
 
 $(OUT)/pathtrace: $(APP_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
