@@ -8,10 +8,10 @@
 #define PT_TRACER_H
 
 #include <stdint.h>
+#include "probe.h"
 #include "pathtrace.h"
 #include "stages.h"
 #include "pt_hist.h"
-#include "probe.h"
 
 #define PT_MAX_LINKS 64
 
