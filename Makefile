@@ -51,9 +51,10 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 # Modules that need no skeleton: shared by the binary and the unit tests.
 LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c \
-	user/report_html.c user/echo_rt.c user/bookkeep.c
+	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
-APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c
+APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c \
+	user/probe.c user/ladder.c
 APP_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(APP_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -92,9 +93,8 @@ $(OUT)/user/%.o: user/%.c | $(OUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
 
-# The tracer and --hist's reader include the skeleton.
-$(OUT)/user/tracer.o: $(SKELS)
-$(OUT)/user/histmode.o: $(SKELS)
+# The tracer, the ladder and --hist's reader include the skeleton.
+$(OUT)/user/tracer.o $(OUT)/user/ladder.o $(OUT)/user/histmode.o: $(SKELS)
 
 $(OUT)/pathtrace: $(APP_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)

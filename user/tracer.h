@@ -1,41 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel side: loads the BPF object, decides per hook what this kernel
- * lets it attach (the ladder fentry -> kprobe -> tracepoint), attaches, and
- * hands the per-packet records over.
+ * The kernel side: probes the kernel (probe.c), loads the BPF object and
+ * attaches what this kernel allows per hook (ladder.c: the ladder fentry ->
+ * kprobe -> tracepoint), and hands the per-packet records over.
  */
 #ifndef PT_TRACER_H
 #define PT_TRACER_H
 
 #include <stdint.h>
+#include "probe.h"
 #include "pathtrace.h"
 #include "stages.h"
 #include "pt_hist.h"
 
 #define PT_MAX_LINKS 64
-#define PT_MAX_FN_GROUPS 16	/* function hooks */
-#define PT_MAX_FNS 8		/* candidate functions of a hook */
-#define PT_MAX_DROP_REASONS 512
 
 typedef void (*pt_event_fn)(const struct pt_event *ev, void *ctx);
 
 struct pt_tracer {
 	struct pathtrace_bpf *skel;
 	struct ring_buffer *rb;
-	struct btf *btf;		/* the kernel's, for names */
-	struct btf *mod_btf;		/* module tun's, if it has one */
+	struct pt_kernel kern;		/* what the kernel offers */
 	struct pt_stage_view view;
 	enum pt_backend backend;	/* the rung of the ladder in use */
 	char fell[256];			/* why higher rungs were not used */
 	char how[PT_NR_VSTAGES][160];	/* what serves each stage */
 	char why[PT_NR_VSTAGES][200];	/* why a stage is unseen */
-	struct { bool listed; uint64_t addr; } ksym[PT_MAX_FN_GROUPS][PT_MAX_FNS];
-	bool ksym_scanned;		/* ksym read from /proc/kallsyms */
 	struct bpf_link *links[PT_MAX_LINKS];
 	unsigned int nr_links;
 	pt_event_fn cb;
 	void *ctx;
-	const char *drop_names[PT_MAX_DROP_REASONS];	/* in btf */
 	unsigned int ifindex;		/* the traced device */
 };
 

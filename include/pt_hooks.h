@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hook list, once for both sides: bpf/pathtrace.bpf.c expands it into
+ * entry points, user/hooks.c into the tables the attach ladder walks, and
+ * user/ladder.c into the skeleton's program fields (a program missing from
+ * the object is a compile error there).
+ *
+ * PT_FN_HOOKS(X): function hooks, in order of preference (a later hook of a
+ * stage serves only if earlier ones did not):
+ *   X(hook, stage, fentry, args, kprobe_body, fentry_body, candidates...)
+ * hook: programs kprobe_<hook> and kmulti_<hook> (every candidate present),
+ *   and fentry programs per @fentry: FIRST, one program fentry_<hook> on the
+ *   first candidate with BTF; or N (2..8), programs fentry_<hook>_0.._<N-1>,
+ *   one per candidate, all hooked.
+ * stage: the view stage it serves (user/stages.h).
+ * args: the entry point's arguments, in parentheses; the bodies call the
+ *   stage's handler (pt_core.bpf.h); kprobe bodies read the skb with
+ *   probes, fentry bodies directly.
+ * candidates: the kernel functions, as strings.
+ *
+ * PT_TP_HOOKS(X): tracepoints (tp_btf), programs tp_<tp>:
+ *   X(tp, stage, args, body)
+ * Those of a stage without function hook always serve it; the others fill
+ * in for a stage no function hook served; stage -1: the skb's end, always
+ * needed.
+ *
+ * Tokens only: nothing here is expanded except by the side that uses it.
+ */
+#ifndef PT_HOOKS_H
+#define PT_HOOKS_H
+
+#define PT_UNPAREN(...) __VA_ARGS__
+
+/* No skb at entry, or none needed. */
+#define PT_A_NONE (void *unused__)
+#define PT_A_SKB (struct sk_buff *skb)
+#define PT_A_SK_SKB (void *sk__, struct sk_buff *skb)
+#define PT_A_SKB3 (void *a0__, void *a1__, struct sk_buff *skb)
+
+#define PT_FN_HOOKS(X)								\
+	/* the socket's send builds the packet (udp, ping, raw, tcp; v4 and v6) */ \
+	X(l4, PT_STAGE_L4, 7, PT_A_NONE, pt_on_l4(ctx), pt_on_l4(ctx),		\
+	  "udp_sendmsg", "ping_v4_sendmsg", "raw_sendmsg", "tcp_sendmsg",	\
+	  "udpv6_sendmsg", "ping_v6_sendmsg", "rawv6_sendmsg")			\
+	/* skb->dev is not set yet: kept per task */				\
+	X(ip, PT_STAGE_IP, 2, PT_A_NONE, pt_on_task_stage(PT_STAGE_IP),		\
+	  pt_on_task_stage(PT_STAGE_IP), "ip_output", "ip6_output")		\
+	/* after netfilter and fragmentation: the neighbour lookup and output	\
+	 * (TAP only: TUN has no link layer) */					\
+	X(neigh, PT_STAGE_NEIGH, 2, PT_A_NONE, pt_on_task_stage(PT_STAGE_NEIGH), \
+	  pt_on_task_stage(PT_STAGE_NEIGH), "ip_finish_output2", "ip6_finish_output2") \
+	/* first sighting; dev_queue_xmit before 5.19 */			\
+	X(queue, PT_STAGE_QUEUE, FIRST, PT_A_SKB, pt_on_skb_first(skb, false),	\
+	  pt_on_skb_first(skb, true), "__dev_queue_xmit", "dev_queue_xmit")	\
+	/* with a list of skbs */						\
+	X(xmit, PT_STAGE_XMIT, FIRST, PT_A_SKB,					\
+	  pt_on_skb_list_stage(skb, PT_STAGE_XMIT, false),			\
+	  pt_on_skb_list_stage(skb, PT_STAGE_XMIT, true), "dev_hard_start_xmit") \
+	/* puts the skb in the tun ring */					\
+	X(driver, PT_STAGE_DRIVER, FIRST, PT_A_SKB,				\
+	  pt_on_skb_stage(pt_key_raw(skb), PT_STAGE_DRIVER),			\
+	  pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER), "tun_net_xmit")	\
+	/* tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...) */ \
+	X(copy_tun, PT_STAGE_COPY, FIRST, PT_A_SKB3,				\
+	  pt_on_skb_copy(skb, pt_key_raw(skb), false),				\
+	  pt_on_skb_copy(skb, pt_key(skb), true), "tun_put_user")		\
+	X(copy_dgram, PT_STAGE_COPY, FIRST, PT_A_SKB,				\
+	  pt_on_skb_copy(skb, pt_key_raw(skb), false),				\
+	  pt_on_skb_copy(skb, pt_key(skb), true), "skb_copy_datagram_iter")	\
+	/* ---- the way in (--echo) ---- */					\
+	/* the writer's bytes become an skb (no skb yet at entry: by task) */	\
+	X(rx_tun, PT_V_RX_TUN, FIRST, PT_A_NONE, pt_on_task_stage(PT_RX_TUN),	\
+	  pt_on_task_stage(PT_RX_TUN), "tun_get_user")				\
+	X(rx_ip, PT_V_RX_IP, 2, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_IP), \
+	  pt_on_skb_stage(pt_key(skb), PT_RX_IP), "ip_rcv", "ipv6_rcv")		\
+	X(rx_l4, PT_V_RX_L4, 4, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_L4), \
+	  pt_on_skb_stage(pt_key(skb), PT_RX_L4),				\
+	  "icmp_rcv", "udp_rcv", "icmpv6_rcv", "udpv6_rcv")			\
+	/* the socket's receive queue: UDP's, or any other's (ping, raw sockets' clones) */ \
+	X(rx_sockq, PT_V_RX_SOCKQ, 3, PT_A_SK_SKB,				\
+	  pt_on_rx_late(skb, pt_key_raw(skb), false, PT_RX_SOCKQ),		\
+	  pt_on_rx_late(skb, pt_key(skb), true, PT_RX_SOCKQ),			\
+	  "__udp_enqueue_schedule_skb", "sock_queue_rcv_skb_reason", "__sock_queue_rcv_skb") \
+	/* a UDP socket's receive is done (it copies linear skbs without	\
+	 * skb_copy_datagram_iter, and frees them without consume_skb) */	\
+	X(rx_udp_done, PT_V_RX_COPY, FIRST, PT_A_SK_SKB,			\
+	  pt_on_skb_copy(skb, pt_key_raw(skb), false),				\
+	  pt_on_skb_copy(skb, pt_key(skb), true), "skb_consume_udp")
+
+#define PT_TP_HOOKS(X)								\
+	X(sys_enter, PT_STAGE_SYSCALL, (struct pt_regs *regs, long id), pt_on_syscall(id)) \
+	X(fib_table_lookup, PT_STAGE_ROUTE, PT_A_NONE, pt_on_task_stage(PT_STAGE_ROUTE)) \
+	X(fib6_table_lookup, PT_STAGE_ROUTE, PT_A_NONE, pt_on_task_stage(PT_STAGE_ROUTE)) \
+	X(net_dev_queue, PT_STAGE_QUEUE, PT_A_SKB, pt_on_skb_first(skb, true))	\
+	/* fires in xmit_one() right before ndo_start_xmit, after the taps:	\
+	 * the moment the driver gets the skb */				\
+	X(net_dev_start_xmit, PT_STAGE_DRIVER, (const struct sk_buff *skb),	\
+	  pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER))			\
+	X(skb_copy_datagram_iovec, PT_STAGE_COPY, (struct sk_buff *skb, int len), \
+	  pt_on_skb_copy(skb, pt_key(skb), true))				\
+	/* a foreign reader's read() returns (loaded only when following one) */ \
+	X(sys_exit, PT_STAGE_USER, PT_A_NONE, pt_on_read_return())			\
+	/* the way in (--echo): the stack takes a packet written into the device */ \
+	X(netif_receive_skb, PT_V_RX_NETIF, PT_A_SKB, pt_on_rx_first(skb))	\
+	X(consume_skb, -1, PT_A_SKB, pt_on_skb_end(skb, pt_key(skb), PT_END_CONSUMED, 0)) \
+	X(kfree_skb, -1, (struct sk_buff *skb, void *location, enum skb_drop_reason reason), \
+	  pt_on_skb_end(skb, pt_key(skb), PT_END_DROPPED, reason))
+
+/*
+ * PT_FENTRY_EACH(fentry, M, hook, ...): M(name, ...) once per fentry program
+ * of a hook, name being <hook> (FIRST) or <hook>_<n>.
+ */
+#define PT_FENTRY_EACH(n, M, h, ...) PT_FE_##n(M, h, __VA_ARGS__)
+#define PT_FE_FIRST(M, h, ...) M(h, __VA_ARGS__)
+#define PT_FE_1(M, h, ...) M(h##_0, __VA_ARGS__)
+#define PT_FE_2(M, h, ...) PT_FE_1(M, h, __VA_ARGS__) M(h##_1, __VA_ARGS__)
+#define PT_FE_3(M, h, ...) PT_FE_2(M, h, __VA_ARGS__) M(h##_2, __VA_ARGS__)
+#define PT_FE_4(M, h, ...) PT_FE_3(M, h, __VA_ARGS__) M(h##_3, __VA_ARGS__)
+#define PT_FE_5(M, h, ...) PT_FE_4(M, h, __VA_ARGS__) M(h##_4, __VA_ARGS__)
+#define PT_FE_6(M, h, ...) PT_FE_5(M, h, __VA_ARGS__) M(h##_5, __VA_ARGS__)
+#define PT_FE_7(M, h, ...) PT_FE_6(M, h, __VA_ARGS__) M(h##_6, __VA_ARGS__)
+#define PT_FE_8(M, h, ...) PT_FE_7(M, h, __VA_ARGS__) M(h##_7, __VA_ARGS__)
+
+/* How many fentry programs, and whether every candidate is hooked. */
+#define PT_FENTRY_COUNT(n) PT_FC_##n
+#define PT_FC_FIRST 1
+#define PT_FC_1 1
+#define PT_FC_2 2
+#define PT_FC_3 3
+#define PT_FC_4 4
+#define PT_FC_5 5
+#define PT_FC_6 6
+#define PT_FC_7 7
+#define PT_FC_8 8
+#define PT_FENTRY_ALL(n) PT_FA_##n
+#define PT_FA_FIRST 0
+#define PT_FA_1 1
+#define PT_FA_2 1
+#define PT_FA_3 1
+#define PT_FA_4 1
+#define PT_FA_5 1
+#define PT_FA_6 1
+#define PT_FA_7 1
+#define PT_FA_8 1
+
+#endif

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The attach ladder. One BPF object holds, per hook, thin entry points for
+ * each mechanism (bpf/pathtrace.bpf.c, from include/pt_hooks.h). For a
+ * backend rung we decide per hook what to load (fentry where the function
+ * has BTF; kprobe, or kprobe.multi where the kernel offers it, otherwise)
+ * and attach; a stage no function hook serves falls back to its
+ * tracepoint, if it has one. Auto starts at fentry and steps down when the
+ * kernel refuses a rung as a whole: known from the probes (probe.c) before
+ * anything loads, else from the failed load or attach.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include "ladder.h"	/* first: the skeleton uses its types */
+#include "pathtrace.skel.h"
+#include "util.h"
+
+/* Each hook's programs, as skeleton fields: a program missing from the object does not compile. */
+#define PROG(name) offsetof(struct pathtrace_bpf, progs.name)
+#define FENTRY_PROG(name, ...) PROG(fentry_##name),
+#define FN_PROGS(hook, stage, fentry, ...)				\
+	[PT_HOOK_##hook] = { PROG(kprobe_##hook), PROG(kmulti_##hook),	\
+			     { PT_FENTRY_EACH(fentry, FENTRY_PROG, hook, 0) } },
+static const struct {
+	size_t kprobe, kmulti, fentry[PT_MAX_FNS];
+} fn_progs[PT_NR_FN_HOOKS] = { PT_FN_HOOKS(FN_PROGS) };
+
+#define TP_PROG(tp, ...) [PT_TP_##tp] = PROG(tp_##tp),
+static const size_t tp_progs[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_PROG) };
+
+static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
+				    [PT_BACKEND_KPROBE] = "kprobe" };
+
+/* What one rung loads for a function hook. */
+struct plan {
+	struct bpf_program *fentry[PT_MAX_FNS];
+	const char *target[PT_MAX_FNS];
+	unsigned int nfentry;
+	bool kprobe;		/* kprobe_<hook> loaded (and kmulti_<hook> with kprobe.multi) */
+	char why[160];		/* why neither */
+};
+
+/* One attempt at a rung. */
+struct rung {
+	struct pt_tracer *tr;
+	const struct pt_trace_cfg *cfg;
+	enum pt_backend level;
+	bool forced;			/* the user's backend: no kprobe fill-in */
+	bool multi;			/* kprobe.multi: probed, until an attach fails */
+	bool served[PT_NR_VSTAGES];
+	bool tp_on[PT_NR_TP_HOOKS];
+	struct plan plan[PT_NR_FN_HOOKS];
+	unsigned int links;		/* links of the rung's own mechanism */
+	char err_why[160];		/* a failed attach, for fell */
+	char fell[200];			/* why the kernel refuses the rung */
+};
+
+static struct bpf_program *prog_at(const struct pt_tracer *tr, size_t off)
+{
+	return *(struct bpf_program *const *)((const char *)tr->skel + off);
+}
+
+static int add_link(struct pt_tracer *tr, struct bpf_link *link)
+{
+	if (!link)
+		return -errno;
+	if (tr->nr_links == PT_MAX_LINKS) {
+		bpf_link__destroy(link);
+		return -E2BIG;
+	}
+	tr->links[tr->nr_links++] = link;
+	return 0;
+}
+
+/* Does a probe rule the rung out before anything loads? Then why, in fell. */
+static bool rung_refused(struct rung *r)
+{
+	const struct pt_features *f = &r->tr->kern.feat;
+
+	if (!f->known)
+		return false;
+	if (r->level == PT_BACKEND_FENTRY && !f->tracing)
+		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load fentry programs "
+			 "(probed: no BPF_PROG_TYPE_TRACING)");
+	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe)
+		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load kprobe programs "
+			 "(probed: no BPF_PROG_TYPE_KPROBE with bpf_get_func_ip)");
+	return r->fell[0];
+}
+
+/* Open the object with this trace's configuration, nothing to load yet. */
+static int open_skel(struct rung *r)
+{
+	const struct pt_trace_cfg *cfg = r->cfg;
+	struct pt_tracer *tr = r->tr;
+	struct bpf_program *p;
+	int err;
+
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = cfg->btf_path);
+
+	tr->skel = pathtrace_bpf__open_opts(&oo);
+	if (!tr->skel) {
+		err = -errno;
+		pt_err("cannot open the BPF object: %s", strerror(errno));
+		return err;
+	}
+	tr->skel->rodata->targ_ifindex = cfg->ifindex;
+	tr->skel->rodata->targ_netns = cfg->netns;
+	tr->skel->rodata->hist_mode = cfg->hist;
+	/* Each mode has records of its own: the other's shrink to nothing. */
+	bpf_map__set_max_entries(cfg->hist ? tr->skel->maps.skbs : tr->skel->maps.hrecs, 1);
+	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
+	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
+	tr->skel->rodata->rx_mode = cfg->rx;
+	tr->skel->rodata->foreign_tgid = cfg->foreign_tgid;
+	for (unsigned int i = 0; i < pt_nr_send_syscalls; i++) {
+		long nr = pt_send_syscalls[i].nr;
+
+		if (nr >= 0 && nr < PT_SYSCALL_BITMAP_WORDS * 64)
+			tr->skel->rodata->send_syscalls[nr / 64] |= 1ULL << (nr % 64);
+	}
+	bpf_object__for_each_program(p, tr->skel->obj)
+		bpf_program__set_autoload(p, false);
+	return 0;
+}
+
+/* The tracepoints this kernel has and this trace wants load; the skb's end is a must. */
+static int choose_tracepoints(struct rung *r)
+{
+	for (unsigned int t = 0; t < PT_NR_TP_HOOKS; t++) {
+		const struct pt_tp_hook *tp = &pt_tp_hooks[t];
+
+		r->tp_on[t] = pt_kernel_has_tracepoint(&r->tr->kern, tp->tp) &&
+			      pt_tp_hook_wanted(t, r->cfg->rx, r->cfg->foreign_tgid);
+		if (!r->tp_on[t] && tp->stage < 0) {
+			pt_err("this kernel has no %s tracepoint: cannot follow packets", tp->tp);
+			return -ENOENT;
+		}
+		bpf_program__set_autoload(prog_at(r->tr, tp_progs[t]), r->tp_on[t]);
+	}
+	return 0;
+}
+
+static void plan_fentry(struct rung *r, unsigned int h)
+{
+	const struct pt_fn_hook *hook = &pt_fn_hooks[h];
+	struct plan *p = &r->plan[h];
+	char why[160];
+
+	for (unsigned int i = 0; i < PT_MAX_FNS && hook->fns[i]; i++) {
+		struct bpf_program *fp;
+
+		if (!pt_kernel_fn_has_btf(&r->tr->kern, hook->fns[i], why, sizeof(why))) {
+			if (!p->why[0])
+				snprintf(p->why, sizeof(p->why), "%s", why);
+			continue;
+		}
+		fp = prog_at(r->tr, fn_progs[h].fentry[p->nfentry]);
+		bpf_program__set_attach_target(fp, 0, hook->fns[i]);
+		bpf_program__set_autoload(fp, true);
+		p->fentry[p->nfentry] = fp;
+		p->target[p->nfentry++] = hook->fns[i];
+		if (!hook->all || p->nfentry == hook->nfentry)
+			break;
+	}
+}
+
+/* Per function hook, what this rung loads. */
+static void plan_hooks(struct rung *r)
+{
+	const struct pt_features *f = &r->tr->kern.feat;
+
+	for (unsigned int h = 0; h < PT_NR_FN_HOOKS; h++) {
+		struct plan *p = &r->plan[h];
+
+		if (pt_fn_hook_skipped(h, r->cfg->tap, r->cfg->rx))
+			continue;
+		if (r->level == PT_BACKEND_FENTRY) {
+			plan_fentry(r, h);
+			/* auto: what fentry cannot reach, a kprobe may */
+			p->kprobe = !p->nfentry && !r->forced && (!f->known || f->kprobe);
+		} else {
+			p->kprobe = r->level == PT_BACKEND_KPROBE;
+		}
+		if (p->kprobe) {
+			bpf_program__set_autoload(prog_at(r->tr, fn_progs[h].kprobe), true);
+			bpf_program__set_autoload(prog_at(r->tr, fn_progs[h].kmulti), r->multi);
+		}
+	}
+}
+
+static int load(struct rung *r)
+{
+	int err = pathtrace_bpf__load(r->tr->skel);
+
+	if (!err)
+		return 0;
+	if (r->level != PT_BACKEND_TRACEPOINT) {
+		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load %s programs (%s)",
+			 mech[r->level], strerror(-err));
+		return -EAGAIN;
+	}
+	pt_err("cannot load the BPF programs: %s%s", strerror(-err),
+	       err == -EPERM ? " (needs root, or CAP_BPF and CAP_PERFMON)" :
+			       " (run with -vv for the verifier's log)");
+	return err;
+}
+
+/* Attach a hook's kprobes: one kprobe.multi link if the kernel has them, else one per function. */
+static int attach_kprobes(struct rung *r, unsigned int h, char *how, size_t hlen,
+			  char *why, size_t wlen)
+{
+	const struct pt_fn_hook *hook = &pt_fn_hooks[h];
+	struct pt_tracer *tr = r->tr;
+	const char *syms[PT_MAX_FNS];
+	unsigned int n = 0, ok = 0;
+	int err = -ENOENT;
+
+	for (unsigned int i = 0; i < PT_MAX_FNS && hook->fns[i]; i++)
+		if (tr->kern.ksym[h][i].listed)
+			syms[n++] = hook->fns[i];
+	if (!n) {
+		snprintf(why, wlen, "%s%s: not in /proc/kallsyms (inlined or absent)",
+			 hook->fns[0], hook->fns[1] ? " and the others" : "");
+		return -ENOENT;
+	}
+	if (!hook->all)
+		n = 1;
+	if (r->multi) {
+		LIBBPF_OPTS(bpf_kprobe_multi_opts, mo, .syms = syms, .cnt = n);
+
+		err = add_link(tr, bpf_program__attach_kprobe_multi_opts(
+					   prog_at(tr, fn_progs[h].kmulti), NULL, &mo));
+		if (!err) {
+			snprintf(how, hlen, "kprobe.multi");
+			for (unsigned int i = 0; i < n; i++)
+				pt_appendf(how, hlen, " %s", syms[i]);
+			return 0;
+		}
+		r->multi = false;	/* the probe was wrong: one kprobe each */
+	}
+	snprintf(how, hlen, "kprobe");
+	for (unsigned int i = 0; i < n; i++) {
+		int e = add_link(tr, bpf_program__attach_kprobe(prog_at(tr, fn_progs[h].kprobe),
+								false, syms[i]));
+
+		if (e) {
+			if (!why[0])	/* the first failure says most */
+				snprintf(why, wlen, "kprobe on %s: %s%s", syms[i], strerror(-e),
+					 e == -ENOENT ? " (kernel without CONFIG_KPROBES?)" : "");
+			err = e;
+			continue;
+		}
+		pt_appendf(how, hlen, " %s", syms[i]);
+		ok++;
+	}
+	return ok ? 0 : err;
+}
+
+/* Attach a function hook as planned; the first of a stage's hooks that attaches serves it. */
+static void attach_fn_hook(struct rung *r, unsigned int h)
+{
+	struct pt_tracer *tr = r->tr;
+	struct plan *pl = &r->plan[h];
+	int s = pt_fn_hooks[h].stage, err;
+	char *how = tr->how[s];
+
+	for (unsigned int i = 0; i < pl->nfentry; i++) {
+		err = add_link(tr, bpf_program__attach(pl->fentry[i]));
+		if (err) {
+			snprintf(r->err_why, sizeof(r->err_why), "fentry on %s: %s",
+				 pl->target[i], strerror(-err));
+			continue;
+		}
+		if (!r->served[s])
+			snprintf(how, sizeof(tr->how[0]), "fentry");
+		pt_appendf(how, sizeof(tr->how[0]), " %s", pl->target[i]);
+		r->served[s] = true;
+		if (r->level == PT_BACKEND_FENTRY)
+			r->links++;
+	}
+	if (!r->served[s] && pl->kprobe) {
+		err = attach_kprobes(r, h, how, sizeof(tr->how[0]), pl->why, sizeof(pl->why));
+		if (!err) {
+			r->served[s] = true;
+			if (r->level == PT_BACKEND_KPROBE)
+				r->links++;
+		} else if (!r->err_why[0]) {
+			snprintf(r->err_why, sizeof(r->err_why), "%s", pl->why);
+		}
+	}
+	if (!r->served[s])
+		snprintf(tr->why[s], sizeof(tr->why[0]), "%s",
+			 pl->why[0] ? pl->why : r->level == PT_BACKEND_TRACEPOINT ?
+			 pt_hook_tp_blind(s) ?: "no tracepoint" : "not attached");
+}
+
+/* A stage a function hook serves needs no tracepoint; one may take several. */
+static int attach_tracepoints(struct rung *r)
+{
+	struct pt_tracer *tr = r->tr;
+	bool fn_served[PT_NR_VSTAGES];
+	int err;
+
+	memcpy(fn_served, r->served, sizeof(fn_served));
+	for (unsigned int t = 0; t < PT_NR_TP_HOOKS; t++) {
+		const char *tp = pt_tp_hooks[t].tp;
+		int s = pt_tp_hooks[t].stage;
+
+		if (!r->tp_on[t] || (s >= 0 && fn_served[s]))
+			continue;
+		err = add_link(tr, bpf_program__attach(prog_at(tr, tp_progs[t])));
+		if (err) {
+			if (s < 0) {
+				pt_err("cannot attach to tracepoint %s: %s", tp, strerror(-err));
+				return err;
+			}
+			snprintf(tr->why[s], sizeof(tr->why[0]), "tracepoint %s: %s", tp,
+				 strerror(-err));
+			continue;
+		}
+		if (s >= 0) {
+			pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s %s",
+				   r->served[s] ? "," : "tracepoint", tp);
+			r->served[s] = true;
+		}
+	}
+	if (!r->served[PT_STAGE_QUEUE]) {
+		pt_err("cannot see packets reach the device: %s", tr->why[PT_STAGE_QUEUE]);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* What the view shows of each stage: served, unseen and why, or not applicable. */
+static void finish_view(struct rung *r)
+{
+	const struct pt_trace_cfg *cfg = r->cfg;
+	struct pt_tracer *tr = r->tr;
+	bool *served = r->served;
+
+	/* The way in: the write is a syscall stage, the receiver's copy a copy stage. */
+	if (cfg->rx) {
+		served[PT_V_RX_SYSCALL] = served[PT_STAGE_SYSCALL];
+		memcpy(tr->how[PT_V_RX_SYSCALL], tr->how[PT_STAGE_SYSCALL], sizeof(tr->how[0]));
+		if (served[PT_STAGE_COPY]) {
+			pt_appendf(tr->how[PT_V_RX_COPY], sizeof(tr->how[0]), "%s%s",
+				   served[PT_V_RX_COPY] ? " and " : "", tr->how[PT_STAGE_COPY]);
+			served[PT_V_RX_COPY] = true;
+		}
+	}
+	for (int s = 0; s < PT_NR_VSTAGES; s++) {
+		if (s == PT_STAGE_USER || (s == PT_STAGE_NEIGH && !cfg->tap) ||
+		    (s >= PT_NR_STAGES && !cfg->rx))
+			continue;
+		if (!served[s]) {
+			tr->view.state[s] = PT_UNSEEN;
+			if (!tr->why[s][0])
+				snprintf(tr->why[s], sizeof(tr->why[0]), "%s",
+					 pt_hook_tp_blind(s) ?: "not attached");
+			tr->view.why[s] = tr->why[s];
+		}
+	}
+	if (!cfg->tap) {
+		tr->view.state[PT_STAGE_NEIGH] = PT_NA;
+		tr->view.why[PT_STAGE_NEIGH] = "a TUN device has no link layer";
+	}
+}
+
+/*
+ * One rung. Returns 0, -EAGAIN when the kernel refuses the rung as a whole
+ * (r->fell says why), or another -errno after reporting it.
+ */
+static int attempt(struct rung *r)
+{
+	struct pt_tracer *tr = r->tr;
+	int err;
+
+	memset(tr->how, 0, sizeof(tr->how));
+	memset(tr->why, 0, sizeof(tr->why));
+	memset(&tr->view, 0, sizeof(tr->view));
+	tr->backend = r->level;
+	if (rung_refused(r))
+		return -EAGAIN;
+	err = open_skel(r);
+	if (!err)
+		err = choose_tracepoints(r);
+	if (err)
+		return err;
+	plan_hooks(r);
+	err = load(r);
+	if (err)
+		return err;
+
+	/* Where kprobes can go, and which function addresses mean what. */
+	if (r->level != PT_BACKEND_TRACEPOINT)
+		pt_kernel_scan_kallsyms(&tr->kern);
+	for (unsigned int h = 0; h < PT_NR_FN_HOOKS; h++)
+		if (!r->served[pt_fn_hooks[h].stage] &&
+		    !pt_fn_hook_skipped(h, r->cfg->tap, r->cfg->rx))
+			attach_fn_hook(r, h);
+	if (r->level != PT_BACKEND_TRACEPOINT && !r->links) {
+		snprintf(r->fell, sizeof(r->fell), "no %s hook could be attached (%s)",
+			 mech[r->level], r->err_why[0] ? r->err_why : "none found");
+		return -EAGAIN;
+	}
+	err = attach_tracepoints(r);
+	if (err)
+		return err;
+	finish_view(r);
+	return 0;
+}
+
+int pt_ladder_run(struct pt_tracer *tr, const struct pt_trace_cfg *cfg)
+{
+	const struct pt_features *f = &tr->kern.feat;
+	enum pt_backend backend = cfg->backend;
+	enum pt_backend level = backend == PT_BACKEND_AUTO ? PT_BACKEND_FENTRY : backend;
+	int err;
+
+	for (;;) {
+		struct rung r = {
+			.tr = tr, .cfg = cfg, .level = level,
+			.forced = backend != PT_BACKEND_AUTO,
+			.multi = !f->known || f->kprobe_multi,
+		};
+
+		err = attempt(&r);
+		if (err != -EAGAIN)
+			return err;
+		pt_ladder_unload(tr);
+		if (backend != PT_BACKEND_AUTO) {
+			pt_err("cannot use backend %s: %s", pt_backend_name(backend), r.fell);
+			return err;
+		}
+		/* Auto steps down a rung, keeping why. */
+		pt_appendf(tr->fell, sizeof(tr->fell), "%s%s: %s", tr->fell[0] ? "; " : "",
+			   pt_backend_name(level), r.fell);
+		level++;
+	}
+}
+
+void pt_ladder_unload(struct pt_tracer *tr)
+{
+	while (tr->nr_links)
+		bpf_link__destroy(tr->links[--tr->nr_links]);
+	pathtrace_bpf__destroy(tr->skel);
+	tr->skel = NULL;
+}

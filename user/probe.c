@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Kernel probing: BTF, kallsyms, BPF features (see probe.h). */
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "probe.h"
+#include "util.h"
+
+/*
+ * kprobe.multi, which libbpf 1.1 cannot probe: a kernel that has it
+ * resolves the symbols of a link (ESRCH for one it lacks); one without
+ * fprobe refuses the link type first (EOPNOTSUPP), an older one the
+ * program's attach type (EINVAL).
+ */
+static bool probe_kprobe_multi(void)
+{
+	static const char *const syms[] = { "pt_probe__no_such_function" };
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	LIBBPF_OPTS(bpf_link_create_opts, co, .kprobe_multi.syms = (const char **)syms,
+		    .kprobe_multi.cnt = 1);
+	int prog, link, err;
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &lo);
+	if (prog < 0)
+		return false;
+	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &co);
+	err = link < 0 ? -errno : 0;
+	if (link >= 0)
+		close(link);
+	close(prog);
+	return !err || err == -ESRCH || err == -ENOENT;
+}
+
+static void probe_features(struct pt_features *f)
+{
+	memset(f, 0, sizeof(*f));
+	/* Every rung needs tp_btf: if even raw tracepoints fail, the probes cannot tell. */
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) != 1)
+		return;
+	f->known = true;
+	f->tracing = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) == 1;
+	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1 &&
+		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
+	f->kprobe_multi = f->kprobe && probe_kprobe_multi();
+	f->cookie = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_attach_cookie,
+					    NULL) == 1;
+	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
+	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	if (pt_verbose)
+		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, attach cookies %s",
+			f->tracing ? "yes" : "no", f->kprobe ? "yes" : "no",
+			f->kprobe_multi ? "yes" : "no", f->cookie ? "yes" : "no");
+}
+
+/* The names of enum skb_drop_reason's values. */
+static void load_drop_reasons(struct pt_kernel *k)
+{
+	static const char prefix[] = "SKB_DROP_REASON_";
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id = btf__find_by_name_kind(k->btf, "skb_drop_reason", BTF_KIND_ENUM);
+
+	if (id <= 0)
+		return;
+	t = btf__type_by_id(k->btf, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++) {
+		const char *n = btf__name_by_offset(k->btf, e->name_off);
+
+		if (!n || e->val < 0 || e->val >= PT_MAX_DROP_REASONS)
+			continue;
+		if (!strncmp(n, prefix, sizeof(prefix) - 1))
+			n += sizeof(prefix) - 1;
+		k->drop_names[e->val] = n;
+	}
+}
+
+static int load_btf(struct pt_kernel *k, const char *btf_path)
+{
+	int err;
+
+	if (btf_path) {
+		/* Types and CO-RE relocations from this file (a kernel without its own BTF). */
+		k->btf = btf__parse(btf_path, NULL);
+		if (!k->btf) {
+			err = -errno;
+			pt_err("cannot read BTF from %s: %s", btf_path, strerror(errno));
+			return err;
+		}
+		return 0;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		pt_err("kernel has no BTF (/sys/kernel/btf/vmlinux): pathtrace needs a "
+		       "kernel built with CONFIG_DEBUG_INFO_BTF=y, or --btf PATH");
+		return -ENOENT;
+	}
+	k->btf = btf__load_vmlinux_btf();
+	if (!k->btf) {
+		err = -errno;
+		pt_err("cannot read the kernel's BTF: %s", strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
+{
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	err = load_btf(k, btf_path);
+	if (err)
+		return err;
+	load_drop_reasons(k);
+	probe_features(&k->feat);
+	if (k->feat.known && (!k->feat.ringbuf || !k->feat.task_storage)) {
+		pt_err("this kernel has no BPF %s maps: pathtrace needs Linux 5.11 or later",
+		       k->feat.ringbuf ? "task storage" : "ring buffer");
+		pt_kernel_close(k);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+void pt_kernel_close(struct pt_kernel *k)
+{
+	btf__free(k->mod_btf);
+	k->mod_btf = NULL;
+	btf__free(k->btf);
+	k->btf = NULL;
+}
+
+bool pt_kernel_has_tracepoint(const struct pt_kernel *k, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(k->btf, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+/* The module a candidate lives in when it is not built in. */
+static const char *fn_module(const char *fn)
+{
+	return strncmp(fn, "tun_", 4) ? NULL : "tun";
+}
+
+bool pt_kernel_fn_has_btf(struct pt_kernel *k, const char *fn, char *why, size_t len)
+{
+	const char *mod = fn_module(fn);
+
+	if (btf__find_by_name_kind(k->btf, fn, BTF_KIND_FUNC) > 0)
+		return true;
+	if (mod && !k->mod_btf && !k->mod_btf_err) {
+		/* The kernel's list of BTF objects, split on the kernel's. */
+		k->mod_btf = btf__load_module_btf(mod, k->btf);
+		k->mod_btf_err = k->mod_btf ? 0 : -errno ?: -ENOENT;
+	}
+	if (mod && k->mod_btf && btf__find_by_name_kind(k->mod_btf, fn, BTF_KIND_FUNC) > 0)
+		return true;
+	if (mod && !k->mod_btf)
+		snprintf(why, len, "%s: module %s has no BTF (%s)", fn, mod,
+			 strerror(-k->mod_btf_err));
+	else
+		snprintf(why, len, "%s: not in the kernel's BTF (inlined or absent)", fn);
+	return false;
+}
+
+void pt_kernel_scan_kallsyms(struct pt_kernel *k)
+{
+	char line[512], name[256];
+	FILE *f;
+
+	if (k->ksym_scanned)
+		return;
+	memset(k->ksym, 0, sizeof(k->ksym));
+	k->ksym_scanned = true;
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type;
+
+		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		for (unsigned int h = 0; h < PT_NR_FN_HOOKS; h++)
+			for (unsigned int i = 0; i < PT_MAX_FNS && pt_fn_hooks[h].fns[i]; i++)
+				if (!strcmp(pt_fn_hooks[h].fns[i], name)) {
+					k->ksym[h][i].listed = true;
+					k->ksym[h][i].addr = addr;
+				}
+	}
+	fclose(f);
+}
+
+const char *pt_kernel_func_name(const struct pt_kernel *k, int stage, uint64_t ip)
+{
+	/* An entry probe may report the address past the function's ENDBR. */
+	for (unsigned int h = 0; ip && h < PT_NR_FN_HOOKS; h++) {
+		if (pt_fn_hooks[h].stage != stage)
+			continue;
+		for (unsigned int i = 0; i < PT_MAX_FNS && pt_fn_hooks[h].fns[i]; i++) {
+			uint64_t a = k->ksym[h][i].addr;
+
+			if (a && ip >= a && ip < a + 16)
+				return pt_fn_hooks[h].fns[i];
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the running kernel offers, found out before anything is loaded: its
+ * BTF (and tun's module BTF), where /proc/kallsyms puts the hooks'
+ * functions, the names of drop reasons, and the BPF features the attach
+ * ladder's rungs need, probed with libbpf's probing API.
+ */
+#ifndef PT_PROBE_H
+#define PT_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hooks.h"
+
+#define PT_MAX_DROP_REASONS 512
+
+/* Measured once at open. */
+struct pt_features {
+	bool known;		/* the probes could run: false without privileges */
+	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
+	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
+	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
+	bool cookie;		/* bpf_get_attach_cookie in kprobes */
+	bool task_storage;	/* BPF_MAP_TYPE_TASK_STORAGE */
+	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF */
+};
+
+struct pt_kernel {
+	struct btf *btf;		/* the kernel's, for names */
+	struct btf *mod_btf;		/* module tun's, if it has one */
+	int mod_btf_err;		/* why not: 0 (not looked for yet) or -errno */
+	struct { bool listed; uint64_t addr; } ksym[PT_NR_FN_HOOKS][PT_MAX_FNS];
+	bool ksym_scanned;		/* ksym read from /proc/kallsyms */
+	const char *drop_names[PT_MAX_DROP_REASONS];	/* in btf */
+	struct pt_features feat;
+};
+
+/*
+ * The kernel's BTF (from @btf_path if given), drop reasons, features. A
+ * kernel without the map types every rung needs is an error. Reports its
+ * own errors. 0 or -errno.
+ */
+int pt_kernel_open(struct pt_kernel *k, const char *btf_path);
+void pt_kernel_close(struct pt_kernel *k);
+
+/* Does tp_btf/@tp exist? */
+bool pt_kernel_has_tracepoint(const struct pt_kernel *k, const char *tp);
+/* Does @fn have BTF, so fentry can attach? Else why not, in @why. */
+bool pt_kernel_fn_has_btf(struct pt_kernel *k, const char *fn, char *why, size_t len);
+/*
+ * Where /proc/kallsyms puts each candidate (not listed: no kprobe);
+ * addresses are 0 where the kernel hides them. Once.
+ */
+void pt_kernel_scan_kallsyms(struct pt_kernel *k);
+/* The function of @stage's hook at address @ip, or NULL. */
+const char *pt_kernel_func_name(const struct pt_kernel *k, int stage, uint64_t ip);
+
+#endif
