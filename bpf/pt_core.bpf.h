@@ -66,13 +66,8 @@ struct {
  * allocation, no lock, nothing moving between CPUs' free lists as a hash
  * map had per packet. A journey's slot is freed at its end; a packet whose
  * set is full is not followed, and counted. --hist frees no slot: see
- * pt_hrec_take.
+ * pt_hrec_take. A slot's record: struct pt_slot (pathtrace.h).
  */
-struct pt_slot {
-	struct pt_event ev;
-	__u8 __pad[256 - sizeof(struct pt_event)];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
@@ -158,12 +153,6 @@ struct pt_slot_ref {
 	__u64 *owner;
 	__u32 idx;
 };
-
-/* The index of way @w of set @set, masked: a bound the verifier sees. */
-static __always_inline __u32 pt_slot_idx(__u32 set, __u32 w)
-{
-	return (set * PT_SKB_WAYS + w) & (PT_MAX_SKBS - 1);
-}
 
 /* The slot of @skb, if it is followed. */
 static __always_inline bool pt_slot_find(__u64 skb, struct pt_slot_ref *r)
