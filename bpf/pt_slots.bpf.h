@@ -38,20 +38,11 @@ struct {
 	__type(value, struct pt_slot);
 } skbs SEC(".maps");
 
-/* A record whose skb was never freed (its end unseen) gives way after this. */
-#define PT_STALE_NS (10ull * 1000000000ull)
-
 /* A followed packet's place: its set's owner word, and its record. */
 struct pt_skb_ref {
 	__u64 *owner;
 	struct pt_event *ev;
 };
-
-/* The set of @skb. */
-static __always_inline __u32 pt_skb_set_idx(__u64 skb)
-{
-	return (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
-}
 
 static __always_inline struct pt_skb_set *pt_skb_set_of(__u64 skb, __u32 *set)
 {

@@ -167,6 +167,9 @@ _Static_assert((PT_SKB_WAYS & (PT_SKB_WAYS - 1)) == 0, "PT_SKB_WAYS: a power of 
 _Static_assert((PT_MAX_SKBS & (PT_MAX_SKBS - 1)) == 0 && PT_MAX_SKBS == PT_SKB_SETS * PT_SKB_WAYS,
 	       "PT_MAX_SKBS: a power of two, every way of every set");
 
+/* A journey whose skb was never freed (its end unseen) gives way after this. */
+#define PT_STALE_NS (10ull * 1000000000ull)
+
 /*
  * A set, one cache line: its owners (skb keys, 0: free) and, with --hist,
  * when each was sent (for the choice of the oldest to give way).
@@ -176,6 +179,12 @@ struct pt_skb_set {
 	__u64 sent[PT_SKB_WAYS];
 };
 _Static_assert(sizeof(struct pt_skb_set) == 64, "pt_skb_set: one cache line");
+
+/* The set of the skb of key @skb (a multiplicative hash). */
+static inline __u32 pt_skb_set_idx(__u64 skb)
+{
+	return (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+}
 
 /* The slot of way @w of set @set (masked: a bound the verifier sees). */
 static inline __u32 pt_slot_idx(__u32 set, __u32 w)
