@@ -118,11 +118,18 @@ $(OUT)/tests/bpf/%.skel.h: $(OUT)/tests/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/tests/bpf-logic: tests/bpf/logic.c $(OUT)/tests/bpf/logic.skel.h
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(OUT)/tests/bpf $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
+BPF_LOGIC_OBJS := $(patsubst tests/bpf/%.c,$(OUT)/tests/bpf/user/%.o,\
+	$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
 
-.SECONDARY: $(OUT)/tests/bpf/logic.bpf.o
+$(OUT)/tests/bpf/user/%.o: tests/bpf/%.c $(OUT)/tests/bpf/logic.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -I$(OUT)/tests/bpf $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+.SECONDARY: $(OUT)/tests/bpf/logic.bpf.o $(OUT)/tests/bpf/logic.skel.h
 
 # Static builds for the VM test (tests/vm): its initramfs has no libraries.
 # Debian 12's libelf.a needs only zlib (no -lzstd).
@@ -209,5 +216,5 @@ clean:
 	rm -rf $(OUT)
 
 -include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d $(OUT)/bench/*.d \
-	$(OUT)/tests/bpf/*.d $(OUT)/tests/*.d \
+	$(OUT)/tests/bpf/*.d $(OUT)/tests/bpf/user/*.d \
 	$(OUT)/san/user/*.d $(OUT)/san/tests/unit/*.d)
