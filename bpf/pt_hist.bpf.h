@@ -36,10 +36,9 @@ static __always_inline struct pt_hrec *pt_hrec_at(__u32 idx)
 /*
  * --hist keeps the set lines to the senders: the reader neither writes
  * nor reads them. A line the reader's CPU touched (even only read) is
- * gone from the sender's cache the next time it looks in that set: it
- * waited for the line, about 200 ns per packet and most of what --hist
- * cost a sender, when the reader found packets by their set and freed
- * their slots. So the reader finds a packet by its record, which holds
+ * gone from the sender's cache the next time it looks in that set, and
+ * waiting for it was most of what --hist cost a sender when the reader
+ * found packets by their set and freed their slots. So the reader finds a packet by its record, which holds
  * its key (pt_hrec_probe), and ends it there (pt_hrec_live); a sender only
  * writes a record when it takes one, and reads it back only for its own
  * packet's later stages. No slot is freed.
@@ -108,8 +107,7 @@ static __always_inline struct pt_hrec *pt_hrec_take(__u64 skb, __u64 now)
 	h = pt_hrec_at(pt_slot_idx(set, pick));
 	/*
 	 * Another packet's way: a look at its record, which costs the wait
-	 * for its line, but this is rare (about 1 packet in 1000 at full
-	 * rate here: an skb's address mostly comes back).
+	 * for its line, but this is rare: an skb's address mostly comes back.
 	 */
 	if (w == PT_SKB_WAYS && ws->skb[pick] && h && pt_hrec_live(h, ws->skb[pick]))
 		pt_count(PT_CNT_MAP_FULL);	/* in flight still: not followed */

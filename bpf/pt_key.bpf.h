@@ -12,8 +12,8 @@
  * An skb's key in the table: its address, less a fixed one (this
  * variable's). From tp_btf and fentry the skb is a typed pointer: the
  * verifier allows no arithmetic on it, nor copying it out as a number
- * without a helper call (a probe read, about 35 ns), but a privileged
- * program may subtract one pointer from another, which gives a plain number.
+ * without a helper call (a probe read), but a privileged program may
+ * subtract one pointer from another, which gives a plain number.
  * From a kprobe it is a number already: the base is read as one.
  */
 __u8 pt_key_base SEC(".bss");
