@@ -112,6 +112,32 @@ $(OUT)/tests/%: tests/helpers/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
+# The BPF logic tests (tests/bpf): a BPF object of test programs calling
+# the real bpf/ headers, run through BPF_PROG_TEST_RUN by its runner.
+$(OUT)/tests/bpf:
+	$(Q)mkdir -p $@
+
+$(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c $(OUT)/vmlinux.h | $(OUT)/tests/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -MMD -MP -c $< -o $@
+
+$(OUT)/tests/bpf/%.skel.h: $(OUT)/tests/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+BPF_LOGIC_OBJS := $(patsubst tests/bpf/%.c,$(OUT)/tests/bpf/user/%.o,\
+	$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
+
+$(OUT)/tests/bpf/user/%.o: tests/bpf/%.c $(OUT)/tests/bpf/logic.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -I$(OUT)/tests/bpf $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+.SECONDARY: $(OUT)/tests/bpf/logic.bpf.o $(OUT)/tests/bpf/logic.skel.h
+
 # Static builds for the VM test (tests/vm): its initramfs has no libraries.
 # Debian 12's libelf.a needs only zlib (no -lzstd).
 VM_BINS := $(OUT)/pathtrace-static $(OUT)/tests/udpsend-static
@@ -152,7 +178,7 @@ $(OUT)/tests/fuzz-packet: $(FUZZ_SRCS) $(wildcard include/*.h user/*.h) | $(OUT)
 		rm -f $@.why || { rm -f $@; true; }
 
 test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(OUT)/tests/unit-tests-san \
-	$(OUT)/tests/fuzz-packet $(HELPERS) $(VM_BINS)
+	$(OUT)/tests/fuzz-packet $(HELPERS) $(VM_BINS) $(OUT)/tests/bpf-logic
 	$(Q)OUT=$(OUT) bash tests/run.sh
 
 test-vm: $(VM_BINS)
@@ -197,4 +223,5 @@ clean:
 	rm -rf $(OUT)
 
 -include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/unit/*.d $(OUT)/bench/*.d \
+	$(OUT)/tests/bpf/*.d $(OUT)/tests/bpf/user/*.d \
 	$(OUT)/san/user/*.d $(OUT)/san/tests/unit/*.d)

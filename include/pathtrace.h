@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #endif
 
-/* The layer model of the transmit direction, in layer order (../shared/DESIGN.md). */
+/* The layer model of the transmit direction, in layer order. */
 enum pt_stage {
 	PT_STAGE_SYSCALL = 0,	/* app hands data to the kernel */
 	PT_STAGE_L4,		/* UDP / ICMP / raw / TCP send builds the skb */
@@ -29,6 +29,14 @@ enum pt_stage {
 
 /* Stages stamped in the kernel: all but the last. */
 #define PT_NR_KSTAGES PT_STAGE_USER
+_Static_assert(PT_NR_KSTAGES == PT_NR_STAGES - 1, "pt_stage: only the user stage is userspace's");
+/* A sender's stamps before its skb exists are kept by task, below the queue. */
+_Static_assert(PT_STAGE_SYSCALL == 0 && PT_STAGE_SYSCALL < PT_STAGE_L4 &&
+	       PT_STAGE_L4 < PT_STAGE_ROUTE && PT_STAGE_ROUTE < PT_STAGE_IP &&
+	       PT_STAGE_IP < PT_STAGE_NEIGH && PT_STAGE_NEIGH < PT_STAGE_QUEUE &&
+	       PT_STAGE_QUEUE < PT_STAGE_XMIT && PT_STAGE_XMIT < PT_STAGE_DRIVER &&
+	       PT_STAGE_DRIVER < PT_STAGE_COPY && PT_STAGE_COPY < PT_STAGE_USER,
+	       "pt_stage: in layer order");
 
 /*
  * The receive direction (--echo: a packet written into the device, up to
@@ -44,6 +52,15 @@ enum pt_rx_stage {
 	PT_RX_SOCKQ = 5,	/* queued on the receiving socket */
 	PT_RX_COPY = 8,		/* the application's receive copies it out */
 };
+/* Both directions' copies are stamped by one handler, at one slot. */
+_Static_assert((int)PT_RX_COPY == (int)PT_STAGE_COPY, "the way in's copy is the way out's slot");
+/* The writer's stamps before its skb exists are the task's, as a sender's. */
+_Static_assert((int)PT_RX_SYSCALL == (int)PT_STAGE_SYSCALL, "the way in's syscall is the way out's slot");
+_Static_assert((int)PT_RX_TUN < (int)PT_STAGE_QUEUE, "the way in's tun stage fits in the task's stamps");
+_Static_assert(PT_RX_SYSCALL < PT_RX_TUN && PT_RX_TUN < PT_RX_NETIF && PT_RX_NETIF < PT_RX_IP &&
+	       PT_RX_IP < PT_RX_L4 && PT_RX_L4 < PT_RX_SOCKQ && PT_RX_SOCKQ < PT_RX_COPY,
+	       "pt_rx_stage: in layer order, each its own slot");
+_Static_assert((int)PT_RX_COPY < (int)PT_NR_KSTAGES, "the way in's stages fit in pt_event.ts");
 
 /* Flow family of struct pt_flow. */
 enum pt_family {
@@ -77,6 +94,7 @@ struct pt_flow {
 	__u8 saddr[16];		/* IPv4 in the first 4 bytes; ARP: sender IPv4 */
 	__u8 daddr[16];		/* and MAC, target IPv4 and MAC */
 };
+_Static_assert(sizeof(struct pt_flow) == 44, "pt_flow: no implicit padding");
 
 /* How a packet's record ended. */
 enum pt_end {
@@ -144,6 +162,13 @@ enum pt_counter {
 #define PT_SKB_SET_BITS 12
 #define PT_SKB_SETS (1u << PT_SKB_SET_BITS)
 #define PT_MAX_SKBS (PT_SKB_SETS * PT_SKB_WAYS)
+/* Slot indexes and the choice of a way are masked: powers of two. */
+_Static_assert((PT_SKB_WAYS & (PT_SKB_WAYS - 1)) == 0, "PT_SKB_WAYS: a power of two");
+_Static_assert((PT_MAX_SKBS & (PT_MAX_SKBS - 1)) == 0 && PT_MAX_SKBS == PT_SKB_SETS * PT_SKB_WAYS,
+	       "PT_MAX_SKBS: a power of two, every way of every set");
+
+/* A journey whose skb was never freed (its end unseen) gives way after this. */
+#define PT_STALE_NS (10ull * 1000000000ull)
 
 /*
  * A set, one cache line: its owners (skb keys, 0: free) and, with --hist,
@@ -153,9 +178,36 @@ struct pt_skb_set {
 	__u64 skb[PT_SKB_WAYS];
 	__u64 sent[PT_SKB_WAYS];
 };
+_Static_assert(sizeof(struct pt_skb_set) == 64, "pt_skb_set: one cache line");
+
+/* The set of the skb of key @skb (a multiplicative hash). */
+static inline __u32 pt_skb_set_idx(__u64 skb)
+{
+	return (__u32)((skb * 0x9E3779B97F4A7C15ull) >> (64 - PT_SKB_SET_BITS));
+}
+
+/* The slot of way @w of set @set (masked: a bound the verifier sees). */
+static inline __u32 pt_slot_idx(__u32 set, __u32 w)
+{
+	return (set * PT_SKB_WAYS + w) & (PT_MAX_SKBS - 1);
+}
+
+/*
+ * A journey's slot in the table (the skbs map): its record, padded so that
+ * each starts a cache line of the page-aligned array.
+ */
+#define PT_SLOT_BYTES 256
+
+struct pt_slot {
+	struct pt_event ev;
+	__u8 __pad[PT_SLOT_BYTES - sizeof(struct pt_event)];
+};
+_Static_assert(sizeof(struct pt_slot) == PT_SLOT_BYTES, "pt_slot: the record, padded");
+_Static_assert(_Alignof(struct pt_slot) == 8, "pt_slot: aligned as its record");
 
 /* skbs of one dev_hard_start_xmit list stamped (the rest are not). */
 #define PT_MAX_XMIT_LIST 16
 #define PT_RINGBUF_BYTES (4u << 20)
+_Static_assert((PT_RINGBUF_BYTES & (PT_RINGBUF_BYTES - 1)) == 0, "PT_RINGBUF_BYTES: a power of two");
 
 #endif /* PATHTRACE_H */

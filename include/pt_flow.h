@@ -22,6 +22,8 @@
 #define PT_ETH_P_ARP 0x0806
 #define PT_ETH_P_IPV6 0x86dd
 #define PT_ARP_LEN 28	/* ARP for IPv4 over Ethernet */
+_Static_assert(PT_L3_MIN >= 40 && PT_L3_MIN >= PT_ARP_LEN, "PT_L3_MIN: an IPv6 header, an ARP packet");
+_Static_assert(PT_L4_MIN >= 8, "PT_L4_MIN: ports, or an echo's identifier and sequence");
 
 static inline __u16 pt_get16(const __u8 *p)
 {

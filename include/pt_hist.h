@@ -16,9 +16,12 @@
 #define PT_HIST_USED_SLOTS (PT_HIST_SUB * (64 - PT_HIST_SUB_BITS + 1))
 /* Rounded up to a power of two: a mask is a bound every verifier follows. */
 #define PT_HIST_SLOTS 256
+_Static_assert((PT_HIST_SLOTS & (PT_HIST_SLOTS - 1)) == 0 && PT_HIST_USED_SLOTS <= PT_HIST_SLOTS,
+	       "PT_HIST_SLOTS: a power of two that holds every slot");
 
 /* The transition id of the whole way, first stage to reader. */
 #define PT_HIST_TOTAL 0xff
+_Static_assert(PT_HIST_TOTAL >= PT_NR_STAGES, "PT_HIST_TOTAL: no stage's id");
 
 /*
  * The kernel's histograms live in one array (a lookup costs next to
@@ -29,6 +32,7 @@
 #define PT_HIST_PCLASSES 5	/* other, icmp, udp, tcp, icmpv6 */
 #define PT_HIST_PER_GEN (PT_HIST_PCLASSES * PT_NR_KSTAGES * PT_NR_KSTAGES)
 #define PT_HIST_ENTRIES (2 * PT_HIST_PER_GEN)
+_Static_assert(PT_HIST_PCLASSES <= 256, "a protocol class fits pt_hrec.pclass");
 
 static inline unsigned int pt_hist_pclass(__u8 proto)
 {
@@ -43,9 +47,10 @@ static inline unsigned int pt_hist_pclass(__u8 proto)
 
 static inline __u8 pt_hist_pclass_proto(unsigned int pclass)
 {
-	static const __u8 protos[PT_HIST_PCLASSES] = {
+	static const __u8 protos[] = {
 		0, PT_IPPROTO_ICMP, PT_IPPROTO_UDP, PT_IPPROTO_TCP, PT_IPPROTO_ICMPV6,
 	};
+	_Static_assert(sizeof(protos) == PT_HIST_PCLASSES, "a protocol per class");
 
 	return pclass < PT_HIST_PCLASSES ? protos[pclass] : 0;
 }
@@ -64,6 +69,7 @@ struct pt_hist_key {
 	__u8 to;		/* enum pt_stage */
 	__u8 __pad;
 };
+_Static_assert(sizeof(struct pt_hist_key) == 8, "pt_hist_key: no implicit padding");
 
 static inline struct pt_hist_key pt_hist_key_make(__u32 ifindex, unsigned int pclass,
 						  __u8 from, __u8 to)
@@ -132,6 +138,7 @@ struct pt_reader_stamp {
 	__u32 pclass;
 	__u32 seq;
 };
+_Static_assert(sizeof(struct pt_reader_stamp) == 24, "pt_reader_stamp: no implicit padding");
 
 /*
  * --hist: a followed packet's record, one cache line: the sender writes one
@@ -153,6 +160,9 @@ struct pt_hrec {
 	__u8 __pad[7];
 };
 _Static_assert(sizeof(struct pt_hrec) == 64, "pt_hrec: one cache line");
+/* The stages before the copy are offsets; the pre-queue ones come from the task. */
+_Static_assert(PT_STAGE_QUEUE < PT_STAGE_COPY && PT_STAGE_COPY < PT_NR_KSTAGES,
+	       "pt_hrec: the queue has an offset, the copy a stamp");
 
 /* Whether @h is the live record of @skb (the programs' lookups, and the count left at exit). */
 static inline int pt_hrec_live(const struct pt_hrec *h, __u64 skb)

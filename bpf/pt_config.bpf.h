@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every part of the BPF side shares: the configuration userspace sets
+ * before load, the globals it reads back, and the loss counters.
+ */
+#ifndef PT_CONFIG_BPF_H
+#define PT_CONFIG_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "pathtrace.h"
+#include "pt_flow.h"
+#include "pt_hist.h"
+
+/* Set by userspace before load. */
+const volatile __u32 targ_ifindex = 0;
+const volatile __u32 targ_netns = 0;	/* inode number of the device's netns */
+/* Bitmap of the send syscalls' numbers (this architecture's). */
+const volatile __u64 send_syscalls[PT_SYSCALL_BITMAP_WORDS] = {};
+/* --hist: aggregate here, no record per packet; the reader's process. */
+const volatile bool hist_mode = false;
+const volatile bool hist_by_proto = false;
+/* Another process reads the device: its reads are followed to their return. */
+const volatile __u32 foreign_tgid = 0;
+/* --echo: follow the packets written into the device too. */
+const volatile bool rx_mode = false;
+const volatile __u32 reader_tgid = 0;
+/* The histogram generation being filled; userspace flips it to read the other. */
+volatile __u8 hist_gen = 0;
+/* --hist: the reader's last copied packet, for its own user-stage stamp. */
+struct pt_reader_stamp reader_stamp = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PT_NR_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void pt_count(enum pt_counter c)
+{
+	__u32 key = c;
+	__u64 *v = bpf_map_lookup_elem(&counters, &key);
+
+	if (v)
+		*v += 1;
+}
+
+#endif /* PT_CONFIG_BPF_H */

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --hist: one record line per packet (struct pt_hrec) by the slots of the
+ * table, with a way chosen of its own (no slot is freed), and the
+ * histograms filled in the kernel.
+ */
+#ifndef PT_HIST_BPF_H
+#define PT_HIST_BPF_H
+
+#include "pt_config.bpf.h"
+#include "pt_task.bpf.h"
+#include "pt_skb.bpf.h"
+#include "pt_slots.bpf.h"
+
+/* --hist: the records, one line each (pt_hist.h), by the slots of skb_sets. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* page-aligned: a record is a line */
+	__uint(max_entries, PT_MAX_SKBS);
+	__type(key, __u32);
+	__type(value, struct pt_hrec);
+} hrecs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PT_HIST_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct pt_hist);
+} hists SEC(".maps");
+
+static __always_inline struct pt_hrec *pt_hrec_at(__u32 idx)
+{
+	return bpf_map_lookup_elem(&hrecs, &idx);
+}
+
+/*
+ * --hist keeps the set lines to the senders: the reader neither writes
+ * nor reads them. A line the reader's CPU touched (even only read) is
+ * gone from the sender's cache the next time it looks in that set, and
+ * waiting for it was most of what --hist cost a sender when the reader
+ * found packets by their set and freed their slots. So the reader finds a packet by its record, which holds
+ * its key (pt_hrec_probe), and ends it there (pt_hrec_live); a sender only
+ * writes a record when it takes one, and reads it back only for its own
+ * packet's later stages. No slot is freed.
+ *
+ * A packet sent takes, in its set, the way its skb's address had last
+ * (that skb is gone: a new one has its address), else the way sent
+ * longest ago (a way never used was sent at 0). That one has ended unless
+ * the set holds more packets in flight than it has ways; a packet whose
+ * way is taken so is not followed, and counted. No lock either: two CPUs
+ * sending into one set at the same instant may take one way, and one of
+ * the two packets is not followed, uncounted. What this gives up
+ * against a journey: a packet queued on the device twice starts its
+ * record again, where a journey notes the second pass.
+ */
+
+/* Keep the stores on either side in order (a record's key and first stamp). */
+#define pt_store_order() asm volatile("" ::: "memory")
+
+/* The live record of @skb, a sender's own packet: by its set's line. */
+static __always_inline struct pt_hrec *pt_hrec_find(__u64 skb)
+{
+	struct pt_slot_ref s;
+	struct pt_hrec *h;
+
+	if (!pt_slot_find(skb, &s))
+		return NULL;
+	h = pt_hrec_at(s.idx);
+	return h && pt_hrec_live(h, skb) ? h : NULL;
+}
+
+/* The live record of @skb, for the reader: among its set's records. */
+static __always_inline struct pt_hrec *pt_hrec_probe(__u64 skb)
+{
+	__u32 set = pt_skb_set_idx(skb);
+
+#pragma unroll
+	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
+		struct pt_hrec *h = pt_hrec_at(pt_slot_idx(set, w));
+
+		if (h && pt_hrec_live(h, skb))
+			return h;
+	}
+	return NULL;
+}
+
+/* A record for @skb, sent now, in its set's line (see above). */
+static __always_inline struct pt_hrec *pt_hrec_take(__u64 skb, __u64 now)
+{
+	struct pt_skb_set *ws;
+	__u32 set, w, pick = 0;
+	struct pt_hrec *h;
+
+	ws = pt_skb_set_of(skb, &set);
+	if (!ws)
+		return NULL;
+#pragma unroll
+	for (w = 0; w < PT_SKB_WAYS; w++) {
+		if (ws->skb[w] == skb)
+			break;
+		if (ws->sent[w] < ws->sent[pick])
+			pick = w;
+	}
+	if (w < PT_SKB_WAYS)
+		pick = w;
+	pick &= PT_SKB_WAYS - 1;
+	h = pt_hrec_at(pt_slot_idx(set, pick));
+	/*
+	 * Another packet's way: a look at its record, which costs the wait
+	 * for its line, but this is rare: an skb's address mostly comes back.
+	 */
+	if (w == PT_SKB_WAYS && ws->skb[pick] && h && pt_hrec_live(h, ws->skb[pick]))
+		pt_count(PT_CNT_MAP_FULL);	/* in flight still: not followed */
+	ws->skb[pick] = skb;
+	ws->sent[pick] = now;
+	return h;
+}
+
+/* @ts as an offset from @first (0 stays 0: unseen). */
+static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
+{
+	if (!ts)
+		return 0;
+	if (ts < first || ts - first >= PT_HOFF_FAR)
+		return PT_HOFF_FAR;
+	return (__u32)(ts - first) + 1;
+}
+
+/*
+ * First sighting of an skb sent to the traced device: its record takes the
+ * stages its task stamped before the skb existed, and now (the queue's).
+ */
+static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	__u64 now = bpf_ktime_get_ns(), first;
+	struct pt_skb_facts sf;
+	struct pt_task *t;
+	struct pt_hrec *h;
+
+	if (!pt_skb_on_target(skb, trusted))
+		return;
+	h = pt_hrec_take(key, now);
+	if (!h)		/* never: the index is in range */
+		return;
+	/* Not live while written: a reader still at the way's last packet lets it be. */
+	h->first = 0;
+	h->key = key;
+	pt_store_order();
+	t = pt_task_get();
+	first = t ? t->ts[PT_STAGE_SYSCALL] : now;
+#pragma unroll
+	for (int i = 0; i < PT_STAGE_QUEUE; i++)
+		h->off[i] = t ? pt_hoff(t->ts[i], first) : 0;
+	h->off[PT_STAGE_QUEUE] = pt_hoff(now, first);
+#pragma unroll
+	for (int i = PT_STAGE_QUEUE + 1; i < PT_STAGE_COPY; i++)
+		h->off[i] = 0;
+	h->copy = 0;
+	h->pclass = 0;
+	if (hist_by_proto) {
+		struct pt_flow f = {};
+		__u32 zero = 0;
+		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (sc) {
+			pt_skb_read(skb, trusted, &sf);
+			pt_skb_flow(&sf, &f, sc);
+			h->pclass = pt_hist_pclass(f.proto);
+		}
+	}
+	pt_store_order();
+	h->first = first;	/* last: live from here */
+	if (t)
+		pt_task_stamps_taken(t);
+}
+
+/* A later stage of a followed packet, below the copy. */
+static __always_inline void pt_hist_stage(__u64 key, __u32 stage)
+{
+	struct pt_hrec *h = pt_hrec_find(key);
+
+	if (h && stage < PT_STAGE_COPY && !h->off[stage])
+		h->off[stage] = pt_hoff(bpf_ktime_get_ns(), h->first);
+}
+
+/* The reader's copy (of any datagram: the device's are looked up). */
+static __always_inline void pt_hist_copy(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	struct pt_hrec *h;
+
+	if (!pt_skb_on_target(skb, trusted))
+		return;
+	h = pt_hrec_probe(key);
+	if (h && !h->copy)
+		h->copy = bpf_ktime_get_ns();
+}
+
+/*
+ * Plain adds: a packet's transitions are added when it is freed after the
+ * copy, in the reader's task (tun_do_read), one packet at a time.
+ */
+static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d)
+{
+	__u32 idx = pt_hist_index(hist_gen & 1, pclass, from, to);
+	struct pt_hist *h = bpf_map_lookup_elem(&hists, &idx);
+
+	if (h)		/* always: the index is in range */
+		pt_hist_put(h, d);
+}
+
+/*
+ * The skb is freed: its kernel transitions go into the histograms; for the
+ * last two (copy -> user, and the whole way) the reader adds its clock
+ * after read() returns, from reader_stamp. The record has ended.
+ */
+static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end)
+{
+	struct pt_hrec *h;
+	__u64 prev = 0, first;
+	__u8 pclass, from = 0;
+
+	if (!pt_skb_on_target(skb, true))
+		return;
+	h = pt_hrec_probe(key);
+	if (!h)
+		return;
+	first = h->first;
+	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
+	h->first = 0;		/* ended (this line is the record's, not the set's) */
+	if (!h->copy) {
+		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
+		return;
+	}
+	for (int s = 0; s < PT_NR_KSTAGES; s++) {
+		__u32 o = s < PT_STAGE_COPY ? h->off[s] : 1;
+		__u64 ts = s < PT_STAGE_COPY ? first + o - 1 : h->copy;
+
+		if (!o)
+			continue;
+		if (o == PT_HOFF_FAR || ts < prev) {
+			pt_count(PT_CNT_REORDERED);
+			continue;
+		}
+		if (prev)
+			pt_hist_add(pclass, from, s, ts - prev);
+		prev = ts;
+		from = s;
+	}
+	if ((bpf_get_current_pid_tgid() >> 32) == reader_tgid) {
+		reader_stamp.first = first;
+		reader_stamp.copy = h->copy;
+		reader_stamp.pclass = pclass;
+		/* Written in the reader's read(), read by it once read() returns: no race. */
+		reader_stamp.seq++;
+	}
+}
+
+#endif /* PT_HIST_BPF_H */

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Journey records: opened at an skb's first sighting on the traced device,
+ * joined to the task that sent (or wrote) it, handed to userspace through
+ * the ring buffer at its end.
+ */
+#ifndef PT_JOURNEY_BPF_H
+#define PT_JOURNEY_BPF_H
+
+#include "pt_config.bpf.h"
+#include "pt_task.bpf.h"
+#include "pt_skb.bpf.h"
+#include "pt_slots.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, PT_RINGBUF_BYTES);
+} events SEC(".maps");
+
+/*
+ * Open the record of @skb, first seen at @stage on the traced device, if it
+ * has none: NULL when it had one (stamped at @stage if that was not), or
+ * when it is not the device's, or no slot was free. @flags (PT_EV_*) go
+ * into the record; with PT_EV_CLONE, @skb is a received packet's clone (a
+ * raw socket's copy), and the device that counts is the one it came in on.
+ */
+static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 key,
+						    bool trusted, __u32 stage, __u32 flags)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct pt_skb_facts sf;
+	struct pt_skb_ref r;
+	struct pt_scratch *sc;
+	struct pt_event *ev;
+	__u32 zero = 0;
+
+	pt_skb_read(skb, trusted, &sf);
+	if (flags & PT_EV_CLONE) {
+		/*
+		 * Queued on a socket, a packet has lost its device: it came in
+		 * on ours if its input interface is ours, in the namespace of
+		 * the socket that has it.
+		 */
+		if (sf.iif != targ_ifindex ||
+		    (sf.netns ? sf.netns : pt_skb_sk_netns(skb, trusted)) != targ_netns)
+			return NULL;
+	} else if (sf.ifindex != targ_ifindex || sf.netns != targ_netns) {
+		return NULL;
+	}
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return NULL;
+	if (!pt_skb_open(key, now, &r)) {
+		/* Seen already (a second pass through the device layer). */
+		if (r.ev && stage < PT_NR_KSTAGES && !r.ev->ts[stage])
+			r.ev->ts[stage] = now;
+		return NULL;
+	}
+	ev = r.ev;
+	if (!ev) {	/* never: the index is in range; give the slot back */
+		*r.owner = 0;
+		return NULL;
+	}
+	__builtin_memset(ev->ts, 0, sizeof(*ev) - offsetof(struct pt_event, ts));
+	ev->skb = key;
+	if (stage < PT_NR_KSTAGES)
+		ev->ts[stage] = now;
+	ev->len = sf.len;
+	pt_skb_flow(&sf, &ev->flow, sc);
+	ev->t_open = now;
+	ev->flags = flags;
+	ev->ifindex = targ_ifindex;
+	ev->syscall_nr = -1;
+	return ev;
+}
+
+/*
+ * A new record takes the stages its task stamped before the skb existed
+ * (slots below @upto): the sender's send, or the writer's write.
+ */
+static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
+{
+	struct pt_task *t = pt_task_get();
+
+	if (!t)
+		return;
+	for (int i = 0; i < PT_STAGE_QUEUE; i++)
+		if (i < upto)
+			ev->ts[i] = t->ts[i];
+	pt_task_stamps_taken(t);
+	__u64 id = bpf_get_current_pid_tgid();
+
+	ev->l4_ip = t->l4_ip;
+	ev->pid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->syscall_nr = t->nr;
+	ev->flags |= PT_EV_IN_SYSCALL;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+/* Hand a record over (ring buffer full: counted) and free its slot. */
+static __always_inline void pt_rec_submit(struct pt_skb_ref *r, enum pt_end end, __u32 reason)
+{
+	struct pt_event *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+
+	if (rec) {
+		__builtin_memcpy(rec, r->ev, sizeof(*rec));
+		rec->end = end;
+		rec->drop_reason = reason;
+		/*
+		 * No wake-up per record (it costs more than the record): the
+		 * reader drains the ring after each read() and at least every
+		 * 100 ms. Only a ring filling up (a flood of drops) wakes it.
+		 */
+		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
+				   BPF_RB_NO_WAKEUP);
+	} else {
+		pt_count(PT_CNT_RB_FULL);
+	}
+	*r->owner = 0;	/* the slot is free again */
+}
+
+#endif /* PT_JOURNEY_BPF_H */

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reads of an skb: the facts its first sighting needs, its flow key (parsed
+ * by pt_flow.h, as the reader does), and whether it is on the traced device.
+ */
+#ifndef PT_SKB_BPF_H
+#define PT_SKB_BPF_H
+
+#include "pt_config.bpf.h"
+
+/*
+ * Scratch space for the header bytes the key is parsed from (on the stack,
+ * clang turns offsets into aligned buffers into pointer ORs, which the
+ * verifier rejects).
+ */
+struct pt_scratch {
+	__u8 l3[PT_L3_MIN];
+	__u8 l4[PT_L4_MIN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_scratch);
+} scratch SEC(".maps");
+
+/* What the first sighting needs of an skb, read once. */
+struct pt_skb_facts {
+	unsigned char *head, *data;
+	__u32 len, ifindex, netns;
+	__u16 nh;
+	__u16 proto;		/* skb->protocol, host order */
+	__u32 iif;		/* skb->skb_iif: the device it came in on */
+};
+
+/*
+ * @trusted: @skb is a BTF pointer (tp_btf, fentry) and its fields load
+ * directly; from a kprobe it is a plain address, read with probe reads.
+ */
+static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
+					struct pt_skb_facts *f)
+{
+	struct net_device *dev;
+
+	if (trusted) {
+		dev = skb->dev;
+		f->ifindex = dev ? dev->ifindex : 0;
+		f->netns = dev ? dev->nd_net.net->ns.inum : 0;
+		f->head = skb->head;
+		f->data = skb->data;
+		f->nh = skb->network_header;
+		f->len = skb->len;
+		f->proto = bpf_ntohs(skb->protocol);
+		f->iif = skb->skb_iif;
+	} else {
+		dev = BPF_CORE_READ(skb, dev);
+		f->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
+		f->netns = dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0;
+		f->head = BPF_CORE_READ(skb, head);
+		f->data = BPF_CORE_READ(skb, data);
+		f->nh = BPF_CORE_READ(skb, network_header);
+		f->len = BPF_CORE_READ(skb, len);
+		f->proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+		f->iif = BPF_CORE_READ(skb, skb_iif);
+	}
+}
+
+/* The network namespace of the socket an skb is queued on (0: none). */
+static __always_inline __u32 pt_skb_sk_netns(struct sk_buff *skb, bool trusted)
+{
+	struct sock *sk;
+
+	if (trusted) {
+		sk = skb->sk;
+		return sk ? sk->__sk_common.skc_net.net->ns.inum : 0;
+	}
+	sk = BPF_CORE_READ(skb, sk);
+	return sk ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
+}
+
+/* The packet's key, from its network header (see pt_flow.h). */
+static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt_flow *f,
+					struct pt_scratch *sc)
+{
+	unsigned char *nh = sf->head + sf->nh;
+	__u32 avail;
+	int off;
+
+	/* Bytes of the packet from the network header on. */
+	avail = sf->len + (__u32)(sf->data - sf->head) - sf->nh;
+	if (avail > sf->len + 256)	/* network header not set yet */
+		return;
+	if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), nh))
+		return;
+	if (sf->proto == PT_ETH_P_ARP) {
+		pt_flow_arp(f, sc->l3, avail);
+		return;
+	}
+	off = pt_flow_l3(f, sc->l3, avail);
+	if (off < 0 || off > 60)
+		return;
+	if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), nh + off))
+		return;
+	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
+}
+
+/* Whether @skb is on the traced device (its ifindex, in its network namespace). */
+static __always_inline bool pt_skb_on_target(struct sk_buff *skb, bool trusted)
+{
+	struct net_device *dev = trusted ? skb->dev : BPF_CORE_READ(skb, dev);
+
+	if (!dev)
+		return false;
+	if (trusted)
+		return dev->ifindex == targ_ifindex && dev->nd_net.net->ns.inum == targ_netns;
+	return BPF_CORE_READ(dev, ifindex) == targ_ifindex &&
+	       BPF_CORE_READ(dev, nd_net.net, ns.inum) == targ_netns;
+}
+
+#endif /* PT_SKB_BPF_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A send's stages before its skb exists (syscall, l4, route, ip), stamped in
+ * the sending task's storage; the first sighting of the skb takes them.
+ */
+#ifndef PT_TASK_BPF_H
+#define PT_TASK_BPF_H
+
+#include "pt_config.bpf.h"
+
+/* A send syscall in progress in a task: its stages before the first skb. */
+struct pt_task {
+	__u64 ts[PT_STAGE_QUEUE];
+	__u64 l4_ip;		/* which l4 function ran */
+	__s64 nr;
+	__u64 pending;		/* a foreign reader's task: the skb its read copied */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pt_task);
+} tasks SEC(".maps");
+
+/* The syscall number the current task is in (its entry registers). */
+static __always_inline long pt_current_syscall(void)
+{
+	struct pt_regs *regs;
+
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+#if defined(__TARGET_ARCH_x86)
+	return regs->orig_ax;	/* a BTF pointer: a direct load */
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
+#else
+#error "pathtrace: syscall number not known for this architecture"
+#endif
+}
+
+/* The send syscall in progress in this task, or NULL. */
+static __always_inline struct pt_task *pt_task_get(void)
+{
+	struct pt_task *t;
+
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !t->ts[PT_STAGE_SYSCALL])
+		return NULL;
+	/* The stamps belong to this send only while the task is in it. */
+	if (pt_current_syscall() != t->nr)
+		return NULL;
+	return t;
+}
+
+/* sys_enter: a send syscall starts the syscall stage of this task. */
+static __always_inline void pt_on_syscall(long id)
+{
+	__u64 nr = (__u64)id;
+	struct pt_task *t;
+
+	if (nr >= PT_SYSCALL_BITMAP_WORDS * 64 ||
+	    !(send_syscalls[nr / 64] & (1ULL << (nr % 64))))
+		return;
+	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
+		pt_count(PT_CNT_NO_TASK_STORE);
+		return;
+	}
+	__builtin_memset(t->ts, 0, sizeof(t->ts));
+	t->ts[PT_STAGE_SYSCALL] = bpf_ktime_get_ns();
+	t->l4_ip = 0;
+	t->nr = nr;
+}
+
+/*
+ * A stage before the skb reaches the device (l4, route, ip), by task. No
+ * check that the task is still in its send syscall here (it costs a
+ * register read per stage): the first sighting makes it, and a stamp made
+ * outside the send is either reset by the next send's entry or left unused.
+ */
+static __always_inline struct pt_task *pt_on_task_stage(__u32 stage)
+{
+	struct pt_task *t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+
+	if (!t || !t->ts[PT_STAGE_SYSCALL] || stage >= PT_STAGE_QUEUE || t->ts[stage])
+		return NULL;
+	t->ts[stage] = bpf_ktime_get_ns();
+	return t;
+}
+
+/*
+ * An skb took the task's stamps; a next skb of the same send (sendmmsg,
+ * segments) stamps its own, and shares the syscall.
+ */
+static __always_inline void pt_task_stamps_taken(struct pt_task *t)
+{
+	__builtin_memset(&t->ts[PT_STAGE_L4], 0,
+			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+}
+
+/* The socket's send (a function hook): also which function it was. */
+static __always_inline void pt_on_l4(void *ctx)
+{
+	struct pt_task *t = pt_on_task_stage(PT_STAGE_L4);
+
+	if (t)
+		t->l4_ip = bpf_get_func_ip(ctx);
+}
+
+#endif /* PT_TASK_BPF_H */
