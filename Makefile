@@ -136,8 +136,6 @@ $(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-.SECONDARY: $(OUT)/tests/bpf/logic.bpf.o $(OUT)/tests/bpf/logic.skel.h
-
 # Static builds for the VM test (tests/vm): its initramfs has no libraries.
 # Debian 12's libelf.a needs only zlib (no -lzstd).
 VM_BINS := $(OUT)/pathtrace-static $(OUT)/tests/udpsend-static

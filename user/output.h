@@ -40,8 +40,8 @@ void pt_json_str(FILE *out, const char *s, size_t max);
 
 /*
  * A line of output built in memory and handed to stdio in one piece (a
- * longer one in pieces of the buffer's size): a journey's JSON line took
- * some forty fprintf calls, a third of the reader's time at full rate.
+ * longer one in pieces of the buffer's size), rather than some forty
+ * fprintf calls per journey, which the reader paid for at full rate.
  */
 struct pt_line {
 	FILE *out;
@@ -92,9 +92,9 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 
 /*
  * Where the modes print (stdout): a terminal sees each journey at once; a
- * pipe or file gets writes of 64 KiB (stdio's own 4 KiB took one write
- * per six JSON lines), PT_SINK_FLUSH_NS late at most (a write per batch
- * of reads cost the reader dearly at full rate).
+ * pipe or file gets writes of 64 KiB (few writes, where stdio's own 4 KiB
+ * made many), PT_SINK_FLUSH_NS late at most (a write per batch of reads
+ * cost the reader dearly at full rate).
  */
 #define PT_SINK_FLUSH_NS 20000000ull
 

@@ -63,8 +63,8 @@ const char *pt_flow_proto(const struct pt_flow *f)
 }
 
 /*
- * Dotted quad of @a, as inet_ntop() writes it (which formats each byte with
- * sprintf: 6% of the reader's time in journey mode at full rate).
+ * Dotted quad of @a, as inet_ntop() writes it, without its per-byte
+ * sprintf (bench/README.md has what that cost the reader).
  */
 static void ipv4_str(const uint8_t *a, char *buf, size_t len)
 {

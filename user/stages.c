@@ -23,9 +23,20 @@ static const char *const names[PT_NR_VSTAGES] = {
 	[PT_V_RX_COPY] = "copy",
 };
 
-static const int rx_slots[PT_NR_VSTAGES - PT_NR_STAGES] = {
-	PT_RX_SYSCALL, PT_RX_TUN, PT_RX_NETIF, PT_RX_IP, PT_RX_L4, PT_RX_SOCKQ, PT_RX_COPY,
+/* The slot of pt_event.ts each stage of the way in is stamped in. */
+#define RX(v) [(v) - PT_NR_STAGES]
+static const int rx_slots[] = {
+	RX(PT_V_RX_SYSCALL) = PT_RX_SYSCALL,
+	RX(PT_V_RX_TUN) = PT_RX_TUN,
+	RX(PT_V_RX_NETIF) = PT_RX_NETIF,
+	RX(PT_V_RX_IP) = PT_RX_IP,
+	RX(PT_V_RX_L4) = PT_RX_L4,
+	RX(PT_V_RX_SOCKQ) = PT_RX_SOCKQ,
+	RX(PT_V_RX_COPY) = PT_RX_COPY,
 };
+#undef RX
+_Static_assert(sizeof(rx_slots) / sizeof(rx_slots[0]) == PT_NR_VSTAGES - PT_NR_STAGES,
+	       "every view stage of the way in has its slot");
 
 int pt_vstage_slot(int v)
 {

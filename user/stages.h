@@ -28,8 +28,9 @@ enum pt_vstage {
 int pt_vstage_slot(int v);
 
 /*
- * DESIGN.md's names: syscall, l4, route, ip, neigh, queue, xmit, driver,
- * copy, user; on the way in syscall, tun, netif, ip, l4, sockq, copy.
+ * The names of doc/design.md's layer model: syscall, l4, route, ip, neigh,
+ * queue, xmit, driver, copy, user; on the way in syscall, tun, netif, ip,
+ * l4, sockq, copy.
  */
 const char *pt_stage_name(int s);
 /* -1 if @name is no stage. */

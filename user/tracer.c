@@ -112,8 +112,7 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void *ctx)
 {
 	struct pt_skb_set set;
-	/* A slot of the table: the record, padded (bpf/pt_core.bpf.h). */
-	union { struct pt_event ev; uint8_t slot[256]; } rec = { 0 };
+	struct pt_slot rec = { 0 };
 	struct pt_hrec h;
 	unsigned int n = 0;
 
@@ -124,7 +123,7 @@ unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void 
 					 sizeof(set), 0))
 			continue;
 		for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-			__u32 k = i * PT_SKB_WAYS + w;
+			__u32 k = pt_slot_idx(i, w);
 
 			if (!set.skb[w])
 				continue;

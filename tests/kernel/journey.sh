@@ -209,7 +209,7 @@ case_unread_at_exit() {
 	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q '0 packets read, .* 0 dropped, 3 unread' "$TMP/err"
 }
 
-# This machine's kernel refuses fentry and has no kprobes (ENVIRONMENT.md):
+# This machine's kernel refuses fentry and has no kprobes:
 # auto steps down to tracepoints and says why.
 case_backend_auto_here() {
 	pt_start --dev "$DEV" --json -c 1 || return

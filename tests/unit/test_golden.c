@@ -39,8 +39,8 @@ struct variant {
 	struct pt_print_ctx c;
 };
 
-/* The journeys every printer is held to. Returns how many. */
-static unsigned int variants(struct variant *v)
+/* The journeys every printer is held to: the way out's. Returns how many. */
+static unsigned int variants_out(struct variant *v)
 {
 	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	const struct pt_print_ctx base = { .dev = "nsfocus_tun0", .view = &tun_view };
@@ -139,6 +139,15 @@ static unsigned int variants(struct variant *v)
 	x->c.dev = "nsfocus_tap0";
 	x->c.view = &all_view;
 	x->c.explain = x->c.explain_lines = true;
+	return n;
+}
+
+/* The way in's, after @n of the way out's. Returns how many in all. */
+static unsigned int variants_in(struct variant *v, unsigned int n)
+{
+	const struct pt_print_ctx base = { .dev = "nsfocus_tun0", .view = &tun_view };
+	struct variant *x;
+
 	/* 12: the way in, an answer with its round trip */
 	x = &v[n++];
 	x->j = fx_journey_read();
@@ -168,6 +177,13 @@ static unsigned int variants(struct variant *v)
 	x->j.ev.end = PT_END_DROPPED;
 	x->c.explain = x->c.explain_lines = false;
 	x->c.drop_reason = "SOCKET_RCVBUFF";
+	return n;
+}
+
+static unsigned int variants(struct variant *v)
+{
+	unsigned int n = variants_in(v, variants_out(v));
+
 	for (unsigned int i = 0; i < n; i++)
 		v[i].c.seq = i + 1;
 	return n;

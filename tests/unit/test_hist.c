@@ -133,3 +133,18 @@ UNIT_CASE(hist_printers)
 	ASSERT_CONTAINS(printed(true, rows, 2), "\"proto\":\"other\",\"transition\":\"queue->driver\"");
 	ASSERT_CONTAINS(printed(false, rows, 2), "nsfocus_tun0 other queue -> driver: count 3");
 }
+
+/* Every protocol has a class in range, and a class names its protocol back. */
+UNIT_CASE(hist_pclass_round_trip)
+{
+	for (unsigned int p = 0; p < 256; p++) {
+		unsigned int c = pt_hist_pclass((__u8)p);
+
+		ASSERT_TRUE(c < PT_HIST_PCLASSES);
+		if (c)
+			ASSERT_EQ_U64(pt_hist_pclass_proto(c), p);
+	}
+	for (unsigned int c = 1; c < PT_HIST_PCLASSES; c++)
+		ASSERT_EQ_U64(pt_hist_pclass(pt_hist_pclass_proto(c)), c);
+	ASSERT_EQ_U64(pt_hist_pclass_proto(0), 0);
+}
