@@ -9,17 +9,10 @@
 #include "pathtrace.skel.h"
 #include "util.h"
 
-void pt_histmode_init(struct pt_histmode *m, const struct pt_opts *o, const struct pt_tun *tun,
-		      struct pt_tracer *tr, struct pt_sink *out, const struct pt_echo *echo,
-		      bool *stop)
+void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run)
 {
 	memset(m, 0, sizeof(*m));
-	m->o = o;
-	m->tun = tun;
-	m->tr = tr;
-	m->out = out;
-	m->echo = echo;
-	m->stop = stop;
+	m->run = *run;
 }
 
 int pt_histmode_take(struct pt_tracer *tr, unsigned int ifindex, struct pt_hist_row *rows,
@@ -58,13 +51,13 @@ int pt_histmode_take(struct pt_tracer *tr, unsigned int ifindex, struct pt_hist_
 void pt_histmode_start(struct pt_histmode *m)
 {
 	m->last = pt_now_ns();
-	m->next = m->last + m->o->interval * 1000000000ull;
+	m->next = m->last + m->run.o->interval * 1000000000ull;
 }
 
 void pt_histmode_read(struct pt_histmode *m, uint64_t t)
 {
 	/* The stamps of the packet our last read() copied (shared memory). */
-	const volatile struct pt_reader_stamp *st = &m->tr->skel->bss->reader_stamp;
+	const volatile struct pt_reader_stamp *st = &m->run.tr->skel->bss->reader_stamp;
 
 	if (st->seq != m->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
 		struct pt_hist *h = m->user[st->pclass];
@@ -86,7 +79,7 @@ static int add_user_rows(struct pt_histmode *m, int n)
 
 			if (!m->user[pc][k].count)
 				continue;
-			r->key = pt_hist_key_make(m->tun->ifindex, pc,
+			r->key = pt_hist_key_make(m->run.tun->ifindex, pc,
 						  k ? PT_HIST_TOTAL : PT_STAGE_COPY,
 						  PT_STAGE_USER);
 			r->h = m->user[pc][k];
@@ -106,11 +99,11 @@ static void print(struct pt_histmode *m)
 	struct timespec rt;
 	int n;
 
-	n = pt_histmode_take(m->tr, m->tun->ifindex, m->rows, PT_HIST_PER_GEN);
+	n = pt_histmode_take(m->run.tr, m->run.tun->ifindex, m->rows, PT_HIST_PER_GEN);
 	if (n < 0)
 		return;
 	n = add_user_rows(m, n);
-	pt_tracer_counters(m->tr, c);
+	pt_tracer_counters(m->run.tr, c);
 	iv.dropped = c[PT_CNT_DROPPED] - m->cnt[PT_CNT_DROPPED];
 	iv.unread = c[PT_CNT_UNREAD] - m->cnt[PT_CNT_UNREAD];
 	iv.lost = c[PT_CNT_REORDERED] - m->cnt[PT_CNT_REORDERED];
@@ -121,41 +114,41 @@ static void print(struct pt_histmode *m)
 	m->last = now;
 	m->iv_reads = 0;
 	for (int i = 0; i < n; i++) {
-		views[i].dev = m->tun->name;
+		views[i].dev = m->run.tun->name;
 		views[i].key = &m->rows[i].key;
 		views[i].h = &m->rows[i].h;
 	}
 	qsort(views, n, sizeof(views[0]), pt_hist_row_cmp);
-	if (m->o->json)
-		pt_hist_print_json(m->out->f, &iv, views, n, m->o->hist_by_proto);
+	if (m->run.o->json)
+		pt_hist_print_json(m->run.out->f, &iv, views, n, m->run.o->hist_by_proto);
 	else
-		pt_hist_print_text(m->out->f, &iv, views, n, m->o->hist_by_proto);
-	if (pt_sink_flush(m->out))
-		*m->stop = true;
+		pt_hist_print_text(m->run.out->f, &iv, views, n, m->run.o->hist_by_proto);
+	if (pt_sink_flush(m->run.out))
+		*m->run.stop = true;
 	m->prints++;
 }
 
 void pt_histmode_tick(struct pt_histmode *m)
 {
-	if (!m->o->interval || pt_now_ns() < m->next)
+	if (!m->run.o->interval || pt_now_ns() < m->next)
 		return;
 	print(m);
-	m->next += m->o->interval * 1000000000ull;
-	if (m->o->intervals && m->prints >= m->o->intervals)
-		*m->stop = true;
+	m->next += m->run.o->interval * 1000000000ull;
+	if (m->run.o->intervals && m->prints >= m->run.o->intervals)
+		*m->run.stop = true;
 }
 
 int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now)
 {
-	if (!m->o->interval)
+	if (!m->run.o->interval)
 		return 100;
 	return m->next > now ? (int)((m->next - now + 999999) / 1000000) : 0;
 }
 
 void pt_histmode_finish(struct pt_histmode *m)
 {
-	if ((!m->o->interval || m->iv_reads) &&
-	    !(m->o->intervals && m->prints >= m->o->intervals))
+	if ((!m->run.o->interval || m->iv_reads) &&
+	    !(m->run.o->intervals && m->prints >= m->run.o->intervals))
 		print(m);
 }
 
@@ -163,12 +156,12 @@ void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
 {
 	uint64_t c[PT_NR_COUNTERS];
 
-	pt_tracer_counters(m->tr, c);
+	pt_tracer_counters(m->run.tr, c);
 	pt_warn_lost(c);
-	if (m->o->echo)
-		pt_echo_summary(m->echo, true);
-	if (m->o->json)
-		fprintf(m->out->f, "{\"summary\":{\"reads\":%" PRIu64 ",\"dropped\":%" PRIu64
+	if (m->run.o->echo)
+		pt_echo_summary(m->run.echo, true);
+	if (m->run.o->json)
+		fprintf(m->run.out->f, "{\"summary\":{\"reads\":%" PRIu64 ",\"dropped\":%" PRIu64
 			",\"unread\":%" PRIu64 ",\"lost\":{\"samples\":%" PRIu64
 			",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64
 			",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u}}\n",

@@ -14,6 +14,7 @@
 #include "hist.h"
 #include "output.h"
 #include "tracer.h"
+#include "run.h"
 #include "tundev.h"
 
 /* One histogram read out of the kernel, summed over CPUs. */
@@ -23,12 +24,7 @@ struct pt_hist_row {
 };
 
 struct pt_histmode {
-	const struct pt_opts *o;
-	const struct pt_tun *tun;
-	struct pt_tracer *tr;
-	struct pt_sink *out;
-	const struct pt_echo *echo;
-	bool *stop;			/* set to end the run */
+	struct pt_run run;		/* what the modes share */
 	uint64_t reads;			/* packets read */
 	uint64_t iv_reads;		/* ... since the last print */
 	uint64_t prints;
@@ -41,9 +37,7 @@ struct pt_histmode {
 	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];
 };
 
-void pt_histmode_init(struct pt_histmode *m, const struct pt_opts *o, const struct pt_tun *tun,
-		      struct pt_tracer *tr, struct pt_sink *out, const struct pt_echo *echo,
-		      bool *stop);
+void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run);
 /* The first interval starts now. */
 void pt_histmode_start(struct pt_histmode *m);
 /* A packet read at @t: its way up to the copy was counted in the kernel. */

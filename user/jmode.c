@@ -10,16 +10,10 @@
 
 #define JOIN_WAIT_NS 20000000ull	/* a read's record comes before read() returns: 20 ms is late */
 
-void pt_jmode_init(struct pt_jmode *m, const struct pt_opts *o, const struct pt_tun *tun,
-		   struct pt_tracer *tr, struct pt_sink *out, struct pt_echo *echo, bool *stop)
+void pt_jmode_init(struct pt_jmode *m, const struct pt_run *run)
 {
 	memset(m, 0, sizeof(*m));
-	m->o = o;
-	m->tun = tun;
-	m->tr = tr;
-	m->out = out;
-	m->echo = echo;
-	m->stop = stop;
+	m->run = *run;
 	pt_joiner_init(&m->joiner, pt_jmode_emit, m);
 }
 
@@ -34,7 +28,7 @@ static void capture(struct pt_jmode *m, const struct pt_journey *j, const struct
 		return;
 	pt_journey_comment(j, pc, comment, sizeof(comment));
 	if (pt_pcap_write(&m->pcap, j->t_user, buf, len, comment))
-		*m->stop = true;
+		*m->run.stop = true;
 	free(buf);
 }
 
@@ -42,37 +36,37 @@ void pt_jmode_emit(const struct pt_journey *j, void *ctx)
 {
 	struct pt_jmode *m = ctx;
 	struct pt_print_ctx pc = {
-		.dev = m->tun->name,
-		.backend = pt_backend_name(m->tr->backend),
-		.view = &m->tr->view,
+		.dev = m->run.tun->name,
+		.backend = pt_backend_name(m->run.tr->backend),
+		.view = &m->run.tr->view,
 		.seq = ++m->printed,
 	};
 
-	if (m->o->echo)
-		pt_echo_journey(m->echo, (struct pt_journey *)j, pc.seq, (uint32_t)getpid());
+	if (m->run.o->echo)
+		pt_echo_journey(m->run.echo, (struct pt_journey *)j, pc.seq, (uint32_t)getpid());
 	if (j->status == PT_J_DROPPED) {
-		pc.drop_reason = pt_tracer_drop_reason(m->tr, j->ev.drop_reason);
+		pc.drop_reason = pt_tracer_drop_reason(m->run.tr, j->ev.drop_reason);
 		if (!j->rx)
 			pt_drops_count(&m->drops, j);
 	}
 	if (j->have_kernel)
-		pc.l4_func = pt_tracer_func_name(m->tr, PT_STAGE_L4, j->ev.l4_ip);
-	if (m->o->explain) {
+		pc.l4_func = pt_tracer_func_name(m->run.tr, PT_STAGE_L4, j->ev.l4_ip);
+	if (m->run.o->explain) {
 		pc.explain = true;
 		pc.explain_lines = pt_explained_first(&m->explained, j);
 	}
-	if (m->o->demo)
+	if (m->run.o->demo)
 		pt_demo_count(&m->tally, j);
 	if (m->report && pt_report_add(m->report, j, &pc)) {
 		pt_err("out of memory for the report: stopping");
-		*m->stop = true;
+		*m->run.stop = true;
 	}
-	if (m->o->json)
-		pt_print_journey_json(m->out->f, j, &pc);
+	if (m->run.o->json)
+		pt_print_journey_json(m->run.out->f, j, &pc);
 	else
-		pt_print_journey_text(m->out->f, j, &pc);
-	if (pt_sink_printed(m->out))
-		*m->stop = true;
+		pt_print_journey_text(m->run.out->f, j, &pc);
+	if (pt_sink_printed(m->run.out))
+		*m->run.stop = true;
 	if (m->pcap_open && j->have_read)
 		capture(m, j, &pc);
 }
@@ -82,9 +76,9 @@ void pt_jmode_event(const struct pt_event *ev, void *ctx)
 	struct pt_jmode *m = ctx;
 
 	if (ev->flags & PT_EV_RX)
-		pt_rxjoin_kernel(&m->echo->in, ev, pt_now_ns());
-	else if (m->tun->foreign_pid && ev->t_user) {
-		if (!m->o->count || m->joiner.stats.reads < m->o->count)
+		pt_rxjoin_kernel(&m->run.echo->in, ev, pt_now_ns());
+	else if (m->run.tun->foreign_pid && ev->t_user) {
+		if (!m->run.o->count || m->joiner.stats.reads < m->run.o->count)
 			pt_joiner_foreign(&m->joiner, ev);
 	}
 	else
@@ -93,7 +87,7 @@ void pt_jmode_event(const struct pt_event *ev, void *ctx)
 
 int pt_jmode_open_files(struct pt_jmode *m)
 {
-	const struct pt_opts *o = m->o;
+	const struct pt_opts *o = m->run.o;
 
 	if (o->write_file) {
 		if (pt_pcap_open(&m->pcap, o->write_file, o->force))
@@ -119,15 +113,15 @@ int pt_jmode_capture_start(struct pt_jmode *m)
 {
 	if (!m->pcap_open)
 		return 0;
-	return pt_pcap_interface(&m->pcap, m->tun->tap ? PT_LINKTYPE_ETHERNET : PT_LINKTYPE_RAW,
-				 m->tun->name) ? -1 : 0;
+	return pt_pcap_interface(&m->pcap, m->run.tun->tap ? PT_LINKTYPE_ETHERNET : PT_LINKTYPE_RAW,
+				 m->run.tun->name) ? -1 : 0;
 }
 
 int pt_jmode_report_start(struct pt_jmode *m)
 {
 	if (!m->report_f)
 		return 0;
-	m->report = pt_report_new(m->tun->name, pt_backend_name(m->tr->backend));
+	m->report = pt_report_new(m->run.tun->name, pt_backend_name(m->run.tr->backend));
 	if (!m->report) {
 		pt_err("out of memory for the report");
 		return -1;
@@ -140,13 +134,13 @@ static void drop_files(struct pt_jmode *m)
 {
 	if (m->report_f) {
 		fclose(m->report_f);
-		unlink(m->o->report);
+		unlink(m->run.o->report);
 		m->report_f = NULL;
 	}
 	if (!m->pcap_open)
 		return;
 	pt_pcap_close(&m->pcap);
-	unlink(m->o->write_file);
+	unlink(m->run.o->write_file);
 	m->pcap_open = false;
 }
 
@@ -159,10 +153,10 @@ static int write_report(struct pt_jmode *m)
 		err = -errno;
 	m->report_f = NULL;
 	if (err) {
-		pt_err("cannot write the report %s: %s", m->o->report, strerror(-err));
+		pt_err("cannot write the report %s: %s", m->run.o->report, strerror(-err));
 		return -1;
 	}
-	pt_info("wrote the report of %" PRIu64 " journeys to %s", m->printed, m->o->report);
+	pt_info("wrote the report of %" PRIu64 " journeys to %s", m->printed, m->run.o->report);
 	return 0;
 }
 
@@ -176,7 +170,7 @@ int pt_jmode_close_files(struct pt_jmode *m, bool started)
 		if (pt_pcap_close(&m->pcap))
 			err = -1;
 		else
-			pt_info("wrote %" PRIu64 " packets to %s", m->pcap.packets, m->o->write_file);
+			pt_info("wrote %" PRIu64 " packets to %s", m->pcap.packets, m->run.o->write_file);
 		m->pcap_open = false;
 	}
 	pt_hold_free(&m->hold);
@@ -191,10 +185,10 @@ void pt_jmode_read(struct pt_jmode *m, const uint8_t *p, size_t len, uint64_t t)
 {
 	struct pt_flow f;
 
-	pt_tracer_drain(m->tr);
+	pt_tracer_drain(m->run.tr);
 	if (m->pcap_open)
 		pt_hold_put(&m->hold, m->joiner.stats.reads + 1, p, len);
-	if (m->tun->tap)
+	if (m->run.tun->tap)
 		pt_frame_flow(p, len, &f);
 	else
 		pt_packet_flow(p, len, &f);
@@ -208,21 +202,21 @@ uint64_t pt_jmode_reads(const struct pt_jmode *m)
 
 void pt_jmode_tick(struct pt_jmode *m)
 {
-	pt_tracer_drain(m->tr);
+	pt_tracer_drain(m->run.tr);
 	pt_joiner_expire(&m->joiner, pt_now_ns(), JOIN_WAIT_NS);
-	pt_rxjoin_expire(&m->echo->in, pt_now_ns(), PT_RX_WAIT_NS);
+	pt_rxjoin_expire(&m->run.echo->in, pt_now_ns(), PT_RX_WAIT_NS);
 	/* -c with a foreign reader: its reads arrive as records. */
-	if (m->tun->foreign_pid && m->o->count && m->joiner.stats.reads >= m->o->count)
-		*m->stop = true;
+	if (m->run.tun->foreign_pid && m->run.o->count && m->joiner.stats.reads >= m->run.o->count)
+		*m->run.stop = true;
 	/* Few writes: what was printed goes out PT_SINK_FLUSH_NS late at most. */
-	if (pt_sink_tick(m->out, pt_now_ns()))
-		*m->stop = true;
+	if (pt_sink_tick(m->run.out, pt_now_ns()))
+		*m->run.stop = true;
 }
 
 /* Whether the answers' way in is followed (--echo, not with --hist) in a run that started. */
 static bool follows_in(const struct pt_jmode *m, bool started)
 {
-	return started && m->o->echo && !m->o->hist;
+	return started && m->run.o->echo && !m->run.o->hist;
 }
 
 /*
@@ -234,9 +228,9 @@ static void settle_in(struct pt_jmode *m)
 	uint64_t end = pt_now_ns() + PT_RX_WAIT_NS;
 
 	while (pt_now_ns() < end) {
-		pt_tracer_drain(m->tr);
-		pt_rxjoin_expire(&m->echo->in, pt_now_ns(), PT_RX_WAIT_NS);
-		if (!m->echo->in.n)
+		pt_tracer_drain(m->run.tr);
+		pt_rxjoin_expire(&m->run.echo->in, pt_now_ns(), PT_RX_WAIT_NS);
+		if (!m->run.echo->in.n)
 			break;
 		usleep(5000);
 	}
@@ -244,7 +238,7 @@ static void settle_in(struct pt_jmode *m)
 
 void pt_jmode_reader_stops(struct pt_jmode *m, bool started)
 {
-	pt_tracer_drain(m->tr);
+	pt_tracer_drain(m->run.tr);
 	if (follows_in(m, started))
 		settle_in(m);
 	pt_joiner_reader_gone(&m->joiner);
@@ -254,16 +248,16 @@ static void in_left(const struct pt_event *ev, void *ctx)
 {
 	struct pt_jmode *m = ctx;
 
-	pt_rxjoin_unfinished(&m->echo->in, ev);
+	pt_rxjoin_unfinished(&m->run.echo->in, ev);
 }
 
 unsigned int pt_jmode_finish(struct pt_jmode *m, bool started)
 {
-	pt_tracer_drain(m->tr);
+	pt_tracer_drain(m->run.tr);
 	pt_joiner_expire(&m->joiner, pt_now_ns(), 0);
-	pt_rxjoin_expire(&m->echo->in, pt_now_ns(), 0);
+	pt_rxjoin_expire(&m->run.echo->in, pt_now_ns(), 0);
 	/* Ways in still open are reported unfinished; the rest is in flight. */
-	return pt_tracer_left(m->tr, follows_in(m, started) ? in_left : NULL, m);
+	return pt_tracer_left(m->run.tr, follows_in(m, started) ? in_left : NULL, m);
 }
 
 /*
@@ -276,8 +270,8 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 {
 	const struct pt_join_stats *s = &m->joiner.stats;
 	const struct pt_drops *d = &m->drops;
-	const struct pt_rxjoin *in = &m->echo->in;
-	FILE *out = m->out->f;
+	const struct pt_rxjoin *in = &m->run.echo->in;
+	FILE *out = m->run.out->f;
 	bool first = true;
 
 	fprintf(out, "{\"summary\":{\"reads\":%" PRIu64 ",\"journeys\":{\"read\":%" PRIu64
@@ -296,7 +290,7 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 	}
 	fprintf(out, "},\"dropped_by_reason\":{");
 	for (unsigned int i = 0; i < d->nr_reasons; i++) {
-		const char *name = pt_tracer_drop_reason(m->tr, d->reason[i].reason);
+		const char *name = pt_tracer_drop_reason(m->run.tr, d->reason[i].reason);
 
 		if (name)
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", name, d->reason[i].n);
@@ -305,10 +299,10 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 				d->reason[i].n);
 	}
 	fprintf(out, "}");
-	if (m->o->echo)
+	if (m->run.o->echo)
 		fprintf(out, ",\"rx\":{\"answers_written\":%" PRIu64 ",\"received\":%" PRIu64
 			",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unfinished\":%" PRIu64 "}",
-			m->echo->written, in->received, in->dropped, in->unreceived, in->unfinished);
+			m->run.echo->written, in->received, in->dropped, in->unreceived, in->unfinished);
 	fprintf(out, "}}\n");
 }
 
@@ -317,11 +311,11 @@ void pt_jmode_summary(struct pt_jmode *m, unsigned int in_flight)
 	const struct pt_join_stats *s = &m->joiner.stats;
 	uint64_t c[PT_NR_COUNTERS];
 
-	pt_tracer_counters(m->tr, c);
+	pt_tracer_counters(m->run.tr, c);
 	pt_warn_lost(c);
-	if (m->o->echo)
-		pt_echo_summary(m->echo, false);
-	if (m->o->json)
+	if (m->run.o->echo)
+		pt_echo_summary(m->run.echo, false);
+	if (m->run.o->json)
 		summary_json(m, c, in_flight);
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " journeys complete, %" PRIu64
 		" unjoined (%" PRIu64 " reads without kernel record, %" PRIu64
@@ -346,14 +340,14 @@ static void demo_files(FILE *out, const struct pt_opts *o)
 
 int pt_jmode_demo_summary(struct pt_jmode *m, bool cut)
 {
-	FILE *out = m->o->json ? stderr : m->out->f;	/* stdout is JSON's alone */
+	FILE *out = m->run.o->json ? stderr : m->run.out->f;	/* stdout is JSON's alone */
 	int err = 0;
 
 	fputc('\n', out);
 	/* Cut short by a stop signal: what came so far, and exit 0. */
-	if (pt_demo_summary(out, &m->tally, m->tun->tap, m->tun->name) && !cut)
+	if (pt_demo_summary(out, &m->tally, m->run.tun->tap, m->run.tun->name) && !cut)
 		err = -1;
-	demo_files(out, m->o);
+	demo_files(out, m->run.o);
 	fflush(out);
 	return err;
 }

@@ -19,15 +19,11 @@
 #include "pcapng.h"
 #include "report.h"
 #include "tracer.h"
+#include "run.h"
 #include "tundev.h"
 
 struct pt_jmode {
-	const struct pt_opts *o;
-	const struct pt_tun *tun;
-	struct pt_tracer *tr;
-	struct pt_sink *out;
-	struct pt_echo *echo;
-	bool *stop;			/* set to end the run */
+	struct pt_run run;		/* what the modes share */
 	struct pt_joiner joiner;
 	uint64_t printed;		/* journeys so far */
 	struct pt_drops drops;
@@ -40,8 +36,7 @@ struct pt_jmode {
 	FILE *report_f;
 };
 
-void pt_jmode_init(struct pt_jmode *m, const struct pt_opts *o, const struct pt_tun *tun,
-		   struct pt_tracer *tr, struct pt_sink *out, struct pt_echo *echo, bool *stop);
+void pt_jmode_init(struct pt_jmode *m, const struct pt_run *run);
 /* The journeys' way out (pt_emit_fn): print, capture, count. */
 void pt_jmode_emit(const struct pt_journey *j, void *m);
 /* The kernel's records (pt_event_fn). */

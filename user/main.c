@@ -261,6 +261,10 @@ static unsigned int wind_down(struct app *a, bool started, bool *demo_cut, int *
 int main(int argc, char **argv)
 {
 	static struct app a;
+	const struct pt_run shared = {
+		.o = &a.o, .tun = &a.tun, .tr = &a.tr, .out = &a.out, .echo = &a.echo,
+		.stop = &a.stop,
+	};
 	bool started = false, demo_cut = false;
 	unsigned int in_flight;
 	int sfd, err = -1;
@@ -278,9 +282,9 @@ int main(int argc, char **argv)
 		return 1;
 	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
 	pt_sink_init(&a.out, stdout);
-	pt_jmode_init(&a.jm, &a.o, &a.tun, &a.tr, &a.out, &a.echo, &a.stop);
+	pt_jmode_init(&a.jm, &shared);
 	pt_echo_init(&a.echo, &a.tun, pt_jmode_emit, &a.jm);
-	pt_histmode_init(&a.hm, &a.o, &a.tun, &a.tr, &a.out, &a.echo, &a.stop);
+	pt_histmode_init(&a.hm, &shared);
 
 	if (a.o.demo && pt_demo_enter())
 		goto out;

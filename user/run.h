@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a run's modes share, set up by main(): the options, the device, the
+ * tracer, where output goes, --echo's answers, and the flag that ends the
+ * run. Journey mode and --hist each keep a copy of these pointers.
+ */
+#ifndef PT_RUN_H
+#define PT_RUN_H
+
+#include <stdbool.h>
+#include "cli.h"
+#include "echo.h"
+#include "output.h"
+#include "tracer.h"
+#include "tundev.h"
+
+struct pt_run {
+	const struct pt_opts *o;
+	const struct pt_tun *tun;
+	struct pt_tracer *tr;
+	struct pt_sink *out;
+	struct pt_echo *echo;
+	bool *stop;			/* set to end the run */
+};
+
+#endif
