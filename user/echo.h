@@ -4,7 +4,9 @@
  * a host at the other end would give, to be written back into the device:
  * ICMP and ICMPv6 echo replies, UDP datagrams sent back, and on a TAP
  * device ARP replies and IPv6 neighbour advertisements, so that the
- * kernel's neighbour resolution completes. Pure functions over bytes.
+ * kernel's neighbour resolution completes: pt_echo_reply, a pure function
+ * over bytes. struct pt_echo writes the answers into the device and keeps
+ * their round trips (echo_rt.c).
  */
 #ifndef PT_ECHO_H
 #define PT_ECHO_H

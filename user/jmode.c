@@ -213,10 +213,10 @@ void pt_jmode_tick(struct pt_jmode *m)
 		*m->run.stop = true;
 }
 
-/* Whether the answers' way in is followed (--echo, not with --hist) in a run that started. */
+/* Whether the answers' way in is followed (the tracer's choice) in a run that started. */
 static bool follows_in(const struct pt_jmode *m, bool started)
 {
-	return started && m->run.o->echo && !m->run.o->hist;
+	return started && m->run.tr->rx;
 }
 
 /*

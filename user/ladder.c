@@ -85,10 +85,10 @@ static bool rung_refused(struct rung *r)
 		return false;
 	if (r->level == PT_BACKEND_FENTRY && !f->tracing)
 		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load fentry programs "
-			 "(probed: no BPF_PROG_TYPE_TRACING)");
+			 "(libbpf's probe of BPF_PROG_TYPE_TRACING failed)");
 	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe)
 		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load kprobe programs "
-			 "(probed: no BPF_PROG_TYPE_KPROBE with bpf_get_func_ip)");
+			 "(libbpf's probe of BPF_PROG_TYPE_KPROBE with bpf_get_func_ip failed)");
 	return r->fell[0];
 }
 

@@ -11,14 +11,15 @@
 #include "util.h"
 
 /*
- * kprobe.multi, which libbpf 1.1 cannot probe: a kernel that has it
- * resolves the symbols of a link (ESRCH for one it lacks); one without
- * fprobe refuses the link type first (EOPNOTSUPP), an older one the
- * program's attach type (EINVAL).
+ * kprobe.multi, which libbpf 1.1 cannot probe: a do-nothing program linked
+ * to udp_sendmsg (in every kernel) for a moment. A kernel without fprobe
+ * refuses the link type (EOPNOTSUPP), one older than kprobe.multi the
+ * attach type (EINVAL). Resolving a symbol it lacks failed with EINVAL
+ * too in 5.18, which is why the symbol is a real one.
  */
 static bool probe_kprobe_multi(void)
 {
-	static const char *const syms[] = { "pt_probe__no_such_function" };
+	static const char *const syms[] = { "udp_sendmsg" };
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
 		{ .code = BPF_JMP | BPF_EXIT },
@@ -36,7 +37,7 @@ static bool probe_kprobe_multi(void)
 	if (link >= 0)
 		close(link);
 	close(prog);
-	return !err || err == -ESRCH || err == -ENOENT;
+	return !err;
 }
 
 static void probe_features(struct pt_features *f)
@@ -50,14 +51,12 @@ static void probe_features(struct pt_features *f)
 	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1 &&
 		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
 	f->kprobe_multi = f->kprobe && probe_kprobe_multi();
-	f->cookie = libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_attach_cookie,
-					    NULL) == 1;
 	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	if (pt_verbose)
-		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, attach cookies %s",
+		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s",
 			f->tracing ? "yes" : "no", f->kprobe ? "yes" : "no",
-			f->kprobe_multi ? "yes" : "no", f->cookie ? "yes" : "no");
+			f->kprobe_multi ? "yes" : "no");
 }
 
 /* The names of enum skb_drop_reason's values. */
@@ -165,9 +164,10 @@ bool pt_kernel_fn_has_btf(struct pt_kernel *k, const char *fn, char *why, size_t
 	}
 	if (mod && k->mod_btf && btf__find_by_name_kind(k->mod_btf, fn, BTF_KIND_FUNC) > 0)
 		return true;
-	if (mod && !k->mod_btf)
-		snprintf(why, len, "%s: module %s has no BTF (%s)", fn, mod,
-			 strerror(-k->mod_btf_err));
+	if (mod && !k->mod_btf && k->mod_btf_err == -ENOENT)
+		snprintf(why, len, "%s: module %s has no BTF (/sys/kernel/btf/%s)", fn, mod, mod);
+	else if (mod && !k->mod_btf)
+		snprintf(why, len, "%s: module %s's BTF: %s", fn, mod, strerror(-k->mod_btf_err));
 	else
 		snprintf(why, len, "%s: not in the kernel's BTF (inlined or absent)", fn);
 	return false;

@@ -55,7 +55,7 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 		pt_err("cannot set up the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
-	tr->ifindex = cfg->ifindex;
+	tr->rx = cfg->rx;
 	return 0;
 fail:
 	pt_tracer_close(tr);

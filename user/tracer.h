@@ -30,7 +30,7 @@ struct pt_tracer {
 	unsigned int nr_links;
 	pt_event_fn cb;
 	void *ctx;
-	unsigned int ifindex;		/* the traced device */
+	bool rx;			/* the way in is followed too */
 };
 
 /* What to trace and how. */
@@ -60,7 +60,6 @@ int pt_tracer_epoll_fd(const struct pt_tracer *tr);
 /* Hand every pending record to the callback. */
 int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
-/* Packets still followed in the kernel (no end seen yet). */
 /*
  * At exit, the records still open: those of the way in (their end unseen)
  * go to @rx_cb, if given; the others are counted, and the count returned.
