@@ -145,11 +145,14 @@ int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now)
 	return m->next > now ? (int)((m->next - now + 999999) / 1000000) : 0;
 }
 
-void pt_histmode_finish(struct pt_histmode *m)
+unsigned int pt_histmode_finish(struct pt_histmode *m, bool started)
 {
-	if ((!m->run.o->interval || m->iv_reads) &&
+	unsigned int in_flight = pt_tracer_left(m->run.tr, NULL, NULL);
+
+	if (started && (!m->run.o->interval || m->iv_reads) &&
 	    !(m->run.o->intervals && m->prints >= m->run.o->intervals))
 		print(m);
+	return in_flight;
 }
 
 void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)

@@ -47,10 +47,11 @@ void pt_histmode_tick(struct pt_histmode *m);
 /* Milliseconds until the next print (100 if there is none). */
 int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now);
 /*
- * At exit: what came since the last print (everything, without an
- * interval), unless the count of prints is already reached.
+ * At exit, the device closed: what came since the last print (everything,
+ * without an interval) if the run @started, unless the count of prints is
+ * already reached. Returns the packets still in flight.
  */
-void pt_histmode_finish(struct pt_histmode *m);
+unsigned int pt_histmode_finish(struct pt_histmode *m, bool started);
 void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight);
 
 /*

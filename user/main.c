@@ -249,11 +249,14 @@ static unsigned int wind_down(struct app *a, bool started, bool *demo_cut, int *
 	 * Close the device before the programs go: what it still queued for
 	 * us is freed now, and reported as unread.
 	 */
-	pt_jmode_reader_stops(&a->jm, started);
-	pt_tun_close(&a->tun);
-	in_flight = pt_jmode_finish(&a->jm, started);
-	if (started && a->o.hist)
-		pt_histmode_finish(&a->hm);
+	if (a->o.hist) {
+		pt_tun_close(&a->tun);
+		in_flight = pt_histmode_finish(&a->hm, started);
+	} else {
+		pt_jmode_reader_stops(&a->jm, started);
+		pt_tun_close(&a->tun);
+		in_flight = pt_jmode_finish(&a->jm, started);
+	}
 	pt_sink_flush(&a->out);
 	return in_flight;
 }
