@@ -142,7 +142,7 @@ int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now)
 {
 	if (!m->run.o->interval)
 		return 100;
-	return m->next > now ? (int)((m->next - now + 999999) / 1000000) : 0;
+	return pt_ms_until(m->next, now);
 }
 
 unsigned int pt_histmode_finish(struct pt_histmode *m, bool started)

@@ -520,8 +520,7 @@ int pt_sink_timeout(const struct pt_sink *s, uint64_t now)
 {
 	if (!s->pending)
 		return -1;
-	return s->flushed + PT_SINK_FLUSH_NS > now ?
-	       (int)((s->flushed + PT_SINK_FLUSH_NS - now + 999999) / 1000000) : 0;
+	return pt_ms_until(s->flushed + PT_SINK_FLUSH_NS, now);
 }
 
 void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS])

@@ -71,6 +71,11 @@ uint64_t pt_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+int pt_ms_until(uint64_t deadline, uint64_t now)
+{
+	return deadline > now ? (int)((deadline - now + 999999) / 1000000) : 0;
+}
+
 void pt_appendf(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t n = strlen(buf);

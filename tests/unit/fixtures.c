@@ -175,3 +175,18 @@ struct pt_journey fx_journey_read(void)
 	j.t_user = 9000;
 	return j;
 }
+
+const struct pt_stage_view fx_tun_view = {
+	.state = {
+		[PT_STAGE_L4] = PT_UNSEEN,
+		[PT_STAGE_IP] = PT_UNSEEN,
+		[PT_STAGE_NEIGH] = PT_NA,
+		[PT_STAGE_XMIT] = PT_UNSEEN,
+	},
+	.why = {
+		[PT_STAGE_L4] = "no tracepoint",
+		[PT_STAGE_IP] = "no tracepoint",
+		[PT_STAGE_NEIGH] = "no link layer on TUN",
+		[PT_STAGE_XMIT] = "no tracepoint",
+	},
+};

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "journey.h"
 #include "pathtrace.h"
+#include "stages.h"
 
 /*
  * What ping sends to 192.0.2.2 from 192.0.2.1: IPv4 (ihl 5, id 0x1234, DF,
@@ -50,5 +51,8 @@ struct pt_event fx_event(uint64_t skb, const struct pt_flow *f);
 
 /* ping's packet of fx_event, joined: copied at 5000 ns, read (84 bytes) at 9000 ns. */
 struct pt_journey fx_journey_read(void);
+
+/* The TUN path as the tracepoint backend sees it (l4, ip, xmit unseen; no neigh). */
+extern const struct pt_stage_view fx_tun_view;
 
 #endif

@@ -16,21 +16,6 @@
 
 #define GOLDEN_DIR "tests/unit/golden/"
 
-static const struct pt_stage_view tun_view = {
-	.state = {
-		[PT_STAGE_L4] = PT_UNSEEN,
-		[PT_STAGE_IP] = PT_UNSEEN,
-		[PT_STAGE_NEIGH] = PT_NA,
-		[PT_STAGE_XMIT] = PT_UNSEEN,
-	},
-	.why = {
-		[PT_STAGE_L4] = "no tracepoint",
-		[PT_STAGE_IP] = "no tracepoint",
-		[PT_STAGE_NEIGH] = "no link layer on TUN",
-		[PT_STAGE_XMIT] = "no tracepoint",
-	},
-};
-
 /* Every stage seen (fentry on a TAP device), the way in too. */
 static const struct pt_stage_view all_view;
 
@@ -43,7 +28,7 @@ struct variant {
 static unsigned int variants_out(struct variant *v)
 {
 	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	const struct pt_print_ctx base = { .dev = "nsfocus_tun0", .view = &tun_view };
+	const struct pt_print_ctx base = { .dev = "nsfocus_tun0", .view = &fx_tun_view };
 	unsigned int n = 0;
 	struct variant *x;
 
@@ -145,7 +130,7 @@ static unsigned int variants_out(struct variant *v)
 /* The way in's, after @n of the way out's. Returns how many in all. */
 static unsigned int variants_in(struct variant *v, unsigned int n)
 {
-	const struct pt_print_ctx base = { .dev = "nsfocus_tun0", .view = &tun_view };
+	const struct pt_print_ctx base = { .dev = "nsfocus_tun0", .view = &fx_tun_view };
 	struct variant *x;
 
 	/* 12: the way in, an answer with its round trip */

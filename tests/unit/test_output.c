@@ -95,24 +95,8 @@ static int jq(const char *json, const char *filter)
 				       st_, 0);				\
 	} while (0)
 
-/* The TUN path as the tracepoint backend sees it. */
-static const struct pt_stage_view tun_view = {
-	.state = {
-		[PT_STAGE_L4] = PT_UNSEEN,
-		[PT_STAGE_IP] = PT_UNSEEN,
-		[PT_STAGE_NEIGH] = PT_NA,
-		[PT_STAGE_XMIT] = PT_UNSEEN,
-	},
-	.why = {
-		[PT_STAGE_L4] = "no tracepoint",
-		[PT_STAGE_IP] = "no tracepoint",
-		[PT_STAGE_NEIGH] = "no link layer on TUN",
-		[PT_STAGE_XMIT] = "no tracepoint",
-	},
-};
-
 static const struct pt_print_ctx ctx1 = {
-	.dev = "nsfocus_tun0", .view = &tun_view, .seq = 1,
+	.dev = "nsfocus_tun0", .view = &fx_tun_view, .seq = 1,
 };
 
 /* The line of @text starting with @prefix, without its newline. */
@@ -600,7 +584,7 @@ UNIT_CASE(text_journey_statuses)
 UNIT_CASE(text_journey_missing_stage)
 {
 	struct pt_journey j = fx_journey_read();
-	struct pt_stage_view v = tun_view;
+	struct pt_stage_view v = fx_tun_view;
 	struct pt_print_ctx c = ctx1;
 	const char *s;
 

@@ -135,3 +135,13 @@ UNIT_CASE(caps_to_keep)
 	ASSERT_EQ_U64(pt_caps_to_keep(net_admin), 0);
 	ASSERT_EQ_U64(pt_caps_to_keep(0), 0);
 }
+
+/* epoll's timeouts: milliseconds until a deadline, rounded up, never negative. */
+UNIT_CASE(ms_until_rounds_up)
+{
+	ASSERT_EQ_I64(pt_ms_until(5000000, 5000000), 0);
+	ASSERT_EQ_I64(pt_ms_until(5000000, 6000000), 0);
+	ASSERT_EQ_I64(pt_ms_until(5000001, 5000000), 1);
+	ASSERT_EQ_I64(pt_ms_until(25000000, 5000000), 20);
+	ASSERT_EQ_I64(pt_ms_until(25000001, 5000000), 21);
+}
