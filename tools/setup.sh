@@ -16,15 +16,17 @@
 # tshark reads back the pcapng files pathtrace writes (-w), comments included;
 # bpftrace is what the benchmark (make bench) compares pathtrace against;
 # valgrind checks a whole trace session for leaks and invalid accesses
-# (tests/kernel/hardening.sh); chromium renders --report's HTML headless
-# (tests only: `setup.sh test` installs it, the demo does not need it). The
-# sanitizers and libFuzzer come with gcc and clang.
+# (tests/kernel/hardening.sh); libpcap-dev: pathtrace compiles filter
+# expressions with libpcap, as tcpdump does; tcpdump: the filter tests
+# compare against tcpdump -r (tests/kernel/filter.sh); chromium renders
+# --report's HTML headless (tests only: `setup.sh test` installs it, the demo
+# does not need it). The sanitizers and libFuzzer come with gcc and clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev
       zlib1g-dev iproute2 iputils-ping jq qemu-system-x86 busybox-static tshark
-      bpftrace valgrind)
+      bpftrace valgrind libpcap-dev tcpdump)
 [ "${1:-}" = test ] && PKGS+=(chromium)
 
 if [ "$(id -u)" != 0 ]; then
