@@ -40,6 +40,8 @@ override CFLAGS += -Wall -Wextra $(WERROR) -std=gnu11 -MMD -MP \
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS += $(LIBBPF_LIBS) -lelf -lz
+# libpcap: only the BPF logic test's filter cases (pcap_compile as the reference).
+PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
 	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS)
@@ -51,7 +53,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 # Modules that need no skeleton: shared by the binary and the unit tests.
 LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c \
-	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c
+	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c user/cbpf.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c \
 	user/probe.c user/ladder.c
@@ -127,14 +129,17 @@ $(OUT)/tests/bpf/%.skel.h: $(OUT)/tests/bpf/%.bpf.o
 
 BPF_LOGIC_OBJS := $(patsubst tests/bpf/%.c,$(OUT)/tests/bpf/user/%.o,\
 	$(filter-out %.bpf.c,$(wildcard tests/bpf/*.c)))
+BPF_LOGIC_SKELS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/bpf/%.skel.h,\
+	$(wildcard tests/bpf/*.bpf.c))
 
-$(OUT)/tests/bpf/user/%.o: tests/bpf/%.c $(OUT)/tests/bpf/logic.skel.h
+$(OUT)/tests/bpf/user/%.o: tests/bpf/%.c $(BPF_LOGIC_SKELS)
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -I$(OUT)/tests/bpf $(LIBBPF_CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -Iuser -I$(OUT)/tests/bpf $(LIBBPF_CFLAGS) -c $< -o $@
 
-$(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS)
+# The filter cases check user/cbpf.c's translation against libpcap.
+$(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS) $(OUT)/user/cbpf.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(PCAP_LIBS) $(LDLIBS) -o $@
 
 # Static builds for the VM test (tests/vm): its initramfs has no libraries.
 # Debian 12's libelf.a needs only zlib (no -lzstd).

@@ -5,7 +5,8 @@
  * end, --hist's choice of a way, its lookups and histograms), run through
  * BPF_PROG_TEST_RUN: tests/bpf/logic.bpf.c's programs call the real inline
  * functions on map contents set here, and what they return and leave in the
- * maps is checked (the cases: logic_slots.c, logic_hist.c). One line per
+ * maps is checked (the cases: logic_slots.c, logic_hist.c); then the
+ * packet filter's translation against libpcap (logic_filter.c). One line per
  * case: PASS name | FAIL name: why | SKIP name: why. Needs root (CAP_BPF)
  * and syscall programs (5.14+).
  */
@@ -177,6 +178,7 @@ static void skip_all(const char *reason)
 {
 	each_case(c)
 		printf("SKIP bpf_%s: %s\n", c->name, reason);
+	pt_logic_filter_skip(reason);
 }
 
 int main(void)
@@ -201,6 +203,7 @@ int main(void)
 		each_case(c)
 			printf("FAIL bpf_%s: test object not loaded: %s\n", c->name,
 			       strerror(err));
+		pt_logic_filter_cases();
 		return 1;
 	}
 	each_case(c) {
@@ -214,6 +217,7 @@ int main(void)
 		}
 	}
 	logic_bpf__destroy(skel);
+	failed |= pt_logic_filter_cases();
 	return failed;
 }
 

@@ -36,6 +36,10 @@ struct pt_logic_case {
 /* Each ends with an entry without a name. */
 extern const struct pt_logic_case pt_logic_slot_cases[], pt_logic_hist_cases[];
 
+/* The packet filter's cases (logic_filter.c): 1 if one failed. */
+int pt_logic_filter_cases(void);
+void pt_logic_filter_skip(const char *reason);
+
 /* Runs @prog on @c; the kernel writes the context back into it. */
 void run(struct bpf_program *prog, struct pt_logic_ctx *c);
 struct pt_logic_ctx ctx(__u64 key, __u64 now, __u64 a, __u64 b);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The BPF side's logic (the slot table, staleness, a journey's end, --hist's
 # choice of a way, its lookups and histograms) run through BPF_PROG_TEST_RUN
-# on this machine's kernel: tests/bpf/logic.c, one line per case. No
+# on this machine's kernel: tests/bpf/logic.c, one line per case; then the
+# pcap-filter translation against libpcap (tests/bpf/logic_filter.c). No
 # network: no namespace of its own.
 set -u
 cd "$(dirname "$0")/../.."
