@@ -312,6 +312,10 @@ int main(int argc, char **argv)
 	/* For the device pathtrace would create: nothing made for a bad one. */
 	if (compile_filter(&a, a.o.tap))
 		return 2;
+	for (unsigned int i = 0; i < a.o.nr_pids; i++)
+		if (kill((pid_t)a.o.pids[i], 0) && errno == ESRCH)
+			pt_warn("--pid %u: no such process (none of its packets will show)",
+				a.o.pids[i]);
 	sfd = signals_fd(a.o.demo);
 	if (sfd < 0)
 		return 1;
