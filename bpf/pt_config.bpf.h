@@ -14,6 +14,7 @@
 #include "pathtrace.h"
 #include "pt_flow.h"
 #include "pt_hist.h"
+#include "pt_filter.h"
 
 /* Set by userspace before load. */
 const volatile __u32 targ_ifindex = 0;
@@ -28,6 +29,12 @@ const volatile __u32 foreign_tgid = 0;
 /* --echo: follow the packets written into the device too. */
 const volatile bool rx_mode = false;
 const volatile __u32 reader_tgid = 0;
+/* The filters (pt_filter.bpf.h): an expression, and --pid/--comm. */
+const volatile bool pkt_filter = false;
+const volatile __u32 filter_need = 0;		/* bytes of a packet it may read */
+const volatile bool proc_filter = false;
+const volatile __u32 proc_pids[PT_MAX_PIDS] = {};
+const volatile __u64 proc_comm[2] = {};		/* a task's comm, 16 bytes */
 /* The histogram generation being filled; userspace flips it to read the other. */
 volatile __u8 hist_gen = 0;
 /* --hist: the reader's last copied packet, for its own user-stage stamp. */

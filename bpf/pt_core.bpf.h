@@ -24,6 +24,7 @@
 #include "pt_journey.bpf.h"
 #include "pt_hist.bpf.h"
 #include "pt_rx.bpf.h"
+#include "pt_filter.bpf.h"
 
 /* First sighting of an skb sent to the traced device (at the queue stage). */
 static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
@@ -84,6 +85,12 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 		return;
 	}
 	ev = pt_on_rx_late(skb, key, trusted, PT_STAGE_COPY);
+	/*
+	 * Our reader reads a packet another process sent: userspace must not
+	 * take it for one whose record went missing.
+	 */
+	if ((pkt_filter || proc_filter) && (bpf_get_current_pid_tgid() >> 32) == reader_tgid)
+		reader_unfollowed = !ev;
 	if (!ev || ev->copy_pid)
 		return;
 	id = bpf_get_current_pid_tgid();

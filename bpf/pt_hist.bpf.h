@@ -11,6 +11,7 @@
 #include "pt_task.bpf.h"
 #include "pt_skb.bpf.h"
 #include "pt_slots.bpf.h"
+#include "pt_filter.bpf.h"
 
 /* --hist: the records, one line each (pt_hist.h), by the slots of skb_sets. */
 struct {
@@ -139,6 +140,11 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 
 	if (!pt_skb_on_target(skb, trusted))
 		return;
+	if (pkt_filter || proc_filter) {
+		pt_skb_read(skb, trusted, &sf);
+		if (!pt_first_keep(&sf, false, false))
+			return;
+	}
 	h = pt_hrec_take(key, now);
 	if (!h)		/* never: the index is in range */
 		return;

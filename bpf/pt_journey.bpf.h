@@ -11,6 +11,7 @@
 #include "pt_task.bpf.h"
 #include "pt_skb.bpf.h"
 #include "pt_slots.bpf.h"
+#include "pt_filter.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -47,6 +48,8 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	} else if (sf.ifindex != targ_ifindex || sf.netns != targ_netns) {
 		return NULL;
 	}
+	if (!pt_first_keep(&sf, flags & PT_EV_RX, flags & PT_EV_CLONE))
+		return NULL;
 	sc = bpf_map_lookup_elem(&scratch, &zero);
 	if (!sc)
 		return NULL;

@@ -23,6 +23,9 @@ struct {
 	__type(value, struct pt_task);
 } tasks SEC(".maps");
 
+/* Whether the current process is one of --pid's or --comm's (pt_filter.bpf.h). */
+static __always_inline bool pt_proc_match(void);
+
 /* The syscall number the current task is in (its entry registers). */
 static __always_inline long pt_current_syscall(void)
 {
@@ -60,6 +63,13 @@ static __always_inline void pt_on_syscall(long id)
 
 	if (nr >= PT_SYSCALL_BITMAP_WORDS * 64 ||
 	    !(send_syscalls[nr / 64] & (1ULL << (nr % 64))))
+		return;
+	/*
+	 * Other processes' sends are not followed: no storage, so their later
+	 * stages find none either. (--echo's writes are the way in's.)
+	 */
+	if (proc_filter && !pt_proc_match() &&
+	    !(rx_mode && (bpf_get_current_pid_tgid() >> 32) == reader_tgid))
 		return;
 	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);

@@ -148,6 +148,7 @@ enum pt_counter {
 	PT_CNT_REORDERED,	/* --hist: a sample not counted (a stage stamped
 				 * before the one before it, or over 4.29 s
 				 * after the first before the copy) */
+	PT_CNT_FILTERED,	/* left out by the filter expression or --pid/--comm */
 	PT_NR_COUNTERS,
 };
 

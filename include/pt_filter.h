@@ -45,6 +45,10 @@ struct pt_fbuf {
 };
 _Static_assert(__builtin_offsetof(struct pt_fbuf, pkt) == 72, "pt_fbuf: no implicit padding");
 
+/* A macro's value as a string. */
+#define PT_FILTER_STR_(x) #x
+#define PT_FILTER_STR(x) PT_FILTER_STR_(x)
+
 /* --pid: processes at most. */
 #define PT_MAX_PIDS 16
 

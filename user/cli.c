@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -11,8 +12,8 @@
 #define DEFAULT_ADDR6 "2001:db8::1/64"
 
 static const char usage[] =
-"Usage: pathtrace --dev IFACE [options]\n"
-"       pathtrace --dev IFACE --hist [options] [interval [count]]\n"
+"Usage: pathtrace --dev IFACE [options] [expression]\n"
+"       pathtrace --dev IFACE --hist [options] [interval [count]] [expression]\n"
 "       pathtrace demo tun|tap [--backend NAME] [--btf PATH] [--json] [-v]\n"
 "\n"
 "Follow each packet sent to a TUN or TAP device from the sending socket to\n"
@@ -54,14 +55,24 @@ static const char usage[] =
 "                        driver, 5.1 device queue) and explain it in a line\n"
 "      --report FILE     write an HTML report at exit: a waterfall per\n"
 "                        packet and the per-layer histograms\n"
+"      --pid PID         only packets sent by process PID (on the way in:\n"
+"                        read by it); repeatable, up to 16\n"
+"      --comm NAME       only packets sent (read) by processes named NAME\n"
 "  -v, --verbose         more diagnostics (libbpf's too)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
+"\n"
+"expression: a pcap-filter expression, as tcpdump's (man 7 pcap-filter),\n"
+"on the device's packets: IP packets on TUN, Ethernet frames on TAP. Only\n"
+"the packets it matches are followed; the kernel decides at the packet's\n"
+"first sighting on the device, and counts those left out.\n"
 "\n"
 "Examples:\n"
 "  pathtrace --dev nsfocus_tun0          # then: ping -c 3 192.0.2.2\n"
 "  pathtrace -i tun0 --json -c 10 > journeys.jsonl\n"
 "  pathtrace -i tun0 --hist 1 5          # five 1-second histograms\n"
+"  pathtrace -i tun0 udp dst port 5001   # one flow of a busy device\n"
+"  pathtrace -i tap0 --tap arp           # the neighbour resolution only\n"
 "  pathtrace demo tap                    # the classroom's TAP experiment\n"
 "\n"
 "demo tun|tap: the classic experiment in a network namespace of its own,\n"
@@ -154,6 +165,8 @@ enum {
 	OPT_BTF,
 	OPT_EXPLAIN,
 	OPT_REPORT,
+	OPT_PID,
+	OPT_COMM,
 };
 
 /* An option by its long name ("--dev" for -i too). */
@@ -188,6 +201,8 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -238,6 +253,21 @@ static enum pt_cli_result value_option(int c, char **argv, struct pt_opts *o,
 		if (!*arg)
 			return bad("%s--report needs a file name", "");
 		o->report = arg;
+		break;
+	case OPT_PID: {
+		uint64_t pid;
+
+		if (pt_parse_u64(arg, INT32_MAX, &pid) || !pid)
+			return bad("invalid --pid '%s': want a process id", arg);
+		if (o->nr_pids == PT_MAX_PIDS)
+			return bad("too many --pid (at most %s)", PT_FILTER_STR(PT_MAX_PIDS));
+		o->pids[o->nr_pids++] = (uint32_t)pid;
+		break;
+	}
+	case OPT_COMM:
+		if (!*arg || strlen(arg) >= sizeof(o->comm))
+			return bad("invalid --comm '%s': want a command name of 1 to 15 bytes, as ps shows it", arg);
+		strcpy(o->comm, arg);
 		break;
 	case OPT_HIST_BY:
 		if (strcmp(arg, "proto"))
@@ -315,19 +345,39 @@ static enum pt_cli_result demo_command(int argc, char **argv, struct pt_opts *o)
 	return PT_CLI_RUN;
 }
 
-/* --hist's [interval [count]]; then nothing may be left. */
+/* A number of --hist's: an argument that starts with a digit. */
+static bool hist_number(int argc, char **argv)
+{
+	return optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9';
+}
+
+/* --hist's [interval [count]], then the expression: the arguments left, joined. */
 static enum pt_cli_result positionals(int argc, char **argv, struct pt_opts *o)
 {
-	if (optind < argc && o->hist) {
+	size_t len = 0;
+
+	if (o->hist && hist_number(argc, argv)) {
 		if (pt_parse_u64(argv[optind], 86400, &o->interval) || !o->interval)
 			return bad("invalid interval '%s': want seconds from 1 to 86400", argv[optind]);
-		if (++optind < argc &&
+		optind++;
+		if (hist_number(argc, argv) &&
 		    (pt_parse_u64(argv[optind++], UINT32_MAX, &o->intervals) || !o->intervals))
 			return bad("invalid count '%s': want a number from 1 to 4294967295",
 				   argv[optind - 1]);
 	}
-	if (optind < argc)
-		return bad("unexpected argument '%s'", argv[optind]);
+	if (optind < argc && o->demo)
+		return bad("a filter expression ('%s') does not go with demo", argv[optind]);
+	for (; optind < argc; optind++) {
+		size_t n = strlen(argv[optind]);
+
+		if (len + !!len + n > PT_MAX_EXPR)
+			return bad("the filter expression is too long (at most %s bytes)",
+				   PT_FILTER_STR(PT_MAX_EXPR));
+		if (len)
+			o->expr[len++] = ' ';
+		memcpy(o->expr + len, argv[optind], n + 1);
+		len += n;
+	}
 	return PT_CLI_RUN;
 }
 

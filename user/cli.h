@@ -6,7 +6,11 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "pt_filter.h"
 #include "stages.h"
+
+/* The longest pcap-filter expression taken, in bytes. */
+#define PT_MAX_EXPR 8192
 
 struct pt_opts {
 	char dev[IFNAMSIZ];
@@ -31,6 +35,10 @@ struct pt_opts {
 	bool force;		/* -w may replace an existing file */
 	bool explain;		/* label stages with the walk-through's steps */
 	const char *report;	/* --report: an HTML report at exit */
+	char expr[PT_MAX_EXPR + 1];	/* the pcap-filter expression ("": none) */
+	uint32_t pids[PT_MAX_PIDS];	/* --pid: only these processes' packets */
+	unsigned int nr_pids;
+	char comm[16];		/* --comm: ... or this command's ("": none) */
 	enum pt_demo {
 		PT_DEMO_NONE = 0,
 		PT_DEMO_TUN,	/* pathtrace demo tun */

@@ -54,8 +54,9 @@ struct pt_echo {
 /* The answers to reads from @tun (opened later); their journeys go to @emit. */
 void pt_echo_init(struct pt_echo *e, const struct pt_tun *tun, pt_emit_fn emit, void *ctx);
 /*
- * Answer read number @seq: @len bytes at @buf + @off, after @off bytes of
- * packet information written back as they came.
+ * Answer read number @seq (0: a read not followed, which has no round
+ * trip): @len bytes at @buf + @off, after @off bytes of packet information
+ * written back as they came.
  */
 void pt_echo_answer(struct pt_echo *e, uint64_t seq, const uint8_t *buf, size_t off, size_t len);
 /*

@@ -18,7 +18,7 @@ void pt_echo_init(struct pt_echo *e, const struct pt_tun *tun, pt_emit_fn emit, 
 
 void pt_echo_answer(struct pt_echo *e, uint64_t seq, const uint8_t *buf, size_t off, size_t len)
 {
-	struct pt_echo_rt *rt = &e->rt[seq % PT_ECHO_RT];
+	struct pt_echo_rt *rt = seq ? &e->rt[seq % PT_ECHO_RT] : NULL;
 	uint8_t out[65536 + 4];
 	size_t r;
 
@@ -26,14 +26,15 @@ void pt_echo_answer(struct pt_echo *e, uint64_t seq, const uint8_t *buf, size_t 
 	r = pt_echo_reply(buf + off, len, e->tun->tap, out + off, sizeof(out) - off);
 	if (!r)
 		return;
-	rt->t_write = pt_now_ns();
+	if (rt)
+		rt->t_write = pt_now_ns();
 	if (write(e->tun->fd, out, off + r) != (ssize_t)(off + r)) {
 		if (!e->failed++)
 			pt_warn("cannot write an answer into %s: %s", e->tun->name, strerror(errno));
 		return;
 	}
 	e->written++;
-	if (rt->read_seq != seq)
+	if (!rt || rt->read_seq != seq)
 		return;		/* its request's journey is not out: no round trip */
 	if (e->tun->tap)
 		pt_frame_flow(out + off, r, &rt->reply);

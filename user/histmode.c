@@ -54,11 +54,14 @@ void pt_histmode_start(struct pt_histmode *m)
 	m->next = m->last + m->run.o->interval * 1000000000ull;
 }
 
-void pt_histmode_read(struct pt_histmode *m, uint64_t t)
+bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 {
 	/* The stamps of the packet our last read() copied (shared memory). */
 	const volatile struct pt_reader_stamp *st = &m->run.tr->skel->bss->reader_stamp;
 
+	/* With a filter, only a followed packet's read counts: one stamped. */
+	if (st->seq == m->stamp_seq && pt_filter_on(m->run.filter))
+		return false;
 	if (st->seq != m->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
 		struct pt_hist *h = m->user[st->pclass];
 
@@ -68,6 +71,7 @@ void pt_histmode_read(struct pt_histmode *m, uint64_t t)
 	}
 	m->reads++;
 	m->iv_reads++;
+	return true;
 }
 
 /* The reader's own rows (copy -> user, total) after the @n kernel rows; emptied. */
@@ -164,15 +168,18 @@ void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
 	if (m->run.o->echo)
 		pt_echo_summary(m->run.echo, true);
 	if (m->run.o->json)
-		fprintf(m->run.out->f, "{\"summary\":{\"reads\":%" PRIu64 ",\"dropped\":%" PRIu64
+		fprintf(m->run.out->f, "{\"summary\":{\"reads\":%" PRIu64 ",\"filtered_out\":%" PRIu64
+			",\"dropped\":%" PRIu64
 			",\"unread\":%" PRIu64 ",\"lost\":{\"samples\":%" PRIu64
 			",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64
 			",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u}}\n",
-			m->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
-			c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE], in_flight);
+			m->reads, c[PT_CNT_FILTERED], c[PT_CNT_DROPPED], c[PT_CNT_UNREAD],
+			c[PT_CNT_REORDERED], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE], in_flight);
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
 		" unread, %" PRIu64 " samples lost, %" PRIu64
 		" packets not followed (table slot taken), %u still in flight",
 		m->reads, c[PT_CNT_DROPPED], c[PT_CNT_UNREAD], c[PT_CNT_REORDERED],
 		c[PT_CNT_MAP_FULL], in_flight);
+	if (pt_filter_on(m->run.filter))
+		pt_info("%" PRIu64 " packets left out by the filter", c[PT_CNT_FILTERED]);
 }

@@ -40,8 +40,11 @@ struct pt_histmode {
 void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run);
 /* The first interval starts now. */
 void pt_histmode_start(struct pt_histmode *m);
-/* A packet read at @t: its way up to the copy was counted in the kernel. */
-void pt_histmode_read(struct pt_histmode *m, uint64_t t);
+/*
+ * A packet read at @t: its way up to the copy was counted in the kernel.
+ * False when a filter is on and it was not followed: not a read of the trace.
+ */
+bool pt_histmode_read(struct pt_histmode *m, uint64_t t);
 /* Between reads: the interval's print, if due. */
 void pt_histmode_tick(struct pt_histmode *m);
 /* Milliseconds until the next print (100 if there is none). */

@@ -181,10 +181,16 @@ int pt_jmode_close_files(struct pt_jmode *m, bool started)
 	return err;
 }
 
-void pt_jmode_read(struct pt_jmode *m, const uint8_t *p, size_t len, uint64_t t)
+bool pt_jmode_read(struct pt_jmode *m, const uint8_t *p, size_t len, uint64_t t)
 {
 	struct pt_flow f;
 
+	/*
+	 * A filter left the packet out (counted by the kernel), or it was not
+	 * followed: not a read without its record.
+	 */
+	if (pt_filter_on(m->run.filter) && pt_tracer_reader_unfollowed(m->run.tr))
+		return false;
 	pt_tracer_drain(m->run.tr);
 	if (m->pcap_open)
 		pt_hold_put(&m->hold, m->joiner.stats.reads + 1, p, len);
@@ -193,6 +199,7 @@ void pt_jmode_read(struct pt_jmode *m, const uint8_t *p, size_t len, uint64_t t)
 	else
 		pt_packet_flow(p, len, &f);
 	pt_joiner_read(&m->joiner, &f, (uint32_t)len, t);
+	return true;
 }
 
 uint64_t pt_jmode_reads(const struct pt_jmode *m)
@@ -260,6 +267,12 @@ unsigned int pt_jmode_finish(struct pt_jmode *m, bool started)
 	return pt_tracer_left(m->run.tr, follows_in(m, started) ? in_left : NULL, m);
 }
 
+/* Left out by the filters: by the kernel, and on the way in by its reader. */
+static uint64_t filtered_out(const struct pt_jmode *m, const uint64_t *c)
+{
+	return c[PT_CNT_FILTERED] + m->run.echo->in.filtered;
+}
+
 /*
  * --json: the summary as the last object on stdout. Where each count
  * arises: not_followed at a packet's first sighting (its set of the
@@ -274,13 +287,14 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 	FILE *out = m->run.out->f;
 	bool first = true;
 
-	fprintf(out, "{\"summary\":{\"reads\":%" PRIu64 ",\"journeys\":{\"read\":%" PRIu64
+	fprintf(out, "{\"summary\":{\"reads\":%" PRIu64 ",\"filtered_out\":%" PRIu64
+		",\"journeys\":{\"read\":%" PRIu64
 		",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unjoined_reads\":%" PRIu64
 		",\"unjoined_kernel\":%" PRIu64 "},\"lost\":{\"ring_buffer_full\":%" PRIu64
 		",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64 ",\"no_task_storage\":%" PRIu64
 		"},\"in_flight\":%u,\"dropped_by_stage\":{",
-		s->reads, s->joined, s->dropped, s->unread, s->unjoined_reads, s->unjoined_kernel,
-		c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
+		s->reads, filtered_out(m, c), s->joined, s->dropped, s->unread, s->unjoined_reads,
+		s->unjoined_kernel, c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
 		in_flight);
 	for (int st = 0; st < PT_NR_STAGES; st++) {
 		if (!d->stage[st])
@@ -325,6 +339,8 @@ void pt_jmode_summary(struct pt_jmode *m, unsigned int in_flight)
 		s->reads, s->joined, s->unjoined_reads + s->unjoined_kernel,
 		s->unjoined_reads, s->unjoined_kernel, s->dropped, s->unread,
 		c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], in_flight);
+	if (pt_filter_on(m->run.filter))
+		pt_info("%" PRIu64 " packets left out by the filter", filtered_out(m, c));
 }
 
 /* Where the demo's files are, whatever directory it ran in. */

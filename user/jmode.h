@@ -54,8 +54,11 @@ int pt_jmode_report_start(struct pt_jmode *m);
  */
 int pt_jmode_close_files(struct pt_jmode *m, bool started);
 
-/* A packet read: @len bytes at @t, joined with its kernel record. */
-void pt_jmode_read(struct pt_jmode *m, const uint8_t *p, size_t len, uint64_t t);
+/*
+ * A packet read: @len bytes at @t, joined with its kernel record. False
+ * when it is not followed (a filter left it out): not a read of the trace.
+ */
+bool pt_jmode_read(struct pt_jmode *m, const uint8_t *p, size_t len, uint64_t t);
 uint64_t pt_jmode_reads(const struct pt_jmode *m);
 /* Between reads: records handed over, what waited too long given up, output flushed. */
 void pt_jmode_tick(struct pt_jmode *m);

@@ -160,10 +160,22 @@ void pt_rxjoin_init(struct pt_rxjoin *x, pt_emit_fn emit, void *ctx)
 	x->ctx = ctx;
 }
 
+/* Whether --pid or --comm leaves out the way in of @ev (read by @read). */
+static bool rx_left_out(struct pt_rxjoin *x, const struct pt_event *ev, bool read)
+{
+	if (!x->filter || !pt_filter_by_proc(x->filter) ||
+	    (read && pt_filter_proc_match(x->filter, ev->copy_pid, ev->copy_comm)))
+		return false;
+	x->filtered++;
+	return true;
+}
+
 static void rx_emit(struct pt_rxjoin *x, const struct pt_event *ev)
 {
 	struct pt_journey jr = { .rx = true, .have_kernel = true, .ev = *ev, .flow = ev->flow };
 
+	if (rx_left_out(x, ev, ev->ts[PT_RX_COPY]))
+		return;
 	if (ev->ts[PT_RX_COPY]) {
 		jr.status = PT_J_READ;
 		x->received++;
@@ -242,6 +254,8 @@ void pt_rxjoin_unfinished(struct pt_rxjoin *x, const struct pt_event *ev)
 	struct pt_journey jr = { .rx = true, .have_kernel = true, .ev = *ev, .flow = ev->flow,
 				 .status = PT_J_UNFINISHED };
 
+	if (rx_left_out(x, ev, false))
+		return;
 	x->unfinished++;
 	x->emit(&jr, x->ctx);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "pathtrace.h"
+#include "filter.h"
 
 enum pt_jstatus {
 	PT_J_READ,	/* read by the reader, kernel record joined */
@@ -81,7 +82,12 @@ struct pt_joiner {
 struct pt_rxjoin {
 	pt_emit_fn emit;
 	void *ctx;
-	uint64_t received, dropped, unreceived, unfinished;
+	/*
+	 * --pid, --comm: the way in is its reader's, known only at its end
+	 * (NULL: none). A packet no such process read is left out, counted.
+	 */
+	const struct pt_filter *filter;
+	uint64_t received, dropped, unreceived, unfinished, filtered;
 	unsigned int h, n;
 	struct { struct pt_event ev; uint64_t t_arrival; } p[PT_RX_CAP];
 };

@@ -14,9 +14,12 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
+#include "cbpf.h"
+#include "pt_filter.h"
 #include "util.h"
 
 /* Each hook's programs, as skeleton fields: a program missing from the object does not compile. */
@@ -92,6 +95,56 @@ static bool rung_refused(struct rung *r)
 	return r->fell[0];
 }
 
+/*
+ * The filters: --pid and --comm into the configuration, and the expression
+ * written over the placeholder of every program that has one (before
+ * load, in place: no instruction moves). 0 or -EINVAL, reported.
+ */
+static int set_filter(struct pathtrace_bpf *skel, const struct pt_filter *f)
+{
+	struct bpf_program *p;
+	char err[200];
+	int regions = 0;
+
+	skel->rodata->proc_filter = pt_filter_by_proc(f);
+	for (unsigned int i = 0; i < f->nr_pids && i < PT_MAX_PIDS; i++)
+		skel->rodata->proc_pids[i] = f->pids[i];
+	if (f->comm)
+		memcpy((char *)skel->rodata->proc_comm, f->comm,
+		       strnlen(f->comm, sizeof(skel->rodata->proc_comm) - 1));
+	if (!f->len)
+		return 0;
+	skel->rodata->pkt_filter = true;
+	skel->rodata->filter_need = pt_cbpf_need(f->insns, f->len);
+	bpf_object__for_each_program(p, skel->obj) {
+		size_t n = bpf_program__insn_cnt(p);
+		struct bpf_insn *insns = malloc(n * sizeof(*insns));
+		int r = -1;
+
+		if (!insns) {
+			snprintf(err, sizeof(err), "out of memory");
+		} else {
+			memcpy(insns, bpf_program__insns(p), n * sizeof(*insns));
+			r = pt_cbpf_patch(insns, n, f->insns, f->len, err, sizeof(err));
+			if (r > 0 && bpf_program__set_insns(p, insns, n)) {
+				snprintf(err, sizeof(err), "libbpf took no new instructions");
+				r = -1;
+			}
+		}
+		free(insns);
+		if (r < 0) {
+			pt_err("filter '%s' in %s: %s", f->expr, bpf_program__name(p), err);
+			return -EINVAL;
+		}
+		regions += r;
+	}
+	if (!regions) {
+		pt_err("no program has the filter's placeholder: a broken build");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Open the object with this trace's configuration, nothing to load yet. */
 static int open_skel(struct rung *r)
 {
@@ -123,6 +176,8 @@ static int open_skel(struct rung *r)
 		if (nr >= 0 && nr < PT_SYSCALL_BITMAP_WORDS * 64)
 			tr->skel->rodata->send_syscalls[nr / 64] |= 1ULL << (nr % 64);
 	}
+	if (cfg->filter && set_filter(tr->skel, cfg->filter))
+		return -EINVAL;
 	bpf_object__for_each_program(p, tr->skel->obj)
 		bpf_program__set_autoload(p, false);
 	return 0;

@@ -12,7 +12,11 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+#include <linux/bpf.h>
+#include "cbpf.h"
 #include "demo.h"
+#include "filter.h"
+#include "pt_filter.h"
 #include "histmode.h"
 #include "jmode.h"	/* with the device, the tracer, --echo and the output */
 #include "privs.h"
@@ -28,6 +32,7 @@ struct app {
 	struct pt_echo echo;		/* --echo */
 	struct pt_jmode jm;		/* journeys (without --hist) */
 	struct pt_histmode hm;		/* --hist */
+	struct pt_filter filter;	/* the expression, --pid, --comm */
 	bool stop;
 	bool ready_made;
 	pid_t demo_pid;
@@ -87,6 +92,7 @@ static int open_tracer(struct app *a)
 		.hist = a->o.hist,
 		.hist_by_proto = a->o.hist_by_proto,
 		.reader_tgid = (uint32_t)getpid(),
+		.filter = &a->filter,
 	};
 
 	return pt_tracer_open(&a->tr, &cfg, pt_jmode_event, &a->jm);
@@ -127,6 +133,26 @@ static int go_live(struct app *a)
 	return 0;
 }
 
+/*
+ * The expression, compiled for the device's link type: TAP's (Ethernet)
+ * or TUN's (raw IP). A bad one is a usage error, reported with libpcap's
+ * word (or what keeps it out of the kernel). 0 or -1.
+ */
+static int compile_filter(struct app *a, bool tap)
+{
+	static struct bpf_insn code[PT_FILTER_ROOM];
+	char err[512];
+
+	if (pt_filter_compile(&a->filter, a->o.expr, tap, err, sizeof(err)) ||
+	    (a->filter.len && pt_cbpf_translate(a->filter.insns, a->filter.len, BPF_REG_6,
+						 code, PT_FILTER_ROOM, err, sizeof(err)) < 0)) {
+		pt_err("invalid filter expression '%s' for %s: %s", a->o.expr,
+		       tap ? "a TAP device (Ethernet frames)" : "a TUN device (IP packets)", err);
+		return -1;
+	}
+	return 0;
+}
+
 static uint64_t reads(const struct app *a)
 {
 	return a->o.hist ? a->hm.reads : pt_jmode_reads(&a->jm);
@@ -141,6 +167,7 @@ static int read_packets(struct app *a)
 		ssize_t n = read(a->tun.fd, buf, sizeof(buf));
 		uint64_t t = pt_now_ns();
 		size_t off = a->tun.pi ? 4 : 0;
+		bool kept;
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -150,14 +177,13 @@ static int read_packets(struct app *a)
 		}
 		if ((size_t)n < off)
 			continue;
-		if (a->o.hist)
-			pt_histmode_read(&a->hm, t);
-		else
-			pt_jmode_read(&a->jm, buf + off, n - off, t);
+		kept = a->o.hist ? pt_histmode_read(&a->hm, t) :
+				   pt_jmode_read(&a->jm, buf + off, n - off, t);
+		/* --echo answers every packet, and times the followed ones' round trips. */
 		if (a->o.echo)
-			pt_echo_answer(&a->echo, reads(a), buf, off, n - off);
+			pt_echo_answer(&a->echo, kept ? reads(a) : 0, buf, off, n - off);
 		/* -c: not one read more, even if a journey waits for its record. */
-		if (a->o.count && reads(a) >= a->o.count)
+		if (kept && a->o.count && reads(a) >= a->o.count)
 			a->stop = true;
 	}
 	return 0;
@@ -266,9 +292,9 @@ int main(int argc, char **argv)
 	static struct app a;
 	const struct pt_run shared = {
 		.o = &a.o, .tun = &a.tun, .tr = &a.tr, .out = &a.out, .echo = &a.echo,
-		.stop = &a.stop,
+		.stop = &a.stop, .filter = &a.filter,
 	};
-	bool started = false, demo_cut = false;
+	bool started = false, demo_cut = false, usage = false;
 	unsigned int in_flight;
 	int sfd, err = -1;
 
@@ -280,6 +306,16 @@ int main(int argc, char **argv)
 	default:
 		return 2;
 	}
+	a.filter.pids = a.o.pids;
+	a.filter.nr_pids = a.o.nr_pids;
+	a.filter.comm = a.o.comm;
+	/* For the device pathtrace would create: nothing made for a bad one. */
+	if (compile_filter(&a, a.o.tap))
+		return 2;
+	for (unsigned int i = 0; i < a.o.nr_pids; i++)
+		if (kill((pid_t)a.o.pids[i], 0) && errno == ESRCH)
+			pt_warn("--pid %u: no such process (none of its packets will show)",
+				a.o.pids[i]);
 	sfd = signals_fd(a.o.demo);
 	if (sfd < 0)
 		return 1;
@@ -287,6 +323,7 @@ int main(int argc, char **argv)
 	pt_sink_init(&a.out, stdout);
 	pt_jmode_init(&a.jm, &shared);
 	pt_echo_init(&a.echo, &a.tun, pt_jmode_emit, &a.jm);
+	a.echo.in.filter = &a.filter;	/* the way in's process: decided at its end */
 	pt_histmode_init(&a.hm, &shared);
 
 	if (a.o.demo && pt_demo_enter())
@@ -296,6 +333,11 @@ int main(int argc, char **argv)
 		goto out_files;
 	if (pt_tun_open(&a.tun, &a.o))
 		goto out_files;
+	/* An existing device of the other kind. */
+	if (a.tun.tap != a.o.tap && compile_filter(&a, a.tun.tap)) {
+		usage = true;
+		goto out_tun;
+	}
 	if (stop_pending(sfd)) {
 		err = 0;
 		goto out_tun;
@@ -329,7 +371,8 @@ out_files:
 		unlink(a.o.ready_file);
 out:
 	close(sfd);
+	pt_filter_free(&a.filter);
 	if (!err && started && a.o.demo && pt_jmode_demo_summary(&a.jm, demo_cut))
 		err = -1;
-	return err ? 1 : 0;
+	return usage ? 2 : err ? 1 : 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What a run's modes share, set up by main(): the options, the device, the
- * tracer, where output goes, --echo's answers, and the flag that ends the
- * run. Journey mode and --hist each keep a copy of these pointers.
+ * tracer, where output goes, --echo's answers, the flag that ends the
+ * run, and the filters. Journey mode and --hist each keep a copy of these pointers.
  */
 #ifndef PT_RUN_H
 #define PT_RUN_H
@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include "cli.h"
 #include "echo.h"
+#include "filter.h"
 #include "output.h"
 #include "tracer.h"
 #include "tundev.h"
@@ -21,6 +22,7 @@ struct pt_run {
 	struct pt_sink *out;
 	struct pt_echo *echo;
 	bool *stop;			/* set to end the run */
+	const struct pt_filter *filter;	/* what is followed */
 };
 
 #endif

@@ -90,6 +90,11 @@ int pt_tracer_drain(struct pt_tracer *tr)
 	return tr->rb ? ring_buffer__consume(tr->rb) : 0;
 }
 
+bool pt_tracer_reader_unfollowed(const struct pt_tracer *tr)
+{
+	return tr->skel && *(volatile __u8 *)&tr->skel->bss->reader_unfollowed;
+}
+
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS])
 {
 	int ncpu = libbpf_num_possible_cpus();

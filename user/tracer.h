@@ -12,6 +12,7 @@
 #include "pathtrace.h"
 #include "stages.h"
 #include "pt_hist.h"
+#include "filter.h"
 
 #define PT_MAX_LINKS 64
 
@@ -45,6 +46,7 @@ struct pt_trace_cfg {
 	bool hist;			/* aggregate in the kernel, no records */
 	bool hist_by_proto;
 	uint32_t reader_tgid;		/* --hist: whose read()s end a packet's way */
+	const struct pt_filter *filter;	/* what is followed (NULL: everything) */
 };
 
 /*
@@ -57,6 +59,12 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 /* The start-up lines: backend, what serves each stage, and what is unseen and why. */
 void pt_tracer_describe(const struct pt_tracer *tr);
 int pt_tracer_epoll_fd(const struct pt_tracer *tr);
+/*
+ * With a filter: whether the packet our reader's last read() copied was
+ * not followed (left out by the filter, or never seen at its first
+ * sighting). Shared memory: no syscall.
+ */
+bool pt_tracer_reader_unfollowed(const struct pt_tracer *tr);
 /* Hand every pending record to the callback. */
 int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);

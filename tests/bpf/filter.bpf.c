@@ -3,28 +3,21 @@
  * The packet filter's placeholder (bpf/pt_filter.bpf.h) in a syscall
  * program: tests/bpf/logic_filter.c writes a translated pcap-filter
  * expression over it before load, then runs it on packets of its own
- * through BPF_PROG_TEST_RUN. The packet goes into a struct pt_fbuf map
- * value, as the tracer's programs will put it.
+ * through BPF_PROG_TEST_RUN. The packet goes into the tracer's own
+ * struct pt_fbuf map value, as its programs put it.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "pt_filter.bpf.h"
-#include "filter.h"
+#include "filter_test.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pt_fbuf);
-} fbuf SEC(".maps");
 
 SEC("syscall")
 int filter_run(struct pt_filter_ctx *c)
 {
 	__u32 zero = 0, caplen = c->caplen;
-	struct pt_fbuf *f = bpf_map_lookup_elem(&fbuf, &zero);
+	struct pt_fbuf *f = bpf_map_lookup_elem(&fbufs, &zero);
 	__u64 v;
 
 	if (!f)

@@ -19,7 +19,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cbpf.h"
-#include "filter.h"
+#include "pathtrace.h"
+#include "pt_hist.h"
+#include "filter_test.h"
 #include "filter.skel.h"
 #include "pcapref.h"
 #include "runner.h"

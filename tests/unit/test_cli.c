@@ -134,9 +134,77 @@ UNIT_CASE(cli_missing_argument)
 	ASSERT_USAGE("option '-c' needs an argument", "--dev", "tun0", "-c");
 }
 
-UNIT_CASE(cli_unexpected_argument)
+/* The arguments left are the filter expression, joined as tcpdump joins them. */
+UNIT_CASE(cli_expression)
 {
-	ASSERT_USAGE("unexpected argument 'extra'", "--dev", "tun0", "extra");
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.expr, "");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "udp", "dst", "port", "5001", NULL),
+		      PT_CLI_RUN);
+	ASSERT_STREQ(o.expr, "udp dst port 5001");
+	/* Options may come after it (GNU getopt), and one argument may hold it all. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "icmp or ip6", "--dev", "tun0", "--json", NULL),
+		      PT_CLI_RUN);
+	ASSERT_STREQ(o.expr, "icmp or ip6");
+	ASSERT_TRUE(o.json);
+	/* --hist: leading numbers are the interval and count, then the expression. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--hist", "2", "3", "udp", NULL),
+		      PT_CLI_RUN);
+	ASSERT_EQ_I64(o.interval, 2);
+	ASSERT_EQ_I64(o.intervals, 3);
+	ASSERT_STREQ(o.expr, "udp");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--hist", "arp", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(o.interval, 0);
+	ASSERT_STREQ(o.expr, "arp");
+	ASSERT_USAGE("invalid interval '0x'", "--dev", "tun0", "--hist", "0x", "udp");
+}
+
+UNIT_CASE(cli_expression_too_long)
+{
+	static char big[PT_MAX_EXPR + 2];
+
+	memset(big, 'a', PT_MAX_EXPR);
+	ASSERT_USAGE("too long (at most " PT_FILTER_STR(PT_MAX_EXPR) " bytes)", "--dev", "tun0", big, "b");
+	big[PT_MAX_EXPR] = 'a';
+	ASSERT_USAGE("too long (at most " PT_FILTER_STR(PT_MAX_EXPR) " bytes)", "--dev", "tun0", big);
+}
+
+UNIT_CASE(cli_pid_comm)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--pid", "42", "--pid", "7",
+			  "--comm", "iperf3", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(o.nr_pids, 2);
+	ASSERT_EQ_I64(o.pids[0], 42);
+	ASSERT_EQ_I64(o.pids[1], 7);
+	ASSERT_STREQ(o.comm, "iperf3");
+	ASSERT_USAGE("invalid --pid 'x'", "--dev", "tun0", "--pid", "x");
+	ASSERT_USAGE("invalid --pid '0'", "--dev", "tun0", "--pid", "0");
+	ASSERT_USAGE("invalid --comm '0123456789abcdef'", "--dev", "tun0",
+		     "--comm", "0123456789abcdef");
+	ASSERT_USAGE("invalid --comm ''", "--dev", "tun0", "--comm", "");
+}
+
+UNIT_CASE(cli_pid_limit)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	_Static_assert(PT_MAX_PIDS == 16, "the case below names 16 and 17 processes");
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0",
+			  "--pid=1", "--pid=2", "--pid=3", "--pid=4", "--pid=5", "--pid=6",
+			  "--pid=7", "--pid=8", "--pid=9", "--pid=10", "--pid=11", "--pid=12",
+			  "--pid=13", "--pid=14", "--pid=15", "--pid=16", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(o.pids[15], 16);
+	ASSERT_USAGE("too many --pid (at most 16)", "--dev", "tun0",
+		     "--pid=1", "--pid=2", "--pid=3", "--pid=4", "--pid=5", "--pid=6",
+		     "--pid=7", "--pid=8", "--pid=9", "--pid=10", "--pid=11", "--pid=12",
+		     "--pid=13", "--pid=14", "--pid=15", "--pid=16", "--pid=17");
 }
 
 UNIT_CASE(cli_bad_addr)
@@ -151,11 +219,11 @@ UNIT_CASE(cli_help)
 	const char *out, *err;
 
 	ASSERT_EQ_I64(cli(&o, &out, &err, "--help", NULL), PT_CLI_EXIT);
-	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options]\n", 39));
+	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options] [expression]\n", 52));
 	ASSERT_CONTAINS(out, "--ready-file FILE");
 	ASSERT_STREQ(err, "");
 	ASSERT_EQ_I64(cli(&o, &out, &err, "-h", NULL), PT_CLI_EXIT);
-	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options]\n", 39));
+	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options] [expression]\n", 52));
 	/* Before the other checks: no --dev needed, bad ones not looked at. */
 	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "a/b", "--help", NULL), PT_CLI_EXIT);
 	ASSERT_STREQ(err, "");
@@ -407,14 +475,15 @@ UNIT_CASE(cli_demo_bad)
 	ASSERT_CONTAINS(err, "option '--write' does not go with demo");
 	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "--echo", NULL), PT_CLI_USAGE);
 	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "extra", NULL), PT_CLI_USAGE);
-	ASSERT_CONTAINS(err, "unexpected argument 'extra'");
+	ASSERT_CONTAINS(err, "a filter expression ('extra') does not go with demo");
 	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "--bogus", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "unknown option '--bogus'");
 	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "--help", NULL), PT_CLI_EXIT);
 	ASSERT_CONTAINS(out, "pathtrace demo tun|tap");
 	ASSERT_STREQ(err, "");
-	/* Not a subcommand anywhere else. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_USAGE);
+	/* Not a subcommand anywhere else: there, a filter expression (a host). */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.expr, "demo");
 }
 
 UNIT_CASE(cli_explain_report)

@@ -167,7 +167,7 @@ run_demo() {
 # run_case BACKEND CASE: one PTVM PASS/FAIL line.
 run_case() {
 	b=$1 c=$2 name=vm/$LABEL/$1/$2
-	rm -f /tmp/ready /tmp/out /tmp/err /tmp/why /tmp/sender
+	rm -f /tmp/ready /tmp/out /tmp/out.all /tmp/err /tmp/why /tmp/sender
 	TAP=0 dev=$DEV mode=
 	case $c in
 	# busybox ping, as root, sends through a raw socket.
@@ -181,6 +181,8 @@ run_case() {
 	echo) n=3 len=84 proto=icmp dport= l4=raw_sendmsg mode=--echo ;;
 	# The same over IPv6 (the device's default 2001:db8::1/64).
 	echo6) n=3 len=104 proto=icmpv6 dport= l4=rawv6_sendmsg mode=--echo ;;
+	# A filter expression: the pings before the datagrams are left out.
+	filter) n=5 len=128 proto=udp dport=40404 l4=udp_sendmsg ;;
 	esac
 	hist=
 	[ "$c" = hist ] && hist=--hist
@@ -188,8 +190,11 @@ run_case() {
 	if [ "$c" = demo ]; then
 		run_demo "$b" >/tmp/why
 	else
+		expr=
+		[ "$c" = filter ] && expr="udp dst port 40404"
+		# shellcheck disable=SC2086 # $expr: one word per argument, as tcpdump's
 		pathtrace --backend "$b" --dev $dev $mode --json $hist -c "$n" --ready-file /tmp/ready \
-			>/tmp/out 2>/tmp/err &
+			$expr >/tmp/out 2>/tmp/err &
 		pt=$!
 		i=0
 		while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
@@ -213,6 +218,10 @@ run_case() {
 				ping -c 3 -i 0.2 -W 1 192.0.2.2 >>/tmp/sender 2>&1 &
 				;;
 			udp | hist) udpsend 192.0.2.2 40404 5 100 >/tmp/sender 2>&1 & ;;
+			filter)
+				ping -c 3 -i 0.2 -W 1 192.0.2.2 >/tmp/sender 2>&1
+				udpsend 192.0.2.2 40404 5 100 >>/tmp/sender 2>&1 &
+				;;
 			esac
 			sender=$!
 			wait_gone $pt "$EXIT_WAIT" ||
@@ -222,6 +231,7 @@ run_case() {
 			# --json's summary, the last object, is not a journey.
 			grep -q '^{"summary":' /tmp/out ||
 				echo "no JSON summary at the end of the output" >>/tmp/why
+			cp /tmp/out /tmp/out.all
 			grep -v '^{"summary":' /tmp/out >/tmp/out.j
 			mv /tmp/out.j /tmp/out
 			wait_gone $sender 10 || echo "sender still running after 10s: killed" >>/tmp/why
@@ -242,6 +252,10 @@ run_case() {
 					echo "ping did not get 3 replies: $(tail -2 /tmp/sender | head -1)" >>/tmp/why
 			else
 				check_out "$n" "$len" "$proto" "$ran" "$sender" "$dport" "$l4" >>/tmp/why
+			fi
+			if [ "$c" = filter ]; then
+				grep -q '^{"summary":{"reads":5,"filtered_out":3,' /tmp/out.all ||
+					echo "summary: want 5 reads, 3 filtered out: $(tail -1 /tmp/out.all)" >>/tmp/why
 			fi
 			# kprobe: kprobe.multi (one link per hook) where the kernel has it.
 			if [ "$b" = kprobe ]; then
