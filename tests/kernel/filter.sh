@@ -15,7 +15,7 @@ CASES=(reference
        tap_arp tap_not_arp
        pid_one_of_two pid_and_expr pid_and_expr_none comm
        malformed hist_filter hist_interval_count_filter
-       echo_requests_only echo_udp)
+       echo_requests_only echo_udp echo_comm)
 
 # The reference capture (case reference), read by the expression cases.
 REF=$(mktemp -d)
@@ -75,12 +75,12 @@ need_tools() { # why the reference checks cannot run, or nothing
 # The packets of a capture as sorted "proto|len|dport" lines.
 pcap_sig() { # file
 	tshark -r "$1" -T fields -E separator='|' -e _ws.col.Protocol -e frame.len \
-		-e udp.dstport 2>/dev/null | tr '[:upper:]' '[:lower:]' | sort
+		-e udp.dstport 2>/dev/null | tr '[:upper:]' '[:lower:]' | sort | tr '\n' ' '
 }
 
 # The same of the journeys in $TMP/out.
 journey_sig() {
-	jq -r '"\(.proto)|\(.len)|\(.dport // "")"' "$TMP/out" | sort
+	jq -r '"\(.proto)|\(.len)|\(.dport // "")"' "$TMP/out" | sort | tr '\n' ' '
 }
 
 # tcpdump's count of what EXPR keeps of FILE.
@@ -302,12 +302,12 @@ case_hist_filter() {
 	pt_start --dev "$TUN" --hist --hist-by proto --json 'icmp or ip6' || return
 	send_mix
 	stop_pt
-	expect_eq "$(jq -c '[.hists[] | select(.transition == "total") | {(.proto): .count}] | add' "$TMP/out")" \
+	expect_eq "$(jq -S -c '[.hists[] | select(.transition == "total") | {(.proto): .count}] | add' "$TMP/out")" \
 		'{"icmp":4,"icmpv6":2,"udp":3}' "whole-way samples per protocol with 'icmp or ip6'"
 	expect_eq "$(jq -c '[.hists[]] | group_by(.transition) | map({(.[0].transition): (map(.count) | add)}) | add' "$TMP/out")" \
 		'{"copy->user":9,"driver->copy":9,"queue->driver":9,"route->queue":9,"syscall->route":9,"total":9}' "samples per transition, all protocols"
 	expect_eq "$(jq '.summary.filtered_out' "$TMP/summary")" 5 "summary: filtered_out"
-	expect_eq "$(jq -c '.summary | [.dropped, .unread, .lost.samples, .in_flight]' "$TMP/summary")" "[0,0,0,0]" "summary: dropped, unread, samples lost, in flight"
+	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.samples, .in_flight]' "$TMP/summary")" "[9,0,0,0,0]" "summary: reads, dropped, unread, samples lost, in flight"
 	expect_no_bpf_left
 }
 
@@ -318,9 +318,10 @@ case_hist_interval_count_filter() {
 	send_mix
 	stop_pt
 	expect_eq "$(jq -s 'length' "$TMP/out")" 1 "one print"
-	expect_eq "$(jq -c '[.hists[] | {(.transition): .count}] | add' "$TMP/out")" \
+	expect_eq "$(jq -S -c '[.hists[] | {(.transition): .count}] | add' "$TMP/out")" \
 		'{"copy->user":5,"driver->copy":5,"queue->driver":5,"route->queue":5,"syscall->route":5,"total":5}' "samples per transition with 'udp dst port 5001'"
-	expect_eq "$(jq '.summary.filtered_out' "$TMP/summary")" 9 "summary: filtered_out"
+	expect_eq "$(jq -c '.summary | [.reads, .filtered_out]' "$TMP/summary")" "[5,9]" "summary: reads, filtered_out"
+	expect_no_bpf_left
 }
 
 # --echo: the filter decides the way in too, where the answer enters the
@@ -338,20 +339,44 @@ case_echo_requests_only() {
 }
 
 # 'udp' on a mix of pings and datagrams sent back: the way in has the UDP
-# answers only, whatever happens to the pings' requests.
+# answers only. pathtrace still answers the pings it left out (it reads the
+# device whatever the filter): ping gets its replies, and the requests and
+# replies are counted left out.
 case_echo_udp() {
 	pt_start --dev "$TUN" --echo --json udp || return
-	ip netns exec "$NS" ping -c 2 -i 0.1 -W 0.3 192.0.2.2 >/dev/null 2>&1 &
-	PIDS+=("$!")
+	ip netns exec "$NS" ping -c 2 -i 0.1 -W 1 192.0.2.2 >"$TMP/ping" 2>&1 &
+	local ping=$!
+	PIDS+=("$ping")
 	ip netns exec "$NS" "$HELPERS/udpsend" 192.0.2.2 5001 3 100 recv >"$TMP/udp" 2>&1
 	expect_eq "$?" 0 "udpsend got every datagram back: $(cat "$TMP/udp")"
-	wait "${PIDS[-1]}"
+	wait "$ping"
+	expect_eq "$?" 0 "ping got its replies: $(tail -2 "$TMP/ping" | head -1)"
 	stop_pt
 	expect_eq "$(jq -s -c '[.[] | select(.dir == "tx") | [.status, .proto, .len, .dport]] | unique' "$TMP/out")" '[["read","udp",128,5001]]' "way out: the datagrams only"
 	expect_eq "$(jq -s '[.[] | select(.dir == "tx")] | length' "$TMP/out")" 3 "way-out journeys"
 	expect_eq "$(jq -s -c '[.[] | select(.dir == "rx") | [.proto, .len, .sport, .comm]] | unique' "$TMP/out")" '[["udp",128,5001,"pathtrace"]]' "way in: the answers to the datagrams only"
 	expect_eq "$(jq -s '[.[] | select(.dir == "rx")] | length' "$TMP/out")" 3 "way-in journeys"
-	expect_eq "$(jq -s '[.[] | select(.proto != "udp")] | length' "$TMP/out")" 0 "journeys of the pings either way"
+	expect_eq "$(jq -c '.summary | [.reads, .journeys.read, .rx.answers_written, .filtered_out]' "$TMP/summary")" "[3,3,5,4]" "summary: reads, journeys read, answers written, filtered out (2 requests, 2 replies)"
+	expect_no_bpf_left
+}
+
+# --comm on the way in: the packets its process reads. udpsend's datagrams
+# are answered too, and left out both ways.
+case_echo_comm() {
+	pt_start --dev "$TUN" --echo --json --comm ping || return
+	ip netns exec "$NS" ping -c 3 -i 0.1 -W 1 192.0.2.2 >"$TMP/ping" 2>&1 &
+	local ping=$!
+	PIDS+=("$ping")
+	ip netns exec "$NS" "$HELPERS/udpsend" 192.0.2.2 5001 2 100 recv >"$TMP/udp" 2>&1
+	expect_eq "$?" 0 "udpsend got every datagram back: $(cat "$TMP/udp")"
+	wait "$ping"
+	expect_eq "$?" 0 "ping got its replies: $(tail -2 "$TMP/ping" | head -1)"
+	stop_pt
+	expect_eq "$(jq -s -c '[.[] | select(.dir == "tx") | [.status, .proto, .comm, .pid]] | unique' "$TMP/out")" "[[\"read\",\"icmp\",\"ping\",$ping]]" "way out: ping's requests only"
+	expect_eq "$(jq -s '[.[] | select(.dir == "tx")] | length' "$TMP/out")" 3 "way-out journeys"
+	expect_eq "$(jq -s -c '[.[] | select(.dir == "rx") | [.status, .proto, .receiver.comm, .receiver.pid]] | unique' "$TMP/out")" "[[\"received\",\"icmp\",\"ping\",$ping]]" "way in: the replies ping received only"
+	expect_eq "$(jq -s '[.[] | select(.dir == "rx")] | length' "$TMP/out")" 3 "way-in journeys"
+	expect_eq "$(jq -c '.summary | [.reads, .rx.answers_written, .rx.received, .rx.unfinished, .filtered_out]' "$TMP/summary")" "[3,5,3,0,4]" "summary: reads, answers written, received, unfinished, filtered out (udpsend's 2 out, their 2 answers in)"
 	expect_no_bpf_left
 }
 
