@@ -28,8 +28,8 @@ struct {
 /* What the first sighting needs of an skb, read once. */
 struct pt_skb_facts {
 	unsigned char *head, *data;
-	__u32 len, data_len, ifindex, netns;
-	__u16 nh, mh;		/* network and mac header offsets */
+	__u32 len, data_len, ifindex, netns;	/* (data_len: with a filter) */
+	__u16 nh, mh;		/* network and mac header offsets (mh: with a filter) */
 	__u16 proto;		/* skb->protocol, host order */
 	__u32 iif;		/* skb->skb_iif: the device it came in on */
 };
@@ -50,11 +50,13 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 		f->head = skb->head;
 		f->data = skb->data;
 		f->nh = skb->network_header;
-		f->mh = skb->mac_header;
 		f->len = skb->len;
-		f->data_len = skb->data_len;
 		f->proto = bpf_ntohs(skb->protocol);
 		f->iif = skb->skb_iif;
+		if (pkt_filter) {	/* what only the expression needs */
+			f->mh = skb->mac_header;
+			f->data_len = skb->data_len;
+		}
 	} else {
 		dev = BPF_CORE_READ(skb, dev);
 		f->ifindex = dev ? BPF_CORE_READ(dev, ifindex) : 0;
@@ -62,11 +64,13 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 		f->head = BPF_CORE_READ(skb, head);
 		f->data = BPF_CORE_READ(skb, data);
 		f->nh = BPF_CORE_READ(skb, network_header);
-		f->mh = BPF_CORE_READ(skb, mac_header);
 		f->len = BPF_CORE_READ(skb, len);
-		f->data_len = BPF_CORE_READ(skb, data_len);
 		f->proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 		f->iif = BPF_CORE_READ(skb, skb_iif);
+		if (pkt_filter) {
+			f->mh = BPF_CORE_READ(skb, mac_header);
+			f->data_len = BPF_CORE_READ(skb, data_len);
+		}
 	}
 }
 
