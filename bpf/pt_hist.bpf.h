@@ -133,8 +133,8 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
  */
 static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	__u64 now = bpf_ktime_get_ns(), first;
 	struct pt_skb_facts sf;
+	__u64 now, first;
 	struct pt_task *t;
 	struct pt_hrec *h;
 
@@ -145,6 +145,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		if (!pt_first_keep(&sf, false, false))
 			return;
 	}
+	now = bpf_ktime_get_ns();	/* the clock only for a packet followed */
 	h = pt_hrec_take(key, now);
 	if (!h)		/* never: the index is in range */
 		return;

@@ -28,12 +28,12 @@ struct {
 static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 key,
 						    bool trusted, __u32 stage, __u32 flags)
 {
-	__u64 now = bpf_ktime_get_ns();
 	struct pt_skb_facts sf;
 	struct pt_skb_ref r;
 	struct pt_scratch *sc;
 	struct pt_event *ev;
 	__u32 zero = 0;
+	__u64 now;
 
 	pt_skb_read(skb, trusted, &sf);
 	if (flags & PT_EV_CLONE) {
@@ -50,6 +50,8 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	}
 	if (!pt_first_keep(&sf, flags & PT_EV_RX, flags & PT_EV_CLONE))
 		return NULL;
+	/* The clock only for a packet followed. */
+	now = bpf_ktime_get_ns();
 	sc = bpf_map_lookup_elem(&scratch, &zero);
 	if (!sc)
 		return NULL;
