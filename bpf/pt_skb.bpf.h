@@ -43,6 +43,9 @@ static __always_inline void pt_skb_read(struct sk_buff *skb, bool trusted,
 {
 	struct net_device *dev;
 
+	/* Known without a filter too: clang fills what is not with any register. */
+	f->mh = (__u16)~0U;
+	f->data_len = 0;
 	if (trusted) {
 		dev = skb->dev;
 		f->ifindex = dev ? dev->ifindex : 0;
