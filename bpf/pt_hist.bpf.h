@@ -138,12 +138,14 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	struct pt_task *t;
 	struct pt_hrec *h;
 
-	if (!pt_skb_on_target(skb, trusted))
-		return;
 	if (pkt_filter || proc_filter) {
+		/* The facts the filters need tell the device too. */
 		pt_skb_read(skb, trusted, &sf);
-		if (!pt_first_keep(&sf, false, false))
+		if (sf.ifindex != targ_ifindex || sf.netns != targ_netns ||
+		    !pt_first_keep(&sf, false, false))
 			return;
+	} else if (!pt_skb_on_target(skb, trusted)) {
+		return;
 	}
 	now = bpf_ktime_get_ns();	/* the clock only for a packet followed */
 	h = pt_hrec_take(key, now);

@@ -57,8 +57,7 @@ static __always_inline bool pt_foreign_defer(struct pt_skb_ref *r, __u64 key)
 {
 	if (foreign_tgid && r->ev->copy_pid == foreign_tgid &&
 	    (bpf_get_current_pid_tgid() >> 32) == foreign_tgid) {
-		struct pt_task *t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
-							 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		struct pt_task *t = pt_task_claim();
 
 		if (t) {
 			t->pending = key;
@@ -77,7 +76,7 @@ static __always_inline void pt_on_read_return(void)
 
 	if ((bpf_get_current_pid_tgid() >> 32) != foreign_tgid || !foreign_tgid)
 		return;
-	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	t = pt_task_mine();
 	if (!t || !t->pending)
 		return;
 	key = t->pending;

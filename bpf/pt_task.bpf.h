@@ -1,27 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A send's stages before its skb exists (syscall, l4, route, ip), stamped in
- * the sending task's storage; the first sighting of the skb takes them.
+ * the sending task's slot; the first sighting of the skb takes them.
  */
 #ifndef PT_TASK_BPF_H
 #define PT_TASK_BPF_H
 
 #include "pt_config.bpf.h"
 
-/* A send syscall in progress in a task: its stages before the first skb. */
+/*
+ * A send syscall in progress in a task: its stages before the first skb.
+ * One slot per task, by its thread id modulo PT_TASK_SLOTS (an array: the
+ * verifier inlines its lookup, where task storage costs a helper call and
+ * a lock each time), tagged with the thread id it holds.
+ */
 struct pt_task {
 	__u64 ts[PT_STAGE_QUEUE];
 	__u64 l4_ip;		/* which l4 function ran */
 	__s64 nr;
 	__u64 pending;		/* a foreign reader's task: the skb its read copied */
+	__u32 tid;		/* whose slot it is now */
+	__u32 __pad;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PT_TASK_SLOTS);
+	__type(key, __u32);
 	__type(value, struct pt_task);
 } tasks SEC(".maps");
+
+/* The current task's slot, whoever holds it (NULL: never, the index is masked). */
+static __always_inline struct pt_task *pt_task_slot(__u32 tid)
+{
+	__u32 idx = tid & (PT_TASK_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&tasks, &idx);
+}
+
+/* The current task's slot if it holds the current task's stamps. */
+static __always_inline struct pt_task *pt_task_mine(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pt_task *t = pt_task_slot(tid);
+
+	return t && t->tid == tid ? t : NULL;
+}
+
+/* The current task's slot, taken from whoever held it. */
+static __always_inline struct pt_task *pt_task_claim(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pt_task *t = pt_task_slot(tid);
+
+	if (t && t->tid != tid) {
+		/* Another task's send in progress loses its early stamps. */
+		if (t->ts[PT_STAGE_SYSCALL])
+			pt_count(PT_CNT_NO_TASK_STORE);
+		t->tid = tid;
+		t->ts[PT_STAGE_SYSCALL] = 0;
+		t->pending = 0;
+	}
+	return t;
+}
 
 /* Whether the current process is one of --pid's or --comm's (pt_filter.bpf.h). */
 static __always_inline bool pt_proc_match(void);
@@ -46,7 +87,7 @@ static __always_inline struct pt_task *pt_task_get(void)
 {
 	struct pt_task *t;
 
-	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	t = pt_task_mine();
 	if (!t || !t->ts[PT_STAGE_SYSCALL])
 		return NULL;
 	/* The stamps belong to this send only while the task is in it. */
@@ -71,12 +112,9 @@ static __always_inline void pt_on_syscall(long id)
 	if (proc_filter && !pt_proc_match() &&
 	    !(rx_mode && (bpf_get_current_pid_tgid() >> 32) == reader_tgid))
 		return;
-	t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!t) {
-		pt_count(PT_CNT_NO_TASK_STORE);
+	t = pt_task_claim();
+	if (!t)
 		return;
-	}
 	__builtin_memset(t->ts, 0, sizeof(t->ts));
 	t->ts[PT_STAGE_SYSCALL] = bpf_ktime_get_ns();
 	t->l4_ip = 0;
@@ -91,7 +129,7 @@ static __always_inline void pt_on_syscall(long id)
  */
 static __always_inline struct pt_task *pt_on_task_stage(__u32 stage)
 {
-	struct pt_task *t = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	struct pt_task *t = pt_task_mine();
 
 	if (!t || !t->ts[PT_STAGE_SYSCALL] || stage >= PT_STAGE_QUEUE || t->ts[stage])
 		return NULL;

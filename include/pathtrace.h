@@ -152,6 +152,10 @@ enum pt_counter {
 	PT_NR_COUNTERS,
 };
 
+/* Tasks with a send in progress at once, by thread id: a power of two. */
+#define PT_TASK_SLOTS 16384
+_Static_assert((PT_TASK_SLOTS & (PT_TASK_SLOTS - 1)) == 0, "PT_TASK_SLOTS: a power of two");
+
 /* Bitmap words of send syscall numbers (set by userspace, per architecture). */
 #define PT_SYSCALL_BITMAP_WORDS 8
 
