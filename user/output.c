@@ -529,6 +529,6 @@ void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS])
 		pt_warn("%" PRIu64 " records given up: their skb's end was never seen",
 			c[PT_CNT_STALE]);
 	if (c[PT_CNT_NO_TASK_STORE])
-		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (no task storage)",
+		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (their task slot taken by another send)",
 			c[PT_CNT_NO_TASK_STORE]);
 }

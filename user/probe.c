@@ -51,7 +51,6 @@ static void probe_features(struct pt_features *f)
 	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1 &&
 		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
 	f->kprobe_multi = f->kprobe && probe_kprobe_multi();
-	f->task_storage = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	if (pt_verbose)
 		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s",
@@ -120,9 +119,8 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 		return err;
 	load_drop_reasons(k);
 	probe_features(&k->feat);
-	if (k->feat.known && (!k->feat.ringbuf || !k->feat.task_storage)) {
-		pt_err("this kernel has no BPF %s maps: pathtrace needs Linux 5.11 or later",
-		       k->feat.ringbuf ? "task storage" : "ring buffer");
+	if (k->feat.known && !k->feat.ringbuf) {
+		pt_err("this kernel has no BPF ring buffer maps: pathtrace needs Linux 5.8 or later");
 		pt_kernel_close(k);
 		return -EOPNOTSUPP;
 	}

@@ -21,7 +21,6 @@ struct pt_features {
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
 	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
-	bool task_storage;	/* BPF_MAP_TYPE_TASK_STORAGE */
 	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF */
 };
 
