@@ -30,6 +30,12 @@ struct {
 	__type(value, struct pt_task);
 } tasks SEC(".maps");
 
+/* The current thread's id (a BTF load from current: no helper call on x86). */
+static __always_inline __u32 pt_current_tid(void)
+{
+	return bpf_get_current_task_btf()->pid;
+}
+
 /* The current task's slot, whoever holds it (NULL: never, the index is masked). */
 static __always_inline struct pt_task *pt_task_slot(__u32 tid)
 {
@@ -41,7 +47,7 @@ static __always_inline struct pt_task *pt_task_slot(__u32 tid)
 /* The current task's slot if it holds the current task's stamps. */
 static __always_inline struct pt_task *pt_task_mine(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = pt_current_tid();
 	struct pt_task *t = pt_task_slot(tid);
 
 	return t && t->tid == tid ? t : NULL;
@@ -50,7 +56,7 @@ static __always_inline struct pt_task *pt_task_mine(void)
 /* The current task's slot, taken from whoever held it. */
 static __always_inline struct pt_task *pt_task_claim(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 tid = pt_current_tid();
 	struct pt_task *t = pt_task_slot(tid);
 
 	if (t && t->tid != tid) {
