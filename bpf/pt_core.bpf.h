@@ -5,7 +5,7 @@
  * modes, a journey record per packet or --hist's records.
  *
  * Before a packet has an skb on the traced device, its stages are stamped
- * in the sending task's storage (pt_task.bpf.h); at the first sighting of
+ * in the sending task's slot (pt_task.bpf.h); at the first sighting of
  * the skb on the device they move into a per-skb record, in a table slotted
  * by the skb's address (pt_slots.bpf.h), which collects the later stages
  * and is handed to userspace, one ring-buffer record per packet, when the

@@ -87,13 +87,13 @@ static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx)
 
 /*
  * A packet's first sighting on the device: whether it is followed. Sent:
- * by one of the processes picked, in its send; both ways: matched by the
+ * by one of the processes picked, in a send syscall; both ways: matched by the
  * expression. A packet left out is counted, unless @clone: a received
  * packet's clone, whose original was counted already.
  */
 static __always_inline bool pt_first_keep(const struct pt_skb_facts *sf, bool rx, bool clone)
 {
-	if (proc_filter && !rx && (!pt_task_get() || !pt_proc_match()))
+	if (proc_filter && !rx && (!pt_in_send() || !pt_proc_match()))
 		goto out;
 	if (pt_expr_keep(sf, rx))
 		return true;

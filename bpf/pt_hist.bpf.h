@@ -138,8 +138,8 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	struct pt_task *t;
 	struct pt_hrec *h;
 
-	if (pkt_filter || proc_filter) {
-		/* The facts the filters need tell the device too. */
+	if (pkt_filter || proc_filter || hist_by_proto) {
+		/* The facts the filters and the class need tell the device too. */
 		pt_skb_read(skb, trusted, &sf);
 		if (sf.ifindex != targ_ifindex || sf.netns != targ_netns ||
 		    !pt_first_keep(&sf, false, false))
@@ -172,8 +172,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
 
 		if (sc) {
-			pt_skb_read(skb, trusted, &sf);
-			pt_skb_flow(&sf, &f, sc);
+			pt_skb_flow(&sf, &f, sc);	/* sf: read above */
 			h->pclass = pt_hist_pclass(f.proto);
 		}
 	}

@@ -28,8 +28,8 @@ struct {
 /* What the first sighting needs of an skb, read once. */
 struct pt_skb_facts {
 	unsigned char *head, *data;
-	__u32 len, data_len, ifindex, netns;	/* (data_len: with a filter) */
-	__u16 nh, mh;		/* network and mac header offsets (mh: with a filter) */
+	__u32 len, data_len, ifindex, netns;	/* (data_len: read with a filter, else 0) */
+	__u16 nh, mh;		/* network and mac header offsets (mh: read with a filter) */
 	__u16 proto;		/* skb->protocol, host order */
 	__u32 iif;		/* skb->skb_iif: the device it came in on */
 };

@@ -9,20 +9,10 @@
 #include "pt_config.bpf.h"
 
 /*
- * A send syscall in progress in a task: its stages before the first skb.
- * One slot per task, by its thread id modulo PT_TASK_SLOTS (an array: the
- * verifier inlines its lookup, where task storage costs a helper call and
- * a lock each time), tagged with the thread id it holds.
+ * The send in progress of each task (struct pt_task), by its thread id
+ * modulo PT_TASK_SLOTS: an array, whose lookup the verifier inlines, where
+ * task storage costs a helper call and a lock each time.
  */
-struct pt_task {
-	__u64 ts[PT_STAGE_QUEUE];
-	__u64 l4_ip;		/* which l4 function ran */
-	__s64 nr;
-	__u64 pending;		/* a foreign reader's task: the skb its read copied */
-	__u32 tid;		/* whose slot it is now */
-	__u32 __pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PT_TASK_SLOTS);
@@ -44,30 +34,41 @@ static __always_inline struct pt_task *pt_task_slot(__u32 tid)
 	return bpf_map_lookup_elem(&tasks, &idx);
 }
 
-/* The current task's slot if it holds the current task's stamps. */
-static __always_inline struct pt_task *pt_task_mine(void)
+/* Thread @tid's slot if it holds that thread's stamps. */
+static __always_inline struct pt_task *pt_task_mine_tid(__u32 tid)
 {
-	__u32 tid = pt_current_tid();
 	struct pt_task *t = pt_task_slot(tid);
 
 	return t && t->tid == tid ? t : NULL;
 }
 
-/* The current task's slot, taken from whoever held it. */
-static __always_inline struct pt_task *pt_task_claim(void)
+static __always_inline struct pt_task *pt_task_mine(void)
 {
-	__u32 tid = pt_current_tid();
+	return pt_task_mine_tid(pt_current_tid());
+}
+
+/* Thread @tid's slot, taken from whoever held it. */
+static __always_inline struct pt_task *pt_task_claim_tid(__u32 tid)
+{
 	struct pt_task *t = pt_task_slot(tid);
 
 	if (t && t->tid != tid) {
-		/* Another task's send in progress loses its early stamps. */
-		if (t->ts[PT_STAGE_SYSCALL])
-			pt_count(PT_CNT_NO_TASK_STORE);
+		/*
+		 * A send in progress of the other thread loses its early stamps;
+		 * counted where it misses them (pt_task_get). Not atomic:
+		 * two threads of one slot sending at the same instant on two
+		 * CPUs may mix their stamps, as rare as it sounds.
+		 */
 		t->tid = tid;
 		t->ts[PT_STAGE_SYSCALL] = 0;
 		t->pending = 0;
 	}
 	return t;
+}
+
+static __always_inline struct pt_task *pt_task_claim(void)
+{
+	return pt_task_claim_tid(pt_current_tid());
 }
 
 /* Whether the current process is one of --pid's or --comm's (pt_filter.bpf.h). */
@@ -88,13 +89,37 @@ static __always_inline long pt_current_syscall(void)
 #endif
 }
 
-/* The send syscall in progress in this task, or NULL. */
+/* Whether syscall @nr is a send (set by userspace: send_syscalls). */
+static __always_inline bool pt_is_send(__u64 nr)
+{
+	return nr < PT_SYSCALL_BITMAP_WORDS * 64 &&
+	       (send_syscalls[nr / 64] & (1ULL << (nr % 64)));
+}
+
+/* Whether the current task is in a send syscall. */
+static __always_inline bool pt_in_send(void)
+{
+	return pt_is_send((__u64)pt_current_syscall());
+}
+
+/*
+ * At a packet's first sighting: the send syscall in progress in this
+ * task, or NULL. A send whose slot another thread took (their thread ids
+ * share it) has lost its stamps: counted.
+ */
 static __always_inline struct pt_task *pt_task_get(void)
 {
-	struct pt_task *t;
+	__u32 tid = pt_current_tid();
+	struct pt_task *t = pt_task_slot(tid);
 
-	t = pt_task_mine();
-	if (!t || !t->ts[PT_STAGE_SYSCALL])
+	if (!t)
+		return NULL;
+	if (t->tid != tid) {
+		if (pt_in_send())
+			pt_count(PT_CNT_NO_TASK_STORE);
+		return NULL;
+	}
+	if (!t->ts[PT_STAGE_SYSCALL])
 		return NULL;
 	/* The stamps belong to this send only while the task is in it. */
 	if (pt_current_syscall() != t->nr)
@@ -108,11 +133,10 @@ static __always_inline void pt_on_syscall(long id)
 	__u64 nr = (__u64)id;
 	struct pt_task *t;
 
-	if (nr >= PT_SYSCALL_BITMAP_WORDS * 64 ||
-	    !(send_syscalls[nr / 64] & (1ULL << (nr % 64))))
+	if (!pt_is_send(nr))
 		return;
 	/*
-	 * Other processes' sends are not followed: no storage, so their later
+	 * Other processes' sends are not followed: no slot, so their later
 	 * stages find none either. (--echo's writes are the way in's.)
 	 */
 	if (proc_filter && !pt_proc_match() &&

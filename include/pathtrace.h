@@ -142,7 +142,8 @@ enum pt_counter {
 	PT_CNT_RB_FULL = 0,	/* ring buffer reserve failed: record lost */
 	PT_CNT_MAP_FULL,	/* its slot in the per-skb table taken: packet not followed */
 	PT_CNT_STALE,		/* a record whose skb's end was never seen, given up */
-	PT_CNT_NO_TASK_STORE,	/* per-task storage unavailable: a send's stages lost */
+	PT_CNT_NO_TASK_STORE,	/* a send's task slot taken by another thread's: its
+				 * early stages lost */
 	PT_CNT_DROPPED,		/* --hist: packets dropped before any read */
 	PT_CNT_UNREAD,		/* --hist: packets freed without being read */
 	PT_CNT_REORDERED,	/* --hist: a sample not counted (a stage stamped
@@ -155,6 +156,20 @@ enum pt_counter {
 /* Tasks with a send in progress at once, by thread id: a power of two. */
 #define PT_TASK_SLOTS 16384
 _Static_assert((PT_TASK_SLOTS & (PT_TASK_SLOTS - 1)) == 0, "PT_TASK_SLOTS: a power of two");
+
+/*
+ * A send syscall in progress in a task: its stages before the first skb
+ * (the task's slot, tagged with the thread id it holds).
+ */
+struct pt_task {
+	__u64 ts[PT_STAGE_QUEUE];
+	__u64 l4_ip;		/* which l4 function ran */
+	__s64 nr;
+	__u64 pending;		/* a foreign reader's task: the skb its read copied */
+	__u32 tid;		/* whose slot it is now */
+	__u32 __pad;
+};
+_Static_assert(sizeof(struct pt_task) == 72, "pt_task: no implicit padding");
 
 /* Bitmap words of send syscall numbers (set by userspace, per architecture). */
 #define PT_SYSCALL_BITMAP_WORDS 8

@@ -17,7 +17,7 @@ struct sock_filter;
 
 struct pt_filter {
 	const char *expr;		/* NULL: every packet */
-	bool tap;			/* compiled for Ethernet frames, not IP packets */
+	bool tap;			/* compiled (or to be) for Ethernet frames, not IP */
 	struct sock_filter *insns;	/* classic BPF, as libpcap compiled it */
 	unsigned int len;
 	const uint32_t *pids;		/* --pid */

@@ -5,6 +5,7 @@
  */
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -294,7 +295,7 @@ int main(int argc, char **argv)
 		.o = &a.o, .tun = &a.tun, .tr = &a.tr, .out = &a.out, .echo = &a.echo,
 		.stop = &a.stop, .filter = &a.filter,
 	};
-	bool started = false, demo_cut = false, usage = false;
+	bool started = false, demo_cut = false, usage = false, compiled;
 	unsigned int in_flight;
 	int sfd, err = -1;
 
@@ -309,8 +310,12 @@ int main(int argc, char **argv)
 	a.filter.pids = a.o.pids;
 	a.filter.nr_pids = a.o.nr_pids;
 	a.filter.comm = a.o.comm;
-	/* For the device pathtrace would create: nothing made for a bad one. */
-	if (compile_filter(&a, a.o.tap))
+	/*
+	 * For the device pathtrace would create: nothing made for a bad one.
+	 * An existing device is compiled for once its kind is known.
+	 */
+	compiled = !if_nametoindex(a.o.dev);
+	if (compiled && compile_filter(&a, a.o.tap))
 		return 2;
 	for (unsigned int i = 0; i < a.o.nr_pids; i++)
 		if (kill((pid_t)a.o.pids[i], 0) && errno == ESRCH)
@@ -333,8 +338,8 @@ int main(int argc, char **argv)
 		goto out_files;
 	if (pt_tun_open(&a.tun, &a.o))
 		goto out_files;
-	/* An existing device of the other kind. */
-	if (a.tun.tap != a.o.tap && compile_filter(&a, a.tun.tap)) {
+	/* An existing device: its own kind (TAP even without --tap). */
+	if ((!compiled || a.filter.tap != a.tun.tap) && compile_filter(&a, a.tun.tap)) {
 		usage = true;
 		goto out_tun;
 	}

@@ -52,6 +52,9 @@ static void probe_features(struct pt_features *f)
 		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
 	f->kprobe_multi = f->kprobe && probe_kprobe_multi();
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	/* The syscall a task is in (its entry registers), read by every mode. */
+	f->task_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
+					       BPF_FUNC_task_pt_regs, NULL) == 1;
 	if (pt_verbose)
 		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s",
 			f->tracing ? "yes" : "no", f->kprobe ? "yes" : "no",
@@ -119,8 +122,9 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 		return err;
 	load_drop_reasons(k);
 	probe_features(&k->feat);
-	if (k->feat.known && !k->feat.ringbuf) {
-		pt_err("this kernel has no BPF ring buffer maps: pathtrace needs Linux 5.8 or later");
+	if (k->feat.known && (!k->feat.ringbuf || !k->feat.task_regs)) {
+		pt_err("this kernel has no BPF %s: pathtrace needs Linux 5.15 or later",
+		       k->feat.ringbuf ? "bpf_task_pt_regs helper" : "ring buffer maps");
 		pt_kernel_close(k);
 		return -EOPNOTSUPP;
 	}

@@ -21,7 +21,8 @@ struct pt_features {
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
 	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
-	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF */
+	bool ringbuf;
+	bool task_regs;		/* the bpf_task_pt_regs helper */		/* BPF_MAP_TYPE_RINGBUF */
 };
 
 struct pt_kernel {

@@ -10,6 +10,7 @@
 #include "pt_slots.bpf.h"
 #include "pt_journey.bpf.h"
 #include "pt_hist.bpf.h"
+#include "pt_task.bpf.h"
 #include "logic.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -120,5 +121,30 @@ int hist_add(struct pt_logic_ctx *c)
 {
 	pt_hist_add(c->key, c->a >> 8, c->a & 0xff, c->b);
 	pt_logic_out(c, 0, PT_LOGIC_NONE);
+	return 0;
+}
+
+/*
+ * pt_task_claim_tid(a): a thread's slot taken (ret: 1), stamped as a send's
+ * entry at now (b: 1) or left as it was; idx the slot.
+ */
+SEC("syscall")
+int task_claim(struct pt_logic_ctx *c)
+{
+	struct pt_task *t = pt_task_claim_tid(c->a);
+
+	if (t && c->b)
+		t->ts[PT_STAGE_SYSCALL] = c->now;
+	pt_logic_out(c, !!t, t ? (__u32)(c->a & (PT_TASK_SLOTS - 1)) : PT_LOGIC_NONE);
+	return 0;
+}
+
+/* pt_task_mine_tid(a): ret whether thread a's slot holds its stamps. */
+SEC("syscall")
+int task_mine(struct pt_logic_ctx *c)
+{
+	struct pt_task *t = pt_task_mine_tid(c->a);
+
+	pt_logic_out(c, !!t, t ? (__u32)(c->a & (PT_TASK_SLOTS - 1)) : PT_LOGIC_NONE);
 	return 0;
 }

@@ -236,6 +236,69 @@ static void case_submit_ring_full(void)
 	EXPECT_EQ(set_get(set).skb[0], 0, "way 0 freed");
 	ring_buffer__free(rb);
 }
+/* A send's task slot, by thread id: its own, and one another thread takes. */
+static struct pt_task task_get(__u32 tid)
+{
+	struct pt_task t;
+
+	get(skel->maps.tasks, tid & (PT_TASK_SLOTS - 1), &t, sizeof(t));
+	return t;
+}
+
+static void case_task_slot_own(void)
+{
+	static const struct pt_task none;
+	__u32 tid = 4242;
+	struct pt_logic_ctx c;
+
+	put(skel->maps.tasks, tid & (PT_TASK_SLOTS - 1), &none, sizeof(none));
+	c = ctx(0, 0, tid, 0);
+	run(skel->progs.task_mine, &c);
+	EXPECT_EQ(c.ret, 0, "a fresh slot held by the thread");
+	c = ctx(0, T0, tid, 1);
+	run(skel->progs.task_claim, &c);
+	EXPECT_EQ(c.ret, 1, "claimed");
+	EXPECT_EQ(c.idx, tid & (PT_TASK_SLOTS - 1), "the slot: tid modulo the slots");
+	EXPECT_EQ(task_get(tid).tid, tid, "tagged with the thread");
+	EXPECT_EQ(task_get(tid).ts[PT_STAGE_SYSCALL], T0, "stamped");
+	c = ctx(0, 0, tid, 0);
+	run(skel->progs.task_mine, &c);
+	EXPECT_EQ(c.ret, 1, "held by the thread");
+	/* The thread's next claim keeps what it had. */
+	c = ctx(0, 0, tid, 0);
+	run(skel->progs.task_claim, &c);
+	EXPECT_EQ(task_get(tid).ts[PT_STAGE_SYSCALL], T0, "its own claim keeps its stamp");
+}
+
+static void case_task_slot_shared(void)
+{
+	static const struct pt_task none;
+	__u32 a = 777, b = 777 + PT_TASK_SLOTS;
+	struct pt_logic_ctx c;
+	struct pt_task t;
+
+	put(skel->maps.tasks, a & (PT_TASK_SLOTS - 1), &none, sizeof(none));
+	c = ctx(0, T0, a, 1);
+	run(skel->progs.task_claim, &c);
+	t = task_get(a);
+	t.pending = 99;
+	put(skel->maps.tasks, a & (PT_TASK_SLOTS - 1), &t, sizeof(t));
+	/* b shares a's slot: a's stamps and pending read go with it. */
+	c = ctx(0, 0, b, 0);
+	run(skel->progs.task_claim, &c);
+	EXPECT_EQ(c.ret, 1, "claimed by the other thread");
+	t = task_get(b);
+	EXPECT_EQ(t.tid, b, "tagged with the other thread");
+	EXPECT_EQ(t.ts[PT_STAGE_SYSCALL], 0, "the first thread's stamp gone");
+	EXPECT_EQ(t.pending, 0, "the first thread's pending read gone");
+	c = ctx(0, 0, a, 0);
+	run(skel->progs.task_mine, &c);
+	EXPECT_EQ(c.ret, 0, "the first thread no longer holds it");
+	c = ctx(0, 0, b, 0);
+	run(skel->progs.task_mine, &c);
+	EXPECT_EQ(c.ret, 1, "the other thread holds it");
+}
+
 const struct pt_logic_case pt_logic_slot_cases[] = {
 #define C(n) { #n, case_##n }
 	C(claim_free_way),
@@ -246,6 +309,8 @@ const struct pt_logic_case pt_logic_slot_cases[] = {
 	C(claim_opening_not_stale),
 	C(submit_frees_slot),
 	C(submit_ring_full),
+	C(task_slot_own),
+	C(task_slot_shared),
 #undef C
 	{ 0 },
 };

@@ -12,7 +12,7 @@ TAP=nsfocus_tap0
 CASES=(reference
        expr_udp_dst_port expr_icmp expr_ip6 expr_udp_greater expr_icmp_or_ip6_udp
        expr_not_udp expr_tcp_none expr_ip6_icmp6
-       tap_arp tap_not_arp
+       tap_arp tap_not_arp existing_tap_without_flag
        pid_one_of_two pid_and_expr pid_and_expr_none comm
        malformed hist_filter hist_interval_count_filter
        echo_requests_only echo_udp echo_comm)
@@ -67,7 +67,7 @@ stop_pt() {
 
 need_tools() { # why the reference checks cannot run, or nothing
 	local c
-	for c in tcpdump tshark; do
+	for c in tcpdump tshark strace; do
 		command -v "$c" >/dev/null || { echo "$c not installed (run tools/setup.sh)"; return; }
 	done
 }
@@ -192,6 +192,22 @@ tap_case() { # kept_proto kept_len expr words...
 case_tap_arp() { tap_case arp 42 arp; }
 case_tap_not_arp() { tap_case icmp 98 not arp; }
 
+# An existing TAP device given without --tap: the expression is compiled
+# for Ethernet all the same ('arp' has no meaning on TUN).
+case_existing_tap_without_flag() {
+	nsx ip tuntap add dev "$TAP" mode tap
+	nsx sysctl -qw net.ipv6.conf.$TAP.disable_ipv6=1
+	nsx sysctl -qw net.ipv4.neigh.$TAP.mcast_solicit=1
+	nsx ip addr add 192.0.2.1/24 dev "$TAP"
+	nsx ip link set "$TAP" up
+	pt_start --dev "$TAP" --json arp || return
+	ip netns exec "$NS" ping -c 1 -W 2 192.0.2.2 >/dev/null
+	stop_pt
+	expect_eq "$(jq -s -c '[.[] | [.status, .proto, .len]]' "$TMP/out")" '[["read","arp",42]]' "journeys: the one ARP request"
+	check_summary 1 1
+	nsx ip link del "$TAP"
+}
+
 # Two senders at once, held until pathtrace runs: A sends NA datagrams to
 # 5001, B (a copy named udpsend_b) NB to 5002, each in its own process.
 NA=200
@@ -272,8 +288,12 @@ expect_refused() { # pcap_file devargs... -- expr words...
 	shift
 	msg=$(pcap_msg "$pcap" "$*")
 	[ -n "$msg" ] || fail "tcpdump accepts '$*': no message to compare with"
-	nsx "$PT" "${dev[@]}" "$@" >"$TMP/out" 2>"$TMP/err"
+	# Nothing loaded, no device asked for: no bpf() call, /dev/net/tun unopened.
+	nsx strace -f -qq -o "$TMP/strace" -e trace=bpf,openat "$PT" "${dev[@]}" "$@" \
+		>"$TMP/out" 2>"$TMP/err"
 	expect_eq "$?" 2 "exit status for '$*'"
+	expect_eq "$(grep -c -e 'bpf(' -e '/dev/net/tun' "$TMP/strace")" 0 \
+		"bpf() calls or /dev/net/tun opened for '$*'"
 	expect_eq "$(wc -l <"$TMP/err")" 1 "lines on stderr for '$*': $(tr '\n' ' ' <"$TMP/err")"
 	expect_ok "stderr for '$*' has libpcap's message '$msg': $(cat "$TMP/err")" grep -qF -- "$msg" "$TMP/err"
 	expect_eq "$(wc -c <"$TMP/out")" 0 "stdout for '$*'"
