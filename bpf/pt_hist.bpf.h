@@ -133,7 +133,7 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
  */
 static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	struct pt_skb_facts sf;
+	struct pt_skb_facts sf = {};
 	__u64 now, first;
 	struct pt_task *t;
 	struct pt_hrec *h;

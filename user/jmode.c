@@ -243,9 +243,25 @@ static void settle_in(struct pt_jmode *m)
 	}
 }
 
+/*
+ * Stopping (-c, a signal): reads made just now still wait for their
+ * records, up to the join's own wait, before anything is given up.
+ */
+static void settle_out(struct pt_jmode *m)
+{
+	uint64_t end = pt_now_ns() + JOIN_WAIT_NS;
+
+	while (m->joiner.nr && pt_now_ns() < end) {
+		usleep(2000);
+		pt_tracer_drain(m->run.tr);
+	}
+}
+
 void pt_jmode_reader_stops(struct pt_jmode *m, bool started)
 {
 	pt_tracer_drain(m->run.tr);
+	if (started)
+		settle_out(m);
 	if (follows_in(m, started))
 		settle_in(m);
 	pt_joiner_reader_gone(&m->joiner);
