@@ -18,7 +18,7 @@
  * pointer is in register @rb (6 to 9). The code goes on at out[@room] (the
  * caller fills what is left of the room with goto +0) with the verdict in
  * @rb. Returns the eBPF instructions written, or -1 with a one-line reason
- * in @err.
+ * in @err. @out NULL: only whether it translates and fits, and its length.
  */
 int pt_cbpf_translate(const struct sock_filter *c, unsigned int n, int rb,
 		      struct bpf_insn *out, unsigned int room, char *err, size_t errlen);

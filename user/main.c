@@ -141,12 +141,12 @@ static int go_live(struct app *a)
  */
 static int compile_filter(struct app *a, bool tap)
 {
-	static struct bpf_insn code[PT_FILTER_ROOM];
 	char err[512];
 
+	/* Sized as ladder.c's patch will write it (any of r6 to r9: same length). */
 	if (pt_filter_compile(&a->filter, a->o.expr, tap, err, sizeof(err)) ||
 	    (a->filter.len && pt_cbpf_translate(a->filter.insns, a->filter.len, BPF_REG_6,
-						 code, PT_FILTER_ROOM, err, sizeof(err)) < 0)) {
+						 NULL, PT_FILTER_REGION, err, sizeof(err)) < 0)) {
 		pt_err("invalid filter expression '%s' for %s: %s", a->o.expr,
 		       tap ? "a TAP device (Ethernet frames)" : "a TUN device (IP packets)", err);
 		return -1;

@@ -92,6 +92,26 @@ UNIT_CASE(cbpf_load_byte_and_compare)
 }
 
 /* Big-endian words, and bytes a dominating check made sure of: not checked again. */
+/* Sizing only (no output): the length the real translation has, and its refusals. */
+UNIT_CASE(cbpf_size_only)
+{
+	const struct sock_filter c[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 17, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 262144),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct bpf_insn out[ROOM];
+	char err[128];
+	int n = pt_cbpf_translate(c, N(c), RB, out, ROOM, err, sizeof(err));
+
+	ASSERT_TRUE(n > 0);
+	ASSERT_EQ_I64(pt_cbpf_translate(c, N(c), BPF_REG_6, NULL, ROOM, err, sizeof(err)), n);
+	ASSERT_EQ_I64(pt_cbpf_translate(c, N(c), BPF_REG_6, NULL, (unsigned int)n - 1, err,
+					sizeof(err)), -1);
+	ASSERT_CONTAINS(err, "the room is");
+}
+
 UNIT_CASE(cbpf_load_be_and_known_bytes)
 {
 	const struct sock_filter c[] = {
