@@ -10,6 +10,9 @@
 
 #define DEFAULT_ADDR "192.0.2.1/24"
 #define DEFAULT_ADDR6 "2001:db8::1/64"
+/* --relay's device: the peers of --dev's defaults. */
+#define DEFAULT_RELAY_ADDR "192.0.2.2/24"
+#define DEFAULT_RELAY_ADDR6 "2001:db8::2/64"
 
 static const char usage[] =
 "Usage: pathtrace --dev IFACE [options] [expression]\n"
@@ -35,6 +38,17 @@ static const char usage[] =
 "                        echo replies, UDP sent back, ARP and neighbour\n"
 "                        advertisements on TAP) and follow each answer up\n"
 "                        the receive path to the application (\"dir\": \"rx\")\n"
+"      --relay PEERNS:IFACE\n"
+"                        a wire to another stack: create IFACE (TUN, or TAP\n"
+"                        like the device) in the named network namespace\n"
+"                        PEERNS (ip netns add), forward what is read into\n"
+"                        it and what it gives into the device, and follow\n"
+"                        those up the receive path (\"dir\": \"rx\"); IFACE\n"
+"                        is removed at exit\n"
+"      --relay-addr ADDR/LEN\n"
+"                        an address of IFACE, IPv4 (one) or IPv6;\n"
+"                        repeatable (default " DEFAULT_RELAY_ADDR " and\n"
+"                        " DEFAULT_RELAY_ADDR6 ")\n"
 "      --btf PATH        the kernel's BTF from PATH (default\n"
 "                        /sys/kernel/btf/vmlinux)\n"
 "      --backend NAME    how to attach: auto (default: the best the kernel\n"
@@ -73,6 +87,7 @@ static const char usage[] =
 "  pathtrace -i tun0 --hist 1 5          # five 1-second histograms\n"
 "  pathtrace -i tun0 udp dst port 5001   # one flow of a busy device\n"
 "  pathtrace -i tap0 --tap arp           # the neighbour resolution only\n"
+"  pathtrace -i tun0 --relay peer:tun1   # a real server in netns peer answers\n"
 "  pathtrace demo tap                    # the classroom's TAP experiment\n"
 "\n"
 "demo tun|tap: the classic experiment in a network namespace of its own,\n"
@@ -126,6 +141,35 @@ int pt_parse_cidr6(const char *s, struct in6_addr *addr, unsigned int *prefix)
 	return parse_cidr(AF_INET6, 128, s, addr, prefix);
 }
 
+int pt_parse_relay(const char *s, struct pt_opts *o)
+{
+	const char *colon = strrchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : 0;
+	int err;
+
+	/* A name `ip netns add` takes: a file of /run/netns. */
+	if (!colon || !n || n >= sizeof(o->relay_ns) || memchr(s, '/', n) ||
+	    (n == 1 && s[0] == '.') || (n == 2 && !strncmp(s, "..", 2)))
+		return -EINVAL;
+	err = pt_check_ifname(colon + 1);
+	if (err)
+		return err;
+	memcpy(o->relay_ns, s, n);
+	o->relay_ns[n] = '\0';
+	strcpy(o->relay_dev, colon + 1);
+	return 0;
+}
+
+/* "ADDR/LEN", IPv4 or IPv6, into @a. 0 or -EINVAL. */
+static int parse_ifaddr(const char *s, struct pt_ifaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	if (a->family == AF_INET6)
+		return pt_parse_cidr6(s, &a->in6, &a->prefix);
+	return pt_parse_cidr4(s, &a->in, &a->prefix);
+}
+
 static enum pt_cli_result bad(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "pathtrace: ");
@@ -167,6 +211,8 @@ enum {
 	OPT_REPORT,
 	OPT_PID,
 	OPT_COMM,
+	OPT_RELAY,
+	OPT_RELAY_ADDR,
 };
 
 /* An option by its long name ("--dev" for -i too). */
@@ -191,6 +237,8 @@ static const struct option longopts[] = {
 	{ "no-create", no_argument, NULL, OPT_NO_CREATE },
 	{ "tap", no_argument, NULL, OPT_TAP },
 	{ "echo", no_argument, NULL, OPT_ECHO },
+	{ "relay", required_argument, NULL, OPT_RELAY },
+	{ "relay-addr", required_argument, NULL, OPT_RELAY_ADDR },
 	{ "count", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "ready-file", required_argument, NULL, OPT_READY_FILE },
@@ -231,6 +279,26 @@ static enum pt_cli_result value_option(int c, char **argv, struct pt_opts *o,
 			return bad("invalid --addr6 '%s': want an IPv6 address/prefix such as 2001:db8::1/64, or none", arg);
 		else
 			o->no_addr6 = false;
+		break;
+	case OPT_RELAY:
+		o->relay = true;
+		switch (pt_parse_relay(arg, o)) {
+		case 0:
+			break;
+		case -ENAMETOOLONG:
+			return bad("invalid --relay '%s': the device name is too long (at most 15 bytes)", arg);
+		default:
+			return bad("invalid --relay '%s': want PEERNS:IFACE, a network namespace "
+				   "(ip netns add) and a device name", arg);
+		}
+		break;
+	case OPT_RELAY_ADDR:
+		if (o->nr_relay_addrs == PT_MAX_RELAY_ADDRS)
+			return bad("too many --relay-addr (at most %s)",
+				   PT_FILTER_STR(PT_MAX_RELAY_ADDRS));
+		if (parse_ifaddr(arg, &o->relay_addrs[o->nr_relay_addrs++]))
+			return bad("invalid --relay-addr '%s': want an address/prefix such as "
+				   DEFAULT_RELAY_ADDR " or " DEFAULT_RELAY_ADDR6, arg);
 		break;
 	case OPT_BTF:
 		if (!*arg)
@@ -381,9 +449,34 @@ static enum pt_cli_result positionals(int argc, char **argv, struct pt_opts *o)
 	return PT_CLI_RUN;
 }
 
+/* --relay's addresses: the defaults, or at most one IPv4 address given. */
+static enum pt_cli_result relay_addrs(struct pt_opts *o)
+{
+	unsigned int v4 = 0;
+
+	if (!o->relay) {
+		if (o->nr_relay_addrs)
+			return bad("%s--relay-addr needs --relay", "");
+		return PT_CLI_RUN;
+	}
+	if (o->echo)
+		return bad("%s--relay and --echo do not go together: the peer answers, or pathtrace does", "");
+	if (!o->nr_relay_addrs) {
+		parse_ifaddr(DEFAULT_RELAY_ADDR, &o->relay_addrs[0]);
+		parse_ifaddr(DEFAULT_RELAY_ADDR6, &o->relay_addrs[1]);
+		o->nr_relay_addrs = 2;
+	}
+	for (unsigned int i = 0; i < o->nr_relay_addrs; i++)
+		v4 += o->relay_addrs[i].family == AF_INET;
+	if (v4 > 1)
+		return bad("%s--relay-addr: at most one IPv4 address", "");
+	return PT_CLI_RUN;
+}
+
 /* Options that do not go together; the demo's own settings; the device. */
 static enum pt_cli_result finish(struct pt_opts *o, const char *dev)
 {
+	enum pt_cli_result r;
 	int err;
 
 	if (o->hist_by_proto && !o->hist)
@@ -392,6 +485,9 @@ static enum pt_cli_result finish(struct pt_opts *o, const char *dev)
 		return bad("%s-w writes journeys: not with --hist", "");
 	if ((o->explain || o->report) && o->hist)
 		return bad("%s--explain and --report are for journeys: not with --hist", "");
+	r = relay_addrs(o);
+	if (r != PT_CLI_RUN)
+		return r;
 	if (o->demo) {
 		bool tap = o->demo == PT_DEMO_TAP;
 

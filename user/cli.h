@@ -11,6 +11,18 @@
 
 /* The longest pcap-filter expression taken, in bytes. */
 #define PT_MAX_EXPR 8192
+/* --relay-addr: at most this many addresses (one of them IPv4). */
+#define PT_MAX_RELAY_ADDRS 8
+
+/* An address and prefix length for a device pathtrace configures. */
+struct pt_ifaddr {
+	int family;		/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr in;
+		struct in6_addr in6;
+	};
+	unsigned int prefix;
+};
 
 struct pt_opts {
 	char dev[IFNAMSIZ];
@@ -22,6 +34,11 @@ struct pt_opts {
 	bool no_create;
 	bool tap;		/* create a TAP device (Ethernet frames), not TUN */
 	bool echo;		/* answer what is read; follow the answers in */
+	bool relay;		/* --relay: a wire to a device in another netns */
+	char relay_ns[256];	/* its network namespace (/run/netns/NAME) */
+	char relay_dev[IFNAMSIZ];	/* the device made there */
+	struct pt_ifaddr relay_addrs[PT_MAX_RELAY_ADDRS];	/* --relay-addr */
+	unsigned int nr_relay_addrs;
 	bool json;
 	uint64_t count;		/* stop after this many packets read; 0: never */
 	const char *ready_file;
@@ -57,6 +74,8 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_opts *o);
 int pt_parse_cidr4(const char *s, struct in_addr *addr, unsigned int *prefix);
 /* "2001:db8::1/64" -> address and prefix; 0 or -EINVAL. */
 int pt_parse_cidr6(const char *s, struct in6_addr *addr, unsigned int *prefix);
+/* "PEERNS:IFACE" into @o's relay_ns and relay_dev; 0, -EINVAL or -ENAMETOOLONG (IFACE). */
+int pt_parse_relay(const char *s, struct pt_opts *o);
 /* A name the kernel would take for a network device; 0 or -EINVAL/-ENAMETOOLONG. */
 int pt_check_ifname(const char *name);
 
