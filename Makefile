@@ -56,7 +56,7 @@ LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/
 	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c user/filter.c user/cbpf.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c \
-	user/probe.c user/ladder.c
+	user/probe.c user/ladder.c user/relay.c
 APP_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(APP_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)

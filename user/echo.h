@@ -64,6 +64,8 @@ void pt_echo_answer(struct pt_echo *e, uint64_t seq, const uint8_t *buf, size_t 
  * (the way in, sent by @pid, us) gets its round trip in @j.
  */
 void pt_echo_journey(struct pt_echo *e, struct pt_journey *j, uint64_t printed, uint32_t pid);
+/* "the way in: N received, ..." of @in, for the exit's line. */
+void pt_rxjoin_text(const struct pt_rxjoin *in, char *buf, size_t len);
 /* The exit's line on the answers (and their way in, unless @hist). */
 void pt_echo_summary(const struct pt_echo *e, bool hist);
 

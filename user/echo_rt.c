@@ -2,6 +2,7 @@
 /* --echo: the answers written into the device and their round trips. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "echo.h"
@@ -77,14 +78,22 @@ void pt_echo_journey(struct pt_echo *e, struct pt_journey *j, uint64_t printed, 
 	}
 }
 
+void pt_rxjoin_text(const struct pt_rxjoin *in, char *buf, size_t len)
+{
+	snprintf(buf, len, "the way in: %" PRIu64 " received, %" PRIu64 " dropped, %" PRIu64
+		 " freed without a copy to an application, %" PRIu64 " unfinished (end unseen)",
+		 in->received, in->dropped, in->unreceived, in->unfinished);
+}
+
 void pt_echo_summary(const struct pt_echo *e, bool hist)
 {
-	if (hist)
+	char in[256];
+
+	if (hist) {
 		pt_info("%" PRIu64 " answers written (their way in is not followed with --hist)",
 			e->written);
-	else
-		pt_info("%" PRIu64 " answers written; the way in: %" PRIu64 " received, %"
-			PRIu64 " dropped, %" PRIu64 " freed without a copy to an application, %"
-			PRIu64 " unfinished (end unseen)", e->written, e->in.received,
-			e->in.dropped, e->in.unreceived, e->in.unfinished);
+		return;
+	}
+	pt_rxjoin_text(&e->in, in, sizeof(in));
+	pt_info("%" PRIu64 " answers written; %s", e->written, in);
 }

@@ -167,14 +167,20 @@ void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
 	pt_warn_lost(c);
 	if (m->run.o->echo)
 		pt_echo_summary(m->run.echo, true);
-	if (m->run.o->json)
+	if (m->run.o->relay)
+		pt_relay_summary(m->run.relay, NULL, true);
+	if (m->run.o->json) {
 		fprintf(m->run.out->f, "{\"summary\":{\"reads\":%" PRIu64 ",\"filtered_out\":%" PRIu64
 			",\"dropped\":%" PRIu64
 			",\"unread\":%" PRIu64 ",\"lost\":{\"samples\":%" PRIu64
 			",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64
-			",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u}}\n",
+			",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u",
 			m->reads, c[PT_CNT_FILTERED], c[PT_CNT_DROPPED], c[PT_CNT_UNREAD],
 			c[PT_CNT_REORDERED], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE], in_flight);
+		if (m->run.o->relay)
+			pt_relay_json(m->run.relay, m->run.out->f);
+		fprintf(m->run.out->f, "}}\n");
+	}
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " dropped, %" PRIu64
 		" unread, %" PRIu64 " samples lost, %" PRIu64
 		" packets not followed (table slot taken), %u still in flight",

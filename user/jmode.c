@@ -333,6 +333,12 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 		fprintf(out, ",\"rx\":{\"answers_written\":%" PRIu64 ",\"received\":%" PRIu64
 			",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unfinished\":%" PRIu64 "}",
 			m->run.echo->written, in->received, in->dropped, in->unreceived, in->unfinished);
+	if (m->run.o->relay) {
+		fprintf(out, ",\"rx\":{\"received\":%" PRIu64 ",\"dropped\":%" PRIu64
+			",\"unread\":%" PRIu64 ",\"unfinished\":%" PRIu64 "}", in->received,
+			in->dropped, in->unreceived, in->unfinished);
+		pt_relay_json(m->run.relay, out);
+	}
 	fprintf(out, "}}\n");
 }
 
@@ -345,6 +351,8 @@ void pt_jmode_summary(struct pt_jmode *m, unsigned int in_flight)
 	pt_warn_lost(c);
 	if (m->run.o->echo)
 		pt_echo_summary(m->run.echo, false);
+	if (m->run.o->relay)
+		pt_relay_summary(m->run.relay, &m->run.echo->in, false);
 	if (m->run.o->json)
 		summary_json(m, c, in_flight);
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " journeys complete, %" PRIu64

@@ -30,7 +30,8 @@ struct app {
 	struct pt_tun tun;
 	struct pt_tracer tr;
 	struct pt_sink out;
-	struct pt_echo echo;		/* --echo */
+	struct pt_echo echo;		/* --echo (its way in: --relay's too) */
+	struct pt_relay relay;		/* --relay */
 	struct pt_jmode jm;		/* journeys (without --hist) */
 	struct pt_histmode hm;		/* --hist */
 	struct pt_filter filter;	/* the expression, --pid, --comm */
@@ -83,7 +84,8 @@ static bool stop_pending(int sfd)
 static int open_tracer(struct app *a)
 {
 	struct pt_trace_cfg cfg = {
-		.rx = a->o.echo && !a->o.hist,	/* --hist follows the way out only */
+		/* --hist follows the way out only */
+		.rx = (a->o.echo || a->o.relay) && !a->o.hist,
 		.btf_path = a->o.btf_path,
 		.foreign_tgid = (uint32_t)a->tun.foreign_pid,
 		.ifindex = a->tun.ifindex,
@@ -112,13 +114,16 @@ static void describe(const struct app *a)
 	if (a->o.explain)
 		pt_info("--explain: stages are labelled with their steps in the classic "
 			"walk-through of a UDP send (1 socket, 2 UDP/ICMP, 3 IP, 4 netdevice, "
-			"5 the device queue and the reader%s)", a->o.echo ? "; R1-R7 the way in" : "");
+			"5 the device queue and the reader%s)",
+			a->o.echo || a->o.relay ? "; R1-R7 the way in" : "");
 }
 
 /* Traced: the device up, the demo's traffic, privileges gone, ready. 0 or -1. */
 static int go_live(struct app *a)
 {
 	if (pt_tun_configure(&a->tun, &a->o))
+		return -1;
+	if (a->o.relay && pt_relay_configure(&a->relay, &a->o))
 		return -1;
 	/* The demo's traffic: a child that keeps the privileges ping and ARP need. */
 	if (a->o.demo && (a->demo_pid = pt_demo_start(a->tun.tap, a->tun.name)) < 0)
@@ -183,6 +188,8 @@ static int read_packets(struct app *a)
 		/* --echo answers every packet, and times the followed ones' round trips. */
 		if (a->o.echo)
 			pt_echo_answer(&a->echo, kept ? reads(a) : 0, buf, off, n - off);
+		if (a->o.relay)
+			pt_relay_to_peer(&a->relay, buf + off, n - off);
 		/* -c: not one read more, even if a journey waits for its record. */
 		if (kept && a->o.count && reads(a) >= a->o.count)
 			a->stop = true;
@@ -203,7 +210,7 @@ static int poll_timeout(const struct app *a)
 
 static int run(struct app *a, int sfd)
 {
-	struct epoll_event ev = { .events = EPOLLIN }, evs[4];
+	struct epoll_event ev = { .events = EPOLLIN }, evs[5];
 	int ep, err = 0;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -215,6 +222,10 @@ static int run(struct app *a, int sfd)
 		ev.data.fd = a->tun.fd;
 		epoll_ctl(ep, EPOLL_CTL_ADD, a->tun.fd, &ev);
 	}
+	if (a->relay.peer.fd >= 0) {
+		ev.data.fd = a->relay.peer.fd;
+		epoll_ctl(ep, EPOLL_CTL_ADD, a->relay.peer.fd, &ev);
+	}
 	ev.data.fd = sfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
 	ev.data.fd = pt_tracer_epoll_fd(&a->tr);
@@ -223,7 +234,7 @@ static int run(struct app *a, int sfd)
 	pt_histmode_start(&a->hm);
 	a->out.flushed = pt_now_ns();
 	while (!a->stop) {
-		int n = epoll_wait(ep, evs, 4, poll_timeout(a));
+		int n = epoll_wait(ep, evs, 5, poll_timeout(a));
 
 		if (n < 0 && errno != EINTR) {
 			pt_err("epoll: %s", strerror(errno));
@@ -240,7 +251,9 @@ static int run(struct app *a, int sfd)
 				a->stop = true;
 		}
 		for (int i = 0; i < n && !a->stop; i++) {
-			if (evs[i].data.fd == a->tun.fd && read_packets(a)) {
+			if ((evs[i].data.fd == a->tun.fd && read_packets(a)) ||
+			    (evs[i].data.fd == a->relay.peer.fd &&
+			     pt_relay_from_peer(&a->relay, READ_BATCH))) {
 				err = -1;
 				a->stop = true;
 			}
@@ -293,7 +306,7 @@ int main(int argc, char **argv)
 	static struct app a;
 	const struct pt_run shared = {
 		.o = &a.o, .tun = &a.tun, .tr = &a.tr, .out = &a.out, .echo = &a.echo,
-		.stop = &a.stop, .filter = &a.filter,
+		.relay = &a.relay, .stop = &a.stop, .filter = &a.filter,
 	};
 	bool started = false, demo_cut = false, usage = false, compiled;
 	unsigned int in_flight;
@@ -330,11 +343,15 @@ int main(int argc, char **argv)
 	pt_echo_init(&a.echo, &a.tun, pt_jmode_emit, &a.jm);
 	a.echo.in.filter = &a.filter;	/* the way in's process: decided at its end */
 	pt_histmode_init(&a.hm, &shared);
+	pt_relay_init(&a.relay, &a.tun);
 
 	if (a.o.demo && pt_demo_enter())
 		goto out;
 	/* The output first: a refused path must not cost a device. */
 	if (pt_jmode_open_files(&a.jm))
+		goto out_files;
+	/* --relay's namespace and device name, before the device is made. */
+	if (a.o.relay && pt_relay_check(&a.relay, &a.o))
 		goto out_files;
 	if (pt_tun_open(&a.tun, &a.o))
 		goto out_files;
@@ -347,7 +364,8 @@ int main(int argc, char **argv)
 		err = 0;
 		goto out_tun;
 	}
-	if (pt_jmode_capture_start(&a.jm) || open_tracer(&a))
+	if ((a.o.relay && pt_relay_open(&a.relay, &a.o)) ||
+	    pt_jmode_capture_start(&a.jm) || open_tracer(&a))
 		goto out_tun;
 	if (stop_pending(sfd)) {
 		err = 0;
@@ -369,6 +387,7 @@ out_tracer:
 out_tun:
 	pt_tun_close(&a.tun);	/* (closed already, if traced) */
 out_files:
+	pt_relay_close(&a.relay);
 	/* A failed start removes its files: nothing was traced, no capture either. */
 	if (pt_jmode_close_files(&a.jm, started))
 		err = -1;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What a run's modes share, set up by main(): the options, the device, the
- * tracer, where output goes, --echo's answers, the flag that ends the
+ * tracer, where output goes, --echo's answers, --relay, the flag that ends the
  * run, and the filters. Journey mode and --hist each keep a copy of these pointers.
  */
 #ifndef PT_RUN_H
@@ -12,6 +12,7 @@
 #include "echo.h"
 #include "filter.h"
 #include "output.h"
+#include "relay.h"
 #include "tracer.h"
 #include "tundev.h"
 
@@ -20,7 +21,8 @@ struct pt_run {
 	const struct pt_tun *tun;
 	struct pt_tracer *tr;
 	struct pt_sink *out;
-	struct pt_echo *echo;
+	struct pt_echo *echo;		/* its way in also serves --relay's */
+	struct pt_relay *relay;
 	bool *stop;			/* set to end the run */
 	const struct pt_filter *filter;	/* what is followed */
 };

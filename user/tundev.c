@@ -147,78 +147,130 @@ static void set_conf6(const char *dev, const char *key, const char *val)
 		close(fd);
 }
 
-static int set_addr6(struct pt_tun *t, const struct pt_opts *o)
+static int set_addr6(const char *name, unsigned int ifindex, const struct pt_ifaddr *a)
 {
 	/* Zeroed as large as the ifreq the SIOCSIF* ioctls are declared with. */
 	union { struct in6_ifreq r; struct ifreq ifr; } u = { 0 };
 	struct in6_ifreq *r = &u.r;
-	char a[INET6_ADDRSTRLEN];
+	char s6[INET6_ADDRSTRLEN];
 	int s, err = 0;
 
 	s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0) {
-		pt_warn("no IPv6 here (%s): %s gets no IPv6 address", strerror(errno), t->name);
+		pt_warn("no IPv6 here (%s): %s gets no IPv6 address", strerror(errno), name);
 		return 0;
 	}
-	r->ifr6_addr = o->addr6;
-	r->ifr6_prefixlen = o->prefix6;
-	r->ifr6_ifindex = (int)t->ifindex;
+	r->ifr6_addr = a->in6;
+	r->ifr6_prefixlen = a->prefix;
+	r->ifr6_ifindex = (int)ifindex;
 	if (ioctl(s, SIOCSIFADDR, r) < 0) {
 		err = -errno;
 		pt_err("cannot set IPv6 address %s/%u of %s: %s",
-		       inet_ntop(AF_INET6, &o->addr6, a, sizeof(a)) ?: "?", o->prefix6,
-		       t->name, strerror(errno));
+		       inet_ntop(AF_INET6, &a->in6, s6, sizeof(s6)) ?: "?", a->prefix,
+		       name, strerror(errno));
 	}
 	close(s);
 	return err;
 }
 
-static int set_addr_up(struct pt_tun *t, const struct pt_opts *o)
+/* IPv6 on @name with the addresses of @a (off if it has none). */
+static int set_ipv6(const char *name, unsigned int ifindex, const struct pt_ifaddr *a,
+		    unsigned int n)
+{
+	bool any = false;
+	int err;
+
+	for (unsigned int i = 0; i < n; i++)
+		any |= a[i].family == AF_INET6;
+	if (!any) {
+		set_conf6(name, "disable_ipv6", "1");
+		return 0;
+	}
+	/*
+	 * IPv6 without the traffic nobody sent: no router solicitations, no
+	 * link-local address, no duplicate address detection (the address is
+	 * usable at once).
+	 */
+	set_conf6(name, "router_solicitations", "0");
+	set_conf6(name, "addr_gen_mode", "1");
+	set_conf6(name, "accept_dad", "0");
+	set_conf6(name, "disable_ipv6", "0");
+	for (unsigned int i = 0; i < n; i++) {
+		if (a[i].family != AF_INET6)
+			continue;
+		err = set_addr6(name, ifindex, &a[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The IPv4 address @a (if any), the MTU @mtu (if any), and up. */
+static int set_addr_up(const char *name, const struct pt_ifaddr *a, unsigned int mtu)
 {
 	struct sockaddr_in *sin;
 	struct ifreq ifr = { 0 };
 	int s, err = 0;
 
-	if (o->no_addr6) {
-		set_conf6(t->name, "disable_ipv6", "1");
-	} else {
-		/*
-		 * IPv6 without the traffic nobody sent: no router
-		 * solicitations, no link-local address, no duplicate address
-		 * detection (the address is usable at once).
-		 */
-		set_conf6(t->name, "router_solicitations", "0");
-		set_conf6(t->name, "addr_gen_mode", "1");
-		set_conf6(t->name, "accept_dad", "0");
-		set_conf6(t->name, "disable_ipv6", "0");
-		err = set_addr6(t, o);
-		if (err)
-			return err;
-	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -errno;
-	ifr_init(&ifr, t->name);
+	ifr_init(&ifr, name);
 	sin = (struct sockaddr_in *)&ifr.ifr_addr;
 	sin->sin_family = AF_INET;
-	sin->sin_addr = o->addr;
-	if (ioctl(s, SIOCSIFADDR, &ifr) < 0) {
-		err = -errno;
-		pt_err("cannot set address of %s: %s", t->name, strerror(errno));
-		goto out;
+	if (a) {
+		sin->sin_addr = a->in;
+		if (ioctl(s, SIOCSIFADDR, &ifr) < 0) {
+			err = -errno;
+			pt_err("cannot set address of %s: %s", name, strerror(errno));
+			goto out;
+		}
+		sin->sin_addr.s_addr = a->prefix ? htonl(~0u << (32 - a->prefix)) : 0;
+		if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) {
+			err = -errno;
+			pt_err("cannot set netmask of %s: %s", name, strerror(errno));
+			goto out;
+		}
 	}
-	sin->sin_addr.s_addr = o->prefix ? htonl(~0u << (32 - o->prefix)) : 0;
-	if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) {
+	ifr.ifr_mtu = (int)mtu;
+	if (mtu && ioctl(s, SIOCSIFMTU, &ifr) < 0) {
 		err = -errno;
-		pt_err("cannot set netmask of %s: %s", t->name, strerror(errno));
+		pt_err("cannot set the MTU of %s to %u: %s", name, mtu, strerror(errno));
 		goto out;
 	}
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 ||
 	    (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
 		err = -errno;
-		pt_err("cannot bring %s up: %s", t->name, strerror(errno));
+		pt_err("cannot bring %s up: %s", name, strerror(errno));
 	}
 out:
+	close(s);
+	return err;
+}
+
+int pt_tun_setup(const struct pt_tun *t, const struct pt_ifaddr *a, unsigned int n,
+		 unsigned int mtu)
+{
+	const struct pt_ifaddr *v4 = NULL;
+	int err = set_ipv6(t->name, t->ifindex, a, n);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < n && !v4; i++)
+		if (a[i].family == AF_INET)
+			v4 = &a[i];
+	return set_addr_up(t->name, v4, mtu);
+}
+
+int pt_tun_mtu(const char *name)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err;
+
+	if (s < 0)
+		return -errno;
+	ifr_init(&ifr, name);
+	err = ioctl(s, SIOCGIFMTU, &ifr) < 0 ? -errno : ifr.ifr_mtu;
 	close(s);
 	return err;
 }
@@ -238,12 +290,58 @@ static bool dev_is_up(const char *name)
 	return up;
 }
 
+/*
+ * Open /dev/net/tun for device t->name of the current netns, @flags as
+ * TUNSETIFF takes them: created (gone when t->fd closes) unless @existing.
+ */
+static int tun_attach(struct pt_tun *t, short flags, bool existing)
+{
+	struct ifreq ifr = { 0 };
+	struct stat st;
+	int err;
+
+	t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (t->fd < 0) {
+		err = -errno;
+		pt_err("cannot open /dev/net/tun: %s%s", strerror(errno),
+		       errno == ENOENT ? " (kernel without TUN support?)" :
+		       errno == EACCES || errno == EPERM ? " (needs root)" : "");
+		return err;
+	}
+	ifr_init(&ifr, t->name);
+	ifr.ifr_flags = flags;
+	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
+		err = -errno;
+		if (errno == EBUSY)
+			pt_err("device %s is busy: another process reads it", t->name);
+		else if (errno == EPERM)
+			pt_err("cannot %s device %s: permission denied (needs root or CAP_NET_ADMIN)",
+			       existing ? "attach to" : "create", t->name);
+		else
+			pt_err("cannot %s device %s: %s", existing ? "attach to" : "create",
+			       t->name, strerror(errno));
+		pt_tun_close(t);
+		return err;
+	}
+	t->created = !existing;
+	t->pi = !(flags & IFF_NO_PI);
+	t->tap = flags & IFF_TAP;
+	t->ifindex = if_nametoindex(t->name);
+	if (!t->ifindex || stat("/proc/self/ns/net", &st)) {
+		err = -errno;
+		pt_err("cannot find device %s after attaching: %s", t->name, strerror(errno));
+		pt_tun_close(t);
+		return err;
+	}
+	t->netns = (uint32_t)st.st_ino;
+	return 0;
+}
+
 int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 {
 	char drv[32] = "", bus[32] = "", comm[32];
 	short flags = IFF_TUN | IFF_NO_PI;
 	unsigned int existing = if_nametoindex(o->dev);
-	struct ifreq ifr = { 0 };
 	struct stat st;
 	pid_t reader;
 	int err;
@@ -264,10 +362,10 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 			pt_err("device %s is already traced by pathtrace (pid %d)", o->dev, reader);
 			return -EBUSY;
 		}
-		if (reader && (o->echo || o->write_file)) {
+		if (reader && (o->echo || o->relay || o->write_file)) {
 			pt_err("device %s is read by another process (%s, pid %d): %s needs "
 			       "pathtrace to be its reader", o->dev, comm, reader,
-			       o->echo ? "--echo" : "-w");
+			       o->echo ? "--echo" : o->relay ? "--relay" : "-w");
 			return -EBUSY;
 		}
 		/* tun's ethtool bus_info names the kind: "tun" or "tap". */
@@ -302,40 +400,9 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 		flags = IFF_TAP | IFF_NO_PI;
 	}
 
-	t->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (t->fd < 0) {
-		err = -errno;
-		pt_err("cannot open /dev/net/tun: %s%s", strerror(errno),
-		       errno == ENOENT ? " (kernel without TUN support?)" :
-		       errno == EACCES || errno == EPERM ? " (needs root)" : "");
+	err = tun_attach(t, flags, existing);
+	if (err)
 		return err;
-	}
-	ifr_init(&ifr, o->dev);
-	ifr.ifr_flags = flags;
-	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0) {
-		err = -errno;
-		if (errno == EBUSY)
-			pt_err("device %s is busy: another process reads it", o->dev);
-		else if (errno == EPERM)
-			pt_err("cannot %s device %s: permission denied (needs root or CAP_NET_ADMIN)",
-			       existing ? "attach to" : "create", o->dev);
-		else
-			pt_err("cannot %s device %s: %s", existing ? "attach to" : "create",
-			       o->dev, strerror(errno));
-		pt_tun_close(t);
-		return err;
-	}
-	t->created = !existing;
-	t->pi = !(flags & IFF_NO_PI);
-	t->tap = flags & IFF_TAP;
-	t->ifindex = if_nametoindex(t->name);
-	if (!t->ifindex || stat("/proc/self/ns/net", &st)) {
-		err = -errno;
-		pt_err("cannot find device %s after attaching: %s", t->name, strerror(errno));
-		pt_tun_close(t);
-		return err;
-	}
-	t->netns = (uint32_t)st.st_ino;
 	if (!t->created) {
 		if (!dev_is_up(t->name))
 			pt_warn("device %s is down: no packet will reach it until it is up",
@@ -344,9 +411,22 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o)
 	return 0;
 }
 
+int pt_tun_create(struct pt_tun *t, const char *name, bool tap)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	return tun_attach(t, (tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI, false);
+}
+
 int pt_tun_configure(struct pt_tun *t, const struct pt_opts *o)
 {
-	return t->created ? set_addr_up(t, o) : 0;
+	struct pt_ifaddr a[2] = {
+		{ .family = AF_INET, .in = o->addr, .prefix = o->prefix },
+		{ .family = AF_INET6, .in6 = o->addr6, .prefix = o->prefix6 },
+	};
+
+	return t->created ? pt_tun_setup(t, a, o->no_addr6 ? 1 : 2, 0) : 0;
 }
 
 void pt_tun_close(struct pt_tun *t)

@@ -27,6 +27,17 @@ int pt_tun_open(struct pt_tun *t, const struct pt_opts *o);
  * one): done once tracing is live, so its first packets are seen.
  */
 int pt_tun_configure(struct pt_tun *t, const struct pt_opts *o);
+/* Create device @name of the current netns, TUN or TAP (@tap), without packet information. */
+int pt_tun_create(struct pt_tun *t, const char *name, bool tap);
+/*
+ * Address device @t of the current netns with @n addresses of @a (IPv6 off
+ * without one; at most one IPv4 address is taken), set its MTU (0: as it
+ * is), and bring it up. 0 or -errno, said why.
+ */
+int pt_tun_setup(const struct pt_tun *t, const struct pt_ifaddr *a, unsigned int n,
+		 unsigned int mtu);
+/* The MTU of device @name of the current netns, or -errno. */
+int pt_tun_mtu(const char *name);
 /* Detach; a device pathtrace created is removed. */
 void pt_tun_close(struct pt_tun *t);
 
