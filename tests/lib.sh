@@ -106,6 +106,7 @@ expect_no_dev() { # name
 case_setup() {
 	T_FAILS=()
 	PIDS=()
+	MORE_NS=()	# other namespaces a case made (netns_add): removed too
 	NS=pt-test-$$-$RANDOM
 	TMP=$(mktemp -d)
 	ip netns add "$NS"
@@ -119,7 +120,20 @@ case_teardown() {
 		wait "$p" 2>/dev/null
 	done
 	ip netns del "$NS" 2>/dev/null
+	for p in "${MORE_NS[@]}"; do
+		ip netns del "$p" 2>/dev/null
+	done
 	rm -rf "$TMP"
+}
+
+# netns_add VAR: another namespace for the case, its name in VAR, lo up;
+# removed with the case's own.
+netns_add() {
+	local n=pt-test-$$-$RANDOM
+	ip netns add "$n" || return 1
+	MORE_NS+=("$n")
+	ip -n "$n" link set lo up
+	printf -v "$1" %s "$n"
 }
 
 # run_case NAME: runs function NAME in a subshell with its own netns.

@@ -20,14 +20,16 @@
 # expressions with libpcap, as tcpdump does; tcpdump: the filter tests
 # compare against tcpdump -r (tests/kernel/filter.sh); chromium renders
 # --report's HTML headless and strace shows a refused filter made no bpf()
-# call (tests only: `setup.sh test` installs them, the demo needs neither). The sanitizers and libFuzzer come with gcc and clang.
+# call; socat is the real UDP and TCP server behind --relay
+# (tests/kernel/relay.sh) (tests only: `setup.sh test` installs them, the
+# demo needs none of them). The sanitizers and libFuzzer come with gcc and clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev
       zlib1g-dev iproute2 iputils-ping jq qemu-system-x86 busybox-static tshark
       bpftrace valgrind libpcap-dev tcpdump)
-[ "${1:-}" = test ] && PKGS+=(chromium strace)
+[ "${1:-}" = test ] && PKGS+=(chromium strace socat)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "setup: run as root (it installs packages; pathtrace needs root)" >&2

@@ -285,6 +285,9 @@ static unsigned int wind_down(struct app *a, bool started, bool *demo_cut, int *
 		if (st > 0)
 			*err = -1;
 	}
+	/* What the peer answered already (in the last relayed write) still goes in. */
+	if (started && a->relay.peer.fd >= 0 && !*err)
+		pt_relay_from_peer(&a->relay, READ_BATCH);
 	/*
 	 * Close the device before the programs go: what it still queued for
 	 * us is freed now, and reported as unread.
