@@ -500,3 +500,66 @@ UNIT_CASE(cli_explain_report)
 		      PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "not with --hist");
 }
+
+/* --relay PEERNS:IFACE, --relay-addr */
+
+UNIT_CASE(cli_relay_defaults)
+{
+	struct pt_opts o;
+	const char *out, *err;
+	char a[INET6_ADDRSTRLEN];
+
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--relay", "peer:tun1", NULL),
+		      PT_CLI_RUN);
+	ASSERT_EQ_I64(o.relay, 1);
+	ASSERT_STREQ(o.relay_ns, "peer");
+	ASSERT_STREQ(o.relay_dev, "tun1");
+	ASSERT_EQ_U64(o.nr_relay_addrs, 2);
+	ASSERT_EQ_I64(o.relay_addrs[0].family, AF_INET);
+	ASSERT_STREQ(inet_ntop(AF_INET, &o.relay_addrs[0].in, a, sizeof(a)), "192.0.2.2");
+	ASSERT_EQ_U64(o.relay_addrs[0].prefix, 24);
+	ASSERT_EQ_I64(o.relay_addrs[1].family, AF_INET6);
+	ASSERT_STREQ(inet_ntop(AF_INET6, &o.relay_addrs[1].in6, a, sizeof(a)), "2001:db8::2");
+	ASSERT_EQ_U64(o.relay_addrs[1].prefix, 64);
+}
+
+UNIT_CASE(cli_relay_addrs_given)
+{
+	struct pt_opts o;
+	const char *out, *err;
+	char a[INET6_ADDRSTRLEN];
+
+	/* Given addresses replace both defaults; a namespace name may hold ':'. */
+	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--relay", "a:b:tun1",
+			  "--relay-addr", "2001:db8:1::2/48", NULL), PT_CLI_RUN);
+	ASSERT_STREQ(o.relay_ns, "a:b");
+	ASSERT_STREQ(o.relay_dev, "tun1");
+	ASSERT_EQ_U64(o.nr_relay_addrs, 1);
+	ASSERT_STREQ(inet_ntop(AF_INET6, &o.relay_addrs[0].in6, a, sizeof(a)), "2001:db8:1::2");
+	ASSERT_EQ_U64(o.relay_addrs[0].prefix, 48);
+}
+
+UNIT_CASE(cli_relay_malformed)
+{
+	ASSERT_USAGE("want PEERNS:IFACE", "--dev", "tun0", "--relay", "tun1");
+	ASSERT_USAGE("want PEERNS:IFACE", "--dev", "tun0", "--relay", ":tun1");
+	ASSERT_USAGE("want PEERNS:IFACE", "--dev", "tun0", "--relay", "peer:");
+	ASSERT_USAGE("want PEERNS:IFACE", "--dev", "tun0", "--relay", "a/b:tun1");
+	ASSERT_USAGE("want PEERNS:IFACE", "--dev", "tun0", "--relay", "..:tun1");
+	ASSERT_USAGE("want PEERNS:IFACE", "--dev", "tun0", "--relay", "peer:a/b");
+	ASSERT_USAGE("the device name is too long", "--dev", "tun0", "--relay",
+		     "peer:abcdefghijklmnop");
+}
+
+UNIT_CASE(cli_relay_conflicts)
+{
+	ASSERT_USAGE("--relay and --echo do not go together", "--dev", "tun0", "--echo",
+		     "--relay", "peer:tun1");
+	ASSERT_USAGE("--relay-addr needs --relay", "--dev", "tun0", "--relay-addr",
+		     "192.0.2.2/24");
+	ASSERT_USAGE("at most one IPv4 address", "--dev", "tun0", "--relay", "peer:tun1",
+		     "--relay-addr", "192.0.2.2/24", "--relay-addr", "192.0.2.3/24");
+	ASSERT_USAGE("invalid --relay-addr '192.0.2.2'", "--dev", "tun0", "--relay",
+		     "peer:tun1", "--relay-addr", "192.0.2.2");
+	ASSERT_USAGE("does not go with demo", "demo", "tun", "--relay", "peer:tun1");
+}
