@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "echo.h"
 #include "filter.h"
+#include "metrics.h"
 #include "output.h"
 #include "tracer.h"
 #include "tundev.h"
@@ -23,6 +24,7 @@ struct pt_run {
 	struct pt_echo *echo;
 	bool *stop;			/* set to end the run */
 	const struct pt_filter *filter;	/* what is followed */
+	struct pt_metrics *metrics;	/* --metrics (used only with o->metrics) */
 };
 
 #endif
