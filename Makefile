@@ -6,7 +6,8 @@
 #   make bench      the benchmark against an untraced run and bpftrace (root)
 #   make demo       the classroom TUN demo, pathtrace demo tun (root;
 #                   DEMO=tap for TAP); its files go to build/
-#   make install    DESTDIR=, PREFIX=/usr/local
+#   make install    DESTDIR=, PREFIX=/usr/local (the systemd unit in
+#                   SYSTEMD_UNIT_DIR, default PREFIX/lib/systemd/system)
 #   V=1             show the commands
 #
 # VMLINUX_BTF names the BTF to generate vmlinux.h from; VMLINUX_H names a
@@ -14,6 +15,7 @@
 
 OUT ?= build
 PREFIX ?= /usr/local
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 CC ?= cc
 CLANG ?= clang
@@ -234,6 +236,10 @@ install: $(OUT)/pathtrace
 	install -D -m 0644 doc/pathtrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/pathtrace.8
 	install -D -m 0644 tools/pathtrace.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pathtrace
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/pathtrace@.service > \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/pathtrace@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/pathtrace@.service
 
 clean:
 	rm -rf $(OUT)
