@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "metrics.h"
 #include "util.h"
@@ -94,6 +96,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_len, void **req)
 {
+	static bool niced;	/* (only the server's thread runs this) */
+
+	/*
+	 * The server's thread yields to the reader where they share a CPU: a
+	 * scrape waits, a read does not. (Lowering one's own priority needs
+	 * no privilege.)
+	 */
+	if (!niced) {
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+		niced = true;
+	}
 	(void)version;
 	(void)upload;
 	(void)upload_len;
