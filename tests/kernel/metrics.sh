@@ -107,6 +107,11 @@ case_page_lint_and_errors() {
 	local lint tid
 	need_tools promtool || return
 	pt_start --dev "$DEV" --metrics "$ADDR" --hist-by proto || return
+	# Before any packet: families without samples, still clean.
+	scrape >"$TMP/page0"
+	expect_ok "a page before any traffic" grep -q '^pathtrace_info{' "$TMP/page0"
+	lint=$(promtool check metrics <"$TMP/page0" 2>&1)
+	expect_eq "$?:$lint" "0:" "promtool check metrics, before any traffic"
 	ip netns exec "$NS" ping -c 3 -i 0.1 192.0.2.2 >/dev/null 2>&1
 	sleep 1.2	# a publication
 	scrape >"$TMP/page"
