@@ -6,7 +6,8 @@
 #   make bench      the benchmark against an untraced run and bpftrace (root)
 #   make demo       the classroom TUN demo, pathtrace demo tun (root;
 #                   DEMO=tap for TAP); its files go to build/
-#   make install    DESTDIR=, PREFIX=/usr/local
+#   make install    DESTDIR=, PREFIX=/usr/local (the systemd unit in
+#                   SYSTEMD_UNIT_DIR, default PREFIX/lib/systemd/system)
 #   V=1             show the commands
 #
 # VMLINUX_BTF names the BTF to generate vmlinux.h from; VMLINUX_H names a
@@ -14,6 +15,7 @@
 
 OUT ?= build
 PREFIX ?= /usr/local
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 CC ?= cc
 CLANG ?= clang
@@ -41,7 +43,9 @@ LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 # libpcap compiles filter expressions (user/filter.c).
 PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
-LDLIBS += $(LIBBPF_LIBS) -lelf -lz $(PCAP_LIBS)
+# libmicrohttpd serves --metrics (user/metrics.c), from a thread of its own.
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+LDLIBS += $(LIBBPF_LIBS) -lelf -lz $(PCAP_LIBS) $(MHD_LIBS) -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
 	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS)
@@ -53,10 +57,11 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 # Modules that need no skeleton: shared by the binary and the unit tests.
 LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c \
-	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c user/filter.c user/cbpf.c
+	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c user/filter.c user/cbpf.c \
+	user/prom.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c \
-	user/probe.c user/ladder.c user/relay.c
+	user/probe.c user/ladder.c user/relay.c user/metrics.c
 APP_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(APP_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -144,15 +149,19 @@ $(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS) $(OUT)/user/cbpf.o
 # Static builds for the VM test (tests/vm): its initramfs has no libraries.
 # Debian 12's libelf.a needs only zlib (no -lzstd); its libpcap.a needs
 # libdbus-1.a, which needs two libsystemd functions (tests/vm/sd_stubs.c).
+# libmicrohttpd.a needs static libunistring and p11-kit, which Debian does
+# not ship: this build has --metrics compiled out (user/metrics_none.c).
 VM_BINS := $(OUT)/pathtrace-static $(OUT)/tests/udpsend-static
 STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lelf -lz \
 	-lpcap -ldbus-1
 
-$(OUT)/pathtrace-static: $(APP_OBJS) $(LIB_OBJS) tests/vm/sd_stubs.c
+STATIC_OBJS := $(filter-out $(OUT)/user/metrics.o,$(APP_OBJS)) $(OUT)/user/metrics_none.o
+
+$(OUT)/pathtrace-static: $(STATIC_OBJS) $(LIB_OBJS) tests/vm/sd_stubs.c
 	$(call msg,LINK,$@)
 	@# (libpcap and libdbus look up names with glibc's NSS, which a static
 	@# binary warns of: the VM's expressions name no host, and no D-Bus runs.)
-	$(Q)rm -f $@; $(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(STATIC_LDLIBS) -o $@ 2>&1 | \
+	$(Q)rm -f $@; $(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(STATIC_LDLIBS) -lpthread -o $@ 2>&1 | \
 		{ grep -v -e 'statically linked applications requires' -e ': in function .' || true; }; \
 		test -x $@
 
@@ -227,6 +236,10 @@ install: $(OUT)/pathtrace
 	install -D -m 0644 doc/pathtrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/pathtrace.8
 	install -D -m 0644 tools/pathtrace.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pathtrace
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' tools/pathtrace@.service > \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/pathtrace@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/pathtrace@.service
 
 clean:
 	rm -rf $(OUT)

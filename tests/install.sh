@@ -19,8 +19,9 @@ if ! make -s install OUT="$OUT" DESTDIR="$d" PREFIX=/usr >"$d/log" 2>&1; then
 fi
 man=$d/usr/share/man/man8/pathtrace.8
 comp=$d/usr/share/bash-completion/completions/pathtrace
+unit=$d/usr/lib/systemd/system/pathtrace@.service
 why=
-for f in "$d/usr/sbin/pathtrace" "$man" "$comp"; do
+for f in "$d/usr/sbin/pathtrace" "$man" "$comp" "$unit"; do
 	[ -f "$f" ] || why="$why missing ${f#"$d"};"
 done
 [ -x "$d/usr/sbin/pathtrace" ] || why="$why binary not executable;"
@@ -31,6 +32,21 @@ if command -v groff >/dev/null; then
 	res "$([ -z "$w" ] && echo PASS || echo FAIL)" man_page_renders "$w"
 else
 	res SKIP man_page_renders "groff not installed"
+fi
+
+# The systemd unit: the installed binary's path, --metrics, and clean under
+# systemd-analyze verify (an instance of it, run on the binary in DESTDIR;
+# verify warns without failing, so any output fails).
+if [ -f "$unit" ] && grep -q '^ExecStart=/usr/sbin/pathtrace --dev %i --metrics ' "$unit"; then
+	if command -v systemd-analyze >/dev/null; then
+		sed "s|/usr/sbin/pathtrace|$d/usr/sbin/pathtrace|" "$unit" >"$d/pathtrace@tun0.service"
+		w=$(systemd-analyze verify --man=no "$d/pathtrace@tun0.service" 2>&1)
+		res "$([ $? = 0 ] && [ -z "$w" ] && echo PASS || echo FAIL)" systemd_unit_verifies "$w"
+	else
+		res SKIP systemd_unit_verifies "systemd-analyze not installed"
+	fi
+else
+	res FAIL systemd_unit_verifies "no ExecStart of /usr/sbin/pathtrace with --metrics in $unit"
 fi
 
 # Every long option of --help, in the man page and in the completion.

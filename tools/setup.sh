@@ -22,14 +22,19 @@
 # --report's HTML headless and strace shows a refused filter made no bpf()
 # call; socat is the real UDP and TCP server behind --relay
 # (tests/kernel/relay.sh) (tests only: `setup.sh test` installs them, the
-# demo needs none of them). The sanitizers and libFuzzer come with gcc and clang.
+# demo needs none of them); libmicrohttpd-dev: --metrics' HTTP server (a
+# maintained HTTP/1.1 implementation with connection, memory and time
+# limits, rather than a parser of our own; Debian's, LGPL); prometheus (with
+# promtool) and curl: the metrics tests run a real Prometheus that scrapes
+# pathtrace, lint the page and query it (tests only). The sanitizers and
+# libFuzzer come with gcc and clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(make gcc libc6-dev pkg-config clang llvm libbpf-dev bpftool libelf-dev
       zlib1g-dev iproute2 iputils-ping jq qemu-system-x86 busybox-static tshark
-      bpftrace valgrind libpcap-dev tcpdump)
-[ "${1:-}" = test ] && PKGS+=(chromium strace socat)
+      bpftrace valgrind libpcap-dev tcpdump libmicrohttpd-dev)
+[ "${1:-}" = test ] && PKGS+=(chromium strace socat prometheus curl)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "setup: run as root (it installs packages; pathtrace needs root)" >&2

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "prom.h"
 #include "util.h"
 
 #define DEFAULT_ADDR "192.0.2.1/24"
@@ -72,6 +73,11 @@ static const char usage[] =
 "      --pid PID         only packets sent by process PID (on the way in:\n"
 "                        read by it); repeatable, up to 16\n"
 "      --comm NAME       only packets sent (read) by processes named NAME\n"
+"      --metrics ADDR:PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+"                        (IPv4, or [IPv6]:PORT): per-stage latency histograms\n"
+"                        and packet counters, cumulative; alone, it traces as\n"
+"                        --hist does and prints only the summary at exit\n"
+"      --journeys        with --metrics: print the journeys too\n"
 "  -v, --verbose         more diagnostics (libbpf's too)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
@@ -88,6 +94,7 @@ static const char usage[] =
 "  pathtrace -i tun0 udp dst port 5001   # one flow of a busy device\n"
 "  pathtrace -i tap0 --tap arp           # the neighbour resolution only\n"
 "  pathtrace -i tun0 --relay peer:tun1   # a real server in netns peer answers\n"
+"  pathtrace -i tun0 --metrics 127.0.0.1:9469   # for Prometheus\n"
 "  pathtrace demo tap                    # the classroom's TAP experiment\n"
 "\n"
 "demo tun|tap: the classic experiment in a network namespace of its own,\n"
@@ -213,6 +220,8 @@ enum {
 	OPT_COMM,
 	OPT_RELAY,
 	OPT_RELAY_ADDR,
+	OPT_METRICS,
+	OPT_JOURNEYS,
 };
 
 /* An option by its long name ("--dev" for -i too). */
@@ -251,6 +260,8 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "journeys", no_argument, NULL, OPT_JOURNEYS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -337,6 +348,11 @@ static enum pt_cli_result value_option(int c, char **argv, struct pt_opts *o,
 			return bad("invalid --comm '%s': want a command name of 1 to 15 bytes, as ps shows it", arg);
 		strcpy(o->comm, arg);
 		break;
+	case OPT_METRICS:
+		if (pt_prom_parse_addr(arg, &o->metrics_addr, &o->metrics_len))
+			return bad("invalid --metrics '%s': want ADDR:PORT such as 127.0.0.1:9469 or [::1]:9469", arg);
+		o->metrics = arg;
+		break;
 	case OPT_HIST_BY:
 		if (strcmp(arg, "proto"))
 			return bad("invalid --hist-by '%s': want proto", arg);
@@ -382,6 +398,9 @@ static enum pt_cli_result one_option(int c, char **argv, struct pt_opts *o, cons
 		break;
 	case OPT_HIST:
 		o->hist = true;
+		break;
+	case OPT_JOURNEYS:
+		o->journeys = true;
 		break;
 	case 'v':
 		pt_verbose++;
@@ -479,6 +498,13 @@ static enum pt_cli_result finish(struct pt_opts *o, const char *dev)
 	enum pt_cli_result r;
 	int err;
 
+	if (o->journeys && (!o->metrics || o->hist))
+		return bad("%s--journeys goes with --metrics, without --hist", "");
+	if (o->metrics && !o->hist && !o->journeys) {
+		if (o->write_file || o->explain || o->report)
+			return bad("%s-w, --explain and --report are for journeys: with --metrics, add --journeys", "");
+		o->hist = o->hist_quiet = true;
+	}
 	if (o->hist_by_proto && !o->hist)
 		return bad("%s--hist-by needs --hist", "");
 	if (o->write_file && o->hist)

@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 #include <stdint.h>
 #include "pt_filter.h"
 #include "stages.h"
@@ -56,6 +57,11 @@ struct pt_opts {
 	uint32_t pids[PT_MAX_PIDS];	/* --pid: only these processes' packets */
 	unsigned int nr_pids;
 	char comm[16];		/* --comm: ... or this command's ("": none) */
+	const char *metrics;	/* --metrics ADDR:PORT (NULL: none) */
+	struct sockaddr_storage metrics_addr;
+	socklen_t metrics_len;
+	bool journeys;		/* --journeys: with --metrics, journeys (not a quiet --hist) */
+	bool hist_quiet;	/* --metrics alone: --hist, printing nothing but the summary */
 	enum pt_demo {
 		PT_DEMO_NONE = 0,
 		PT_DEMO_TUN,	/* pathtrace demo tun */

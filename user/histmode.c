@@ -74,12 +74,12 @@ bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 	return true;
 }
 
-/* The reader's own rows (copy -> user, total) after the @n kernel rows; emptied. */
-static int add_user_rows(struct pt_histmode *m, int n)
+/* The reader's own rows (copy -> user, total) after the @n kernel rows of @rows; emptied. */
+static int add_user_rows(struct pt_histmode *m, struct pt_hist_row *rows, int n)
 {
 	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
 		for (int k = 0; k < 2; k++) {
-			struct pt_hist_row *r = &m->rows[n];
+			struct pt_hist_row *r = &rows[n];
 
 			if (!m->user[pc][k].count)
 				continue;
@@ -94,6 +94,78 @@ static int add_user_rows(struct pt_histmode *m, int n)
 	return n;
 }
 
+static void hist_merge(struct pt_hist *to, const struct pt_hist *h)
+{
+	for (unsigned int i = 0; i < PT_HIST_SLOTS; i++)
+		to->slot[i] += h->slot[i];
+	to->count += h->count;
+	to->sum += h->sum;
+	if (h->max > to->max)
+		to->max = h->max;
+}
+
+/* --metrics: a row taken, into the run's cumulative histograms. */
+static void export_row(struct pt_histmode *m, const struct pt_hist_row *r)
+{
+	struct pt_prom_series *s;
+
+	s = pt_prom_series(&m->run.metrics->work, false, pt_hist_pclass(r->key.proto),
+			   r->key.from == PT_HIST_TOTAL ? PT_PROM_TOTAL : r->key.from, r->key.to);
+	if (s)
+		pt_prom_add_hist(s, &r->h);
+}
+
+/*
+ * What the kernel and the reader aggregated since the last call: added to
+ * the interval's rows (printed and emptied by print()) and, with
+ * --metrics, to the run's cumulative histograms.
+ */
+static void collect(struct pt_histmode *m)
+{
+	int n = pt_histmode_take(m->run.tr, m->run.tun->ifindex, m->fresh, PT_HIST_PER_GEN);
+
+	if (n < 0)
+		return;
+	n = add_user_rows(m, m->fresh, n);
+	for (int i = 0; i < n; i++) {
+		const struct pt_hist_row *r = &m->fresh[i];
+		unsigned int k;
+
+		if (m->run.o->metrics)
+			export_row(m, r);
+		for (k = 0; k < m->nr_rows; k++)
+			if (!memcmp(&m->rows[k].key, &r->key, sizeof(r->key)))
+				break;
+		if (k == m->nr_rows)
+			m->rows[m->nr_rows++] = *r;
+		else
+			hist_merge(&m->rows[k].h, &r->h);
+	}
+}
+
+/* --metrics: the histograms and the counts so far, published. */
+static void export(struct pt_histmode *m)
+{
+	struct pt_prom *w = &m->run.metrics->work;
+	uint64_t c[PT_NR_COUNTERS];
+
+	collect(m);
+	pt_tracer_counters(m->run.tr, c);
+	w->packets[0][PT_J_READ] = m->reads;
+	w->packets[0][PT_J_DROPPED] = c[PT_CNT_DROPPED];
+	w->packets[0][PT_J_UNREAD] = c[PT_CNT_UNREAD];
+	w->lost[PT_PROM_LOST_RB_FULL] = c[PT_CNT_RB_FULL];
+	w->lost[PT_PROM_LOST_NOT_FOLLOWED] = c[PT_CNT_MAP_FULL];
+	w->lost[PT_PROM_LOST_STALE] = c[PT_CNT_STALE];
+	w->lost[PT_PROM_LOST_NO_TASK_STORE] = c[PT_CNT_NO_TASK_STORE];
+	w->lost[PT_PROM_LOST_SAMPLES] = c[PT_CNT_REORDERED];
+	w->filtered = c[PT_CNT_FILTERED];
+	/* The kernel keeps no drop's stage or reason in --hist. */
+	pt_prom_add_drops(w, "unknown", "unknown", c[PT_CNT_DROPPED] - m->exported_drops);
+	m->exported_drops = c[PT_CNT_DROPPED];
+	pt_metrics_publish(m->run.metrics);
+}
+
 /* What the kernel aggregated since the last print, and the interval's counts. */
 static void print(struct pt_histmode *m)
 {
@@ -101,12 +173,11 @@ static void print(struct pt_histmode *m)
 	struct pt_hist_interval iv = { .reads = m->iv_reads };
 	uint64_t c[PT_NR_COUNTERS], now = pt_now_ns();
 	struct timespec rt;
-	int n;
+	unsigned int n;
 
-	n = pt_histmode_take(m->run.tr, m->run.tun->ifindex, m->rows, PT_HIST_PER_GEN);
-	if (n < 0)
-		return;
-	n = add_user_rows(m, n);
+	collect(m);
+	n = m->nr_rows;
+	m->nr_rows = 0;
 	pt_tracer_counters(m->run.tr, c);
 	iv.dropped = c[PT_CNT_DROPPED] - m->cnt[PT_CNT_DROPPED];
 	iv.unread = c[PT_CNT_UNREAD] - m->cnt[PT_CNT_UNREAD];
@@ -117,7 +188,10 @@ static void print(struct pt_histmode *m)
 	iv.len_ns = now - m->last;
 	m->last = now;
 	m->iv_reads = 0;
-	for (int i = 0; i < n; i++) {
+	/* --metrics alone: the interval is only the metrics' (nothing printed). */
+	if (m->run.o->hist_quiet)
+		return;
+	for (unsigned int i = 0; i < n; i++) {
 		views[i].dev = m->run.tun->name;
 		views[i].key = &m->rows[i].key;
 		views[i].h = &m->rows[i].h;
@@ -134,6 +208,8 @@ static void print(struct pt_histmode *m)
 
 void pt_histmode_tick(struct pt_histmode *m)
 {
+	if (m->run.o->metrics && pt_metrics_due(m->run.metrics, pt_now_ns()))
+		export(m);
 	if (!m->run.o->interval || pt_now_ns() < m->next)
 		return;
 	print(m);
@@ -144,16 +220,21 @@ void pt_histmode_tick(struct pt_histmode *m)
 
 int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now)
 {
-	if (!m->run.o->interval)
-		return 100;
-	return pt_ms_until(m->next, now);
+	int t = m->run.o->interval ? pt_ms_until(m->next, now) : 100;
+
+	if (m->run.o->metrics) {
+		int tm = pt_metrics_timeout(m->run.metrics, now);
+
+		t = tm < t ? tm : t;
+	}
+	return t;
 }
 
 unsigned int pt_histmode_finish(struct pt_histmode *m, bool started)
 {
 	unsigned int in_flight = pt_tracer_left(m->run.tr, NULL, NULL);
 
-	if (started && (!m->run.o->interval || m->iv_reads) &&
+	if (started && !m->run.o->hist_quiet && (!m->run.o->interval || m->iv_reads) &&
 	    !(m->run.o->intervals && m->prints >= m->run.o->intervals))
 		print(m);
 	return in_flight;

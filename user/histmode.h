@@ -34,7 +34,11 @@ struct pt_histmode {
 	/* the last two transitions, which end with our clock: copy->user, total */
 	struct pt_hist user[PT_HIST_PCLASSES][2];
 	uint32_t stamp_seq;
+	uint64_t exported_drops;	/* --metrics: drops handed over so far */
+	/* the histograms since the last print: nr_rows of rows */
+	unsigned int nr_rows;
 	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];
+	struct pt_hist_row fresh[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];	/* just taken */
 };
 
 void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run);
@@ -45,9 +49,9 @@ void pt_histmode_start(struct pt_histmode *m);
  * False when a filter is on and it was not followed: not a read of the trace.
  */
 bool pt_histmode_read(struct pt_histmode *m, uint64_t t);
-/* Between reads: the interval's print, if due. */
+/* Between reads: the interval's print, if due; --metrics' update, if due. */
 void pt_histmode_tick(struct pt_histmode *m);
-/* Milliseconds until the next print (100 if there is none). */
+/* Milliseconds until the next print or --metrics update (100 if there is none). */
 int pt_histmode_timeout(const struct pt_histmode *m, uint64_t now);
 /*
  * At exit, the device closed: what came since the last print (everything,

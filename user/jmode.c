@@ -57,6 +57,8 @@ void pt_jmode_emit(const struct pt_journey *j, void *ctx)
 	}
 	if (m->run.o->demo)
 		pt_demo_count(&m->tally, j);
+	if (m->run.o->metrics)
+		pt_prom_add_journey(&m->run.metrics->work, j, pc.drop_reason);
 	if (m->report && pt_report_add(m->report, j, &pc)) {
 		pt_err("out of memory for the report: stopping");
 		*m->run.stop = true;
@@ -207,6 +209,23 @@ uint64_t pt_jmode_reads(const struct pt_jmode *m)
 	return m->joiner.stats.reads;
 }
 
+static uint64_t filtered_out(const struct pt_jmode *m, const uint64_t *c);
+
+/* --metrics: the kernel's loss counters with the journeys counted so far, published. */
+static void export(struct pt_jmode *m)
+{
+	struct pt_prom *w = &m->run.metrics->work;
+	uint64_t c[PT_NR_COUNTERS];
+
+	pt_tracer_counters(m->run.tr, c);
+	w->lost[PT_PROM_LOST_RB_FULL] = c[PT_CNT_RB_FULL];
+	w->lost[PT_PROM_LOST_NOT_FOLLOWED] = c[PT_CNT_MAP_FULL];
+	w->lost[PT_PROM_LOST_STALE] = c[PT_CNT_STALE];
+	w->lost[PT_PROM_LOST_NO_TASK_STORE] = c[PT_CNT_NO_TASK_STORE];
+	w->filtered = filtered_out(m, c);
+	pt_metrics_publish(m->run.metrics);
+}
+
 void pt_jmode_tick(struct pt_jmode *m)
 {
 	pt_tracer_drain(m->run.tr);
@@ -218,6 +237,8 @@ void pt_jmode_tick(struct pt_jmode *m)
 	/* Few writes: what was printed goes out PT_SINK_FLUSH_NS late at most. */
 	if (pt_sink_tick(m->run.out, pt_now_ns()))
 		*m->run.stop = true;
+	if (m->run.o->metrics && pt_metrics_due(m->run.metrics, pt_now_ns()))
+		export(m);
 }
 
 /* Whether the answers' way in is followed (the tracer's choice) in a run that started. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include "cbpf.h"
@@ -20,6 +21,7 @@
 #include "pt_filter.h"
 #include "histmode.h"
 #include "jmode.h"	/* with the device, the tracer, --echo and the output */
+#include "metrics.h"
 #include "privs.h"
 #include "util.h"
 
@@ -35,6 +37,7 @@ struct app {
 	struct pt_jmode jm;		/* journeys (without --hist) */
 	struct pt_histmode hm;		/* --hist */
 	struct pt_filter filter;	/* the expression, --pid, --comm */
+	struct pt_metrics mx;		/* --metrics */
 	bool stop;
 	bool ready_made;
 	pid_t demo_pid;
@@ -118,6 +121,20 @@ static void describe(const struct app *a)
 			a->o.echo || a->o.relay ? "; R1-R7 the way in" : "");
 }
 
+/* --metrics: what the page says of the run, and the server started. 0 or -1. */
+static int start_metrics(struct app *a)
+{
+	struct pt_prom *w = &a->mx.work;
+	struct utsname u;
+
+	pt_prom_init(w, a->tun.name, a->o.hist_by_proto, !a->o.hist, a->o.echo && !a->o.hist);
+	snprintf(w->version, sizeof(w->version), "%s", PT_VERSION);
+	snprintf(w->backend, sizeof(w->backend), "%s", pt_backend_name(a->tr.backend));
+	if (!uname(&u))
+		snprintf(w->kernel, sizeof(w->kernel), "%s", u.release);
+	return pt_metrics_start(&a->mx);
+}
+
 /* Traced: the device up, the demo's traffic, privileges gone, ready. 0 or -1. */
 static int go_live(struct app *a)
 {
@@ -130,6 +147,9 @@ static int go_live(struct app *a)
 		return -1;
 	/* Set up and attached: from here on only the maps are read. */
 	if (pt_drop_privileges() < 0)
+		return -1;
+	/* Its thread after the drop: threads keep the capabilities they start with. */
+	if (a->o.metrics && start_metrics(a))
 		return -1;
 	if (a->o.ready_file) {
 		if (pt_ready_file(a->o.ready_file))
@@ -309,7 +329,7 @@ int main(int argc, char **argv)
 	static struct app a;
 	const struct pt_run shared = {
 		.o = &a.o, .tun = &a.tun, .tr = &a.tr, .out = &a.out, .echo = &a.echo,
-		.relay = &a.relay, .stop = &a.stop, .filter = &a.filter,
+		.relay = &a.relay, .stop = &a.stop, .filter = &a.filter, .metrics = &a.mx,
 	};
 	bool started = false, demo_cut = false, usage = false, compiled;
 	unsigned int in_flight;
@@ -340,6 +360,12 @@ int main(int argc, char **argv)
 	sfd = signals_fd(a.o.demo);
 	if (sfd < 0)
 		return 1;
+	/* The port first: one in use must cost nothing (no device, no BPF). */
+	a.mx.fd = -1;
+	if (a.o.metrics && pt_metrics_listen(&a.mx, &a.o)) {
+		close(sfd);
+		return 1;
+	}
 	libbpf_set_print(pt_verbose ? libbpf_print : NULL);
 	pt_sink_init(&a.out, stdout);
 	pt_jmode_init(&a.jm, &shared);
@@ -397,6 +423,7 @@ out_files:
 	if (a.ready_made)
 		unlink(a.o.ready_file);
 out:
+	pt_metrics_stop(&a.mx);
 	close(sfd);
 	pt_filter_free(&a.filter);
 	if (!err && started && a.o.demo && pt_jmode_demo_summary(&a.jm, demo_cut))

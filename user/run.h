@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "echo.h"
 #include "filter.h"
+#include "metrics.h"
 #include "output.h"
 #include "relay.h"
 #include "tracer.h"
@@ -25,6 +26,7 @@ struct pt_run {
 	struct pt_relay *relay;
 	bool *stop;			/* set to end the run */
 	const struct pt_filter *filter;	/* what is followed */
+	struct pt_metrics *metrics;	/* --metrics (used only with o->metrics) */
 };
 
 #endif
