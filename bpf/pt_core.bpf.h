@@ -108,7 +108,7 @@ static __always_inline void pt_on_skb_end(struct sk_buff *skb, __u64 key, enum p
 	struct pt_skb_ref r;
 
 	if (hist_mode) {
-		pt_hist_end(skb, key, end);
+		pt_hist_end(skb, key, end, reason);
 		return;
 	}
 	if (!pt_skb_find(key, &r))

@@ -29,6 +29,14 @@ struct {
 	__type(value, struct pt_hist);
 } hists SEC(".maps");
 
+/* Drops by stage and reason (pt_hist.h), added to by any CPU: rare. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PT_HDROP_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u64);
+} hdrops SEC(".maps");
+
 static __always_inline struct pt_hrec *pt_hrec_at(__u32 idx)
 {
 	return bpf_map_lookup_elem(&hrecs, &idx);
@@ -221,7 +229,24 @@ static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d
  * last two (copy -> user, and the whole way) the reader adds its clock
  * after read() returns, from reader_stamp. The record has ended.
  */
-static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end)
+/* A followed packet dropped (@h not read): by the last stage it reached, and @reason. */
+static __always_inline void pt_hist_drop(const struct pt_hrec *h, __u32 reason)
+{
+	__u32 last = 0, idx;
+	__u64 *n;
+
+#pragma unroll
+	for (__u32 s = 1; s < PT_STAGE_COPY; s++)
+		if (h->off[s])
+			last = s;
+	idx = last * PT_HDROP_REASONS + (reason < PT_HDROP_OTHER ? reason : PT_HDROP_OTHER);
+	n = bpf_map_lookup_elem(&hdrops, &idx);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end,
+					__u32 reason)
 {
 	struct pt_hrec *h;
 	__u64 prev = 0, first;
@@ -236,7 +261,12 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
 	h->first = 0;		/* ended (this line is the record's, not the set's) */
 	if (!h->copy) {
-		pt_count(end == PT_END_DROPPED ? PT_CNT_DROPPED : PT_CNT_UNREAD);
+		if (end == PT_END_DROPPED) {
+			pt_hist_drop(h, reason);	/* first: userspace reads the counter first */
+			pt_count(PT_CNT_DROPPED);
+		} else {
+			pt_count(PT_CNT_UNREAD);
+		}
 		return;
 	}
 	for (int s = 0; s < PT_NR_KSTAGES; s++) {

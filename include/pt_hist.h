@@ -34,6 +34,15 @@ _Static_assert(PT_HIST_TOTAL >= PT_NR_STAGES, "PT_HIST_TOTAL: no stage's id");
 #define PT_HIST_ENTRIES (2 * PT_HIST_PER_GEN)
 _Static_assert(PT_HIST_PCLASSES <= 256, "a protocol class fits pt_hrec.pclass");
 
+/*
+ * --hist's drops, counted in the kernel by the last stage the packet
+ * reached and the kernel's reason (enum skb_drop_reason; a reason from
+ * PT_HDROP_OTHER on, a subsystem's included, is counted as that one).
+ */
+#define PT_HDROP_REASONS 256
+#define PT_HDROP_OTHER (PT_HDROP_REASONS - 1)
+#define PT_HDROP_ENTRIES (PT_NR_KSTAGES * PT_HDROP_REASONS)
+
 static inline unsigned int pt_hist_pclass(__u8 proto)
 {
 	switch (proto) {

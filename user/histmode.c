@@ -143,6 +143,33 @@ static void collect(struct pt_histmode *m)
 	}
 }
 
+/*
+ * --metrics: the drops since the last export, by stage and reason (read
+ * only when the drop counter moved: the kernel adds to them before it).
+ */
+static void export_drops(struct pt_histmode *m, struct pt_prom *w)
+{
+	static uint64_t now[PT_HDROP_ENTRIES];
+	char num[16];
+
+	if (pt_tracer_hdrops(m->run.tr, now))
+		return;
+	for (unsigned int i = 0; i < PT_HDROP_ENTRIES; i++) {
+		unsigned int reason = i % PT_HDROP_REASONS;
+		const char *name = reason == PT_HDROP_OTHER ? "other" :
+				   pt_tracer_drop_reason(m->run.tr, reason);
+
+		if (now[i] <= m->hdrops[i])
+			continue;
+		if (!name) {
+			snprintf(num, sizeof(num), "%u", reason);
+			name = num;
+		}
+		pt_prom_add_drops(w, pt_stage_name(i / PT_HDROP_REASONS), name, now[i] - m->hdrops[i]);
+		m->hdrops[i] = now[i];
+	}
+}
+
 /* --metrics: the histograms and the counts so far, published. */
 static void export(struct pt_histmode *m)
 {
@@ -160,8 +187,8 @@ static void export(struct pt_histmode *m)
 	w->lost[PT_PROM_LOST_NO_TASK_STORE] = c[PT_CNT_NO_TASK_STORE];
 	w->lost[PT_PROM_LOST_SAMPLES] = c[PT_CNT_REORDERED];
 	w->filtered = c[PT_CNT_FILTERED];
-	/* The kernel keeps no drop's stage or reason in --hist. */
-	pt_prom_add_drops(w, "unknown", "unknown", c[PT_CNT_DROPPED] - m->exported_drops);
+	if (c[PT_CNT_DROPPED] != m->exported_drops)
+		export_drops(m, w);
 	m->exported_drops = c[PT_CNT_DROPPED];
 	pt_metrics_publish(m->run.metrics);
 }

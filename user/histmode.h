@@ -35,6 +35,7 @@ struct pt_histmode {
 	struct pt_hist user[PT_HIST_PCLASSES][2];
 	uint32_t stamp_seq;
 	uint64_t exported_drops;	/* --metrics: drops handed over so far */
+	uint64_t hdrops[PT_HDROP_ENTRIES];	/* ... by stage and reason */
 	/* the histograms since the last print: nr_rows of rows */
 	unsigned int nr_rows;
 	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];

@@ -285,7 +285,7 @@ static void counters(struct page *pg, const struct pt_prom *p, const char *dev)
 			    dev, rx ? "rx" : "tx", pt_jstatus_label(s, rx), p->packets[rx][s]);
 		}
 	family(pg, "pathtrace_drops_total", "counter",
-	       "Packets the kernel dropped on the way out, by the last stage seen and the kernel's reason (unknown with --hist).");
+	       "Packets the kernel dropped on the way out, by the last stage seen and the kernel's reason.");
 	for (unsigned int i = 0; i < p->nr_drops; i++) {
 		pt_prom_escape(p->drops[i].stage, st, sizeof(st));
 		pt_prom_escape(p->drops[i].reason, re, sizeof(re));

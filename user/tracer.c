@@ -114,6 +114,22 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 	}
 }
 
+int pt_tracer_hdrops(const struct pt_tracer *tr, uint64_t out[PT_HDROP_ENTRIES])
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	static uint32_t keys[PT_HDROP_ENTRIES];
+	uint32_t next, n = PT_HDROP_ENTRIES;
+	int err;
+
+	memset(out, 0, PT_HDROP_ENTRIES * sizeof(out[0]));
+	if (!tr->skel)
+		return -ENOENT;
+	/* The whole array in one call (ENOENT: its end reached). */
+	err = bpf_map_lookup_batch(bpf_map__fd(tr->skel->maps.hdrops), NULL, &next, keys, out,
+				   &n, &opts);
+	return err && errno != ENOENT ? -errno : 0;
+}
+
 unsigned int pt_tracer_left(const struct pt_tracer *tr, pt_event_fn rx_cb, void *ctx)
 {
 	struct pt_skb_set set;

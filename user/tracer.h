@@ -68,6 +68,8 @@ bool pt_tracer_reader_unfollowed(const struct pt_tracer *tr);
 /* Hand every pending record to the callback. */
 int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
+/* --hist's drops by stage and reason (pt_hist.h): 0, or -errno. */
+int pt_tracer_hdrops(const struct pt_tracer *tr, uint64_t out[PT_HDROP_ENTRIES]);
 /*
  * At exit, the records still open: those of the way in (their end unseen)
  * go to @rx_cb, if given; the others are counted, and the count returned.

@@ -18,7 +18,7 @@ SOAK=${SOAK_SECONDS:-20}
 # RSS may grow this much (kB) from the end of the soak's warm-up to its end.
 RSS_BOUND_KB=1024
 CASES=(prometheus_quantile page_lint_and_errors bad_requests port_in_use
-	counters_grow journeys_feed sigterm_frees_port unit_capabilities soak)
+	counters_grow journeys_feed drops_by_reason sigterm_frees_port unit_capabilities soak)
 
 # The page, or an empty string (curl inside the case's namespace).
 scrape() { # [url]
@@ -255,6 +255,26 @@ case_journeys_feed() {
 	expect_eq "$PT_RC" 0 "exit status"
 	n=$(grep -c '"status":"read"' "$TMP/out")
 	expect_eq "$n" "$reads" "journeys printed = packets_total read"
+}
+
+# --metrics alone (--hist in the kernel): a full tun ring's drops, by the
+# stage they reached and the kernel's reason, as journey mode names them.
+case_drops_by_reason() {
+	pt_start --dev "$DEV" --metrics "$ADDR" || return
+	nsx ip link set "$DEV" txqueuelen 4
+	kill -STOP "$PT_PID"
+	nsx "$HELPERS/udpsend" 192.0.2.2 40409 10 20
+	kill -CONT "$PT_PID"
+	sleep 1.5
+	scrape >"$TMP/page"
+	expect_eq "$(sample "$TMP/page" 'pathtrace_drops_total{dev="nsfocus_tun0",stage="driver",reason="FULL_RING"}')" 6 \
+		"6 of 10 datagrams dropped at the driver for FULL_RING (a ring of 4)"
+	expect_eq "$(grep -c '^pathtrace_drops_total{' "$TMP/page")" 1 "no other drop series"
+	expect_eq "$(sample "$TMP/page" 'pathtrace_packets_total{dev="nsfocus_tun0",dir="tx",status="dropped"}')" 6 \
+		"packets_total dropped agrees"
+	kill -TERM "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "exit status"
 }
 
 case_sigterm_frees_port() {
