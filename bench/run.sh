@@ -19,7 +19,8 @@
 #               of them (MATCH)
 #   journey-match  pathtrace --json reads, with MATCH
 #   metrics     pathtrace --hist --metrics 127.0.0.1:MPORT reads, scraped
-#               (curl) every second while the flood runs
+#               every second by one curl process (one connection) while
+#               the flood runs
 #
 # The filter set-ups' reads are the device's own count (its tx packets:
 # what its reader read), since pathtrace counts only the reads it follows;
@@ -172,8 +173,11 @@ run() {
 		;;
 	metrics)
 		command -v curl >/dev/null || die "curl not installed (the metrics set-up scrapes with it)"
-		ip netns exec "$NS" bash -c "trap 'exit 0' INT; while :; do curl -s -m 2 -o /dev/null \
-			http://127.0.0.1:$MPORT/metrics || exit 1; sleep 1; done" &
+		# One scraper, one kept-alive connection, a GET a second: as
+		# Prometheus scrapes (a process started per scrape would cost
+		# the CPUs the programs run on, not the exporter).
+		ip netns exec "$NS" curl -s --rate 1/s -o /dev/null -w '%{stderr}%{http_code}\n' \
+			"http://127.0.0.1:$MPORT/metrics?scrape=[1-100000]" 2>"$TMP/scrapes" &
 		extra=$!
 		;;
 	bpftrace)
@@ -199,7 +203,8 @@ run() {
 	[ -n "${COST_RUN:-}" ] && bpftool prog show -j |
 		jq --slurpfile old "$TMP/ids.json" '[.[] | select(.id as $i | $old[0] | index($i) | not)]' \
 			>"$TMP/progs.json"
-	[ "$cfg" = metrics ] && ! kill -0 "$extra" 2>/dev/null && die "metrics: a scrape failed"
+	[ "$cfg" = metrics ] && { ! kill -0 "$extra" 2>/dev/null ||
+		[ "$(sort -u "$TMP/scrapes")" != 200 ]; } && die "metrics: a scrape failed"
 	[ -n "$extra" ] && stop "$extra"
 	stop "$reader"
 	PIDS=()		# stopped: nothing of this run left for cleanup

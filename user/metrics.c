@@ -91,7 +91,7 @@ static enum MHD_Result page(struct pt_metrics *m, struct MHD_Connection *c)
 	return ret;
 }
 
-/* One request: answered at its first call (a body, if any, is never read). */
+/* One request: a scrape, or a refusal. */
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_len, void **req)
@@ -109,12 +109,24 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	(void)version;
 	(void)upload;
-	(void)upload_len;
-	(void)req;
+	/* Refused at once: the connection closes, a body is never read. */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed: GET /metrics\n");
 	if (strcmp(url, "/metrics"))
 		return reply(c, MHD_HTTP_NOT_FOUND, "not found: pathtrace serves /metrics\n");
+	/*
+	 * A scrape is answered at the second call, once the request is whole:
+	 * libmicrohttpd then keeps the connection alive for the next one, as
+	 * Prometheus expects (a response queued at the first call closes it).
+	 */
+	if (!*req) {
+		*req = (void *)handle;
+		return MHD_YES;
+	}
+	if (*upload_len) {	/* a GET with a body: dropped */
+		*upload_len = 0;
+		return MHD_YES;
+	}
 	return page(cls, c);
 }
 

@@ -124,6 +124,9 @@ case_page_lint_and_errors() {
 	expect_eq "$(status -X POST -d x=1 "$URL")" 405 "POST /metrics"
 	expect_eq "$(status -X DELETE "$URL")" 405 "DELETE /metrics"
 	expect_eq "$(status -I "$URL")" 200 "HEAD /metrics"
+	# Two scrapes on one connection, as Prometheus keeps it alive.
+	expect_eq "$(nsx curl -sv -m 5 -o /dev/null -o /dev/null "$URL" "$URL" 2>&1 |
+		grep -c '^\* Re-using existing connection')" 1 "a second scrape on the first's connection"
 	expect_ok "content type of the text exposition format" \
 		bash -c "ip netns exec '$NS' curl -s -m 5 -o /dev/null -w '%{content_type}' '$URL' | grep -q '^text/plain; version=0.0.4'"
 	# Every thread (the server's too) has dropped its privileges.
