@@ -72,10 +72,16 @@ need_tools() { # why the reference checks cannot run, or nothing
 	done
 }
 
-# The packets of a capture as sorted "proto|len|dport" lines.
+# The packets of a capture as sorted "proto|len|dport" lines. The protocol
+# is the IP header's (first occurrence: not an ICMP error's quoted one),
+# never tshark's Protocol column, which port tables and heuristics relabel
+# (a UDP packet from a random source port once came out "pnio").
 pcap_sig() { # file
-	tshark -r "$1" -T fields -E separator='|' -e _ws.col.Protocol -e frame.len \
-		-e udp.dstport 2>/dev/null | tr '[:upper:]' '[:lower:]' | sort | tr '\n' ' '
+	tshark -r "$1" -T fields -E separator='|' -E occurrence=f -e ip.proto -e ipv6.nxt \
+		-e frame.len -e udp.dstport 2>/dev/null |
+		awk -F'|' '{ p = $1 $2
+			n = p == 1 ? "icmp" : p == 6 ? "tcp" : p == 17 ? "udp" : p == 58 ? "icmpv6" : "ip" p
+			print n "|" $3 "|" $4 }' | sort | tr '\n' ' '
 }
 
 # The same of the journeys in $TMP/out.
