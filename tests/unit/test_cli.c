@@ -8,6 +8,7 @@
 #include <string.h>
 #include "cli.h"
 #include "unit.h"
+#include "unit_cli.h"
 #include "util.h"
 
 /* pt_cli_parse() */
@@ -28,15 +29,14 @@ static void reset_getopt(void)
 
 /*
  * Run pt_cli_parse() on "pathtrace" and the NULL-terminated arguments, with
- * its stdout in *out and its stderr in *err. getopt is reset afterwards so
- * that one case's leftovers cannot reach another.
+ * its stdout in *out (unless @out is NULL) and its stderr in *err. getopt
+ * is reset afterwards so that one case's leftovers cannot reach another.
  */
-static enum pt_cli_result cli(struct pt_opts *o, const char **out,
-			      const char **err, ...)
+enum pt_cli_result unit_cli(struct pt_opts *o, const char **out, const char **err, ...)
 {
 	char **argv = unit_track(calloc(32, sizeof(*argv)));
 	enum pt_cli_result r;
-	const char *a;
+	const char *a, *o1;
 	int argc = 0;
 	va_list ap;
 
@@ -50,7 +50,9 @@ static enum pt_cli_result cli(struct pt_opts *o, const char **out,
 	unit_capture_begin(2);
 	r = pt_cli_parse(argc, argv, o);
 	*err = unit_capture_end(2);
-	*out = unit_capture_end(1);
+	o1 = unit_capture_end(1);
+	if (out)
+		*out = o1;
 	reset_getopt();
 	return r;
 }
@@ -61,7 +63,7 @@ static enum pt_cli_result cli(struct pt_opts *o, const char **out,
 		struct pt_opts o_;					\
 		const char *out_, *err_;				\
 									\
-		ASSERT_EQ_I64(cli(&o_, &out_, &err_, __VA_ARGS__, NULL), \
+		ASSERT_EQ_I64(unit_cli(&o_, &out_, &err_, __VA_ARGS__, NULL), \
 			      PT_CLI_USAGE);				\
 		ASSERT_CONTAINS(err_, msg);				\
 		ASSERT_STREQ(out_, "");					\
@@ -72,7 +74,7 @@ UNIT_CASE(cli_dev_required)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "pathtrace: no device given");
 	ASSERT_CONTAINS(err, "Try 'pathtrace --help'");
 	ASSERT_USAGE("no device given", "--json", "-c", "3");
@@ -110,7 +112,7 @@ UNIT_CASE(cli_count_bounds)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "-c", "4294967295", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "-c", "4294967295", NULL),
 		      PT_CLI_RUN);
 	ASSERT_EQ_U64(o.count, 4294967295u);
 	ASSERT_USAGE("invalid count '4294967296'", "--dev", "tun0", "-c", "4294967296");
@@ -140,23 +142,23 @@ UNIT_CASE(cli_expression)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.expr, "");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "udp", "dst", "port", "5001", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "udp", "dst", "port", "5001", NULL),
 		      PT_CLI_RUN);
 	ASSERT_STREQ(o.expr, "udp dst port 5001");
 	/* Options may come after it (GNU getopt), and one argument may hold it all. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "icmp or ip6", "--dev", "tun0", "--json", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "icmp or ip6", "--dev", "tun0", "--json", NULL),
 		      PT_CLI_RUN);
 	ASSERT_STREQ(o.expr, "icmp or ip6");
 	ASSERT_TRUE(o.json);
 	/* --hist: leading numbers are the interval and count, then the expression. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--hist", "2", "3", "udp", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--hist", "2", "3", "udp", NULL),
 		      PT_CLI_RUN);
 	ASSERT_EQ_I64(o.interval, 2);
 	ASSERT_EQ_I64(o.intervals, 3);
 	ASSERT_STREQ(o.expr, "udp");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--hist", "arp", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--hist", "arp", NULL), PT_CLI_RUN);
 	ASSERT_EQ_I64(o.interval, 0);
 	ASSERT_STREQ(o.expr, "arp");
 	ASSERT_USAGE("invalid interval '0x'", "--dev", "tun0", "--hist", "0x", "udp");
@@ -177,7 +179,7 @@ UNIT_CASE(cli_pid_comm)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--pid", "42", "--pid", "7",
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--pid", "42", "--pid", "7",
 			  "--comm", "iperf3", NULL), PT_CLI_RUN);
 	ASSERT_EQ_I64(o.nr_pids, 2);
 	ASSERT_EQ_I64(o.pids[0], 42);
@@ -196,7 +198,7 @@ UNIT_CASE(cli_pid_limit)
 	const char *out, *err;
 
 	_Static_assert(PT_MAX_PIDS == 16, "the case below names 16 and 17 processes");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0",
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0",
 			  "--pid=1", "--pid=2", "--pid=3", "--pid=4", "--pid=5", "--pid=6",
 			  "--pid=7", "--pid=8", "--pid=9", "--pid=10", "--pid=11", "--pid=12",
 			  "--pid=13", "--pid=14", "--pid=15", "--pid=16", NULL), PT_CLI_RUN);
@@ -218,14 +220,14 @@ UNIT_CASE(cli_help)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--help", NULL), PT_CLI_EXIT);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--help", NULL), PT_CLI_EXIT);
 	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options] [expression]\n", 52));
 	ASSERT_CONTAINS(out, "--ready-file FILE");
 	ASSERT_STREQ(err, "");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "-h", NULL), PT_CLI_EXIT);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "-h", NULL), PT_CLI_EXIT);
 	ASSERT_TRUE(!strncmp(out, "Usage: pathtrace --dev IFACE [options] [expression]\n", 52));
 	/* Before the other checks: no --dev needed, bad ones not looked at. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "a/b", "--help", NULL), PT_CLI_EXIT);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "a/b", "--help", NULL), PT_CLI_EXIT);
 	ASSERT_STREQ(err, "");
 }
 
@@ -234,10 +236,10 @@ UNIT_CASE(cli_version)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "-V", NULL), PT_CLI_EXIT);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "-V", NULL), PT_CLI_EXIT);
 	ASSERT_STREQ(out, "pathtrace " PT_VERSION "\n");
 	ASSERT_STREQ(err, "");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--version", NULL), PT_CLI_EXIT);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--version", NULL), PT_CLI_EXIT);
 	ASSERT_STREQ(out, "pathtrace " PT_VERSION "\n");
 }
 
@@ -247,7 +249,7 @@ UNIT_CASE(cli_full_set)
 	const char *out, *err;
 
 	memset(&o, 0xab, sizeof(o));
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "x", "--addr", "198.18.0.1/15",
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "x", "--addr", "198.18.0.1/15",
 			  "--json", "-c", "5", "--ready-file", "f", "--no-create",
 			  NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.dev, "x");
@@ -267,7 +269,7 @@ UNIT_CASE(cli_defaults)
 	const char *out, *err;
 
 	memset(&o, 0xab, sizeof(o));
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "nsfocus_tun0", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "nsfocus_tun0", NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.dev, "nsfocus_tun0");
 	ASSERT_EQ_U64(ntohl(o.addr.s_addr), 0xc0000201);	/* 192.0.2.1 */
 	ASSERT_EQ_U64(o.prefix, 24);
@@ -285,15 +287,15 @@ UNIT_CASE(cli_short_options)
 	const char *out, *err;
 	int verbose = pt_verbose;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "-i", "tun7", "-c", "7", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "-i", "tun7", "-c", "7", NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.dev, "tun7");
 	ASSERT_EQ_U64(o.count, 7);
 	ASSERT_EQ_I64(pt_verbose, verbose);
 	/* A cluster, the last option taking the rest as its argument. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "-vitun8", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "-vitun8", NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.dev, "tun8");
 	ASSERT_EQ_I64(pt_verbose, verbose + 1);
-	ASSERT_EQ_I64(cli(&o, &out, &err, "-v", "--dev=tun9", "--verbose", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "-v", "--dev=tun9", "--verbose", NULL),
 		      PT_CLI_RUN);
 	ASSERT_STREQ(o.dev, "tun9");
 	ASSERT_EQ_I64(pt_verbose, verbose + 3);
@@ -424,9 +426,9 @@ UNIT_CASE(cli_backend)
 	const char *out, *err;
 	struct pt_opts o;
 
-	ASSERT_EQ_U64(cli(&o, &out, &err, "--dev", "t", "--backend", "kprobe", NULL), PT_CLI_RUN);
+	ASSERT_EQ_U64(unit_cli(&o, &out, &err, "--dev", "t", "--backend", "kprobe", NULL), PT_CLI_RUN);
 	ASSERT_EQ_U64(o.backend, PT_BACKEND_KPROBE);
-	ASSERT_EQ_U64(cli(&o, &out, &err, "--dev", "t", NULL), PT_CLI_RUN);
+	ASSERT_EQ_U64(unit_cli(&o, &out, &err, "--dev", "t", NULL), PT_CLI_RUN);
 	ASSERT_EQ_U64(o.backend, PT_BACKEND_AUTO);
 	ASSERT_USAGE("unknown backend 'ebpf'", "--dev", "t", "--backend", "ebpf");
 	for (int b = PT_BACKEND_AUTO; b <= PT_BACKEND_TRACEPOINT; b++)
@@ -440,7 +442,7 @@ UNIT_CASE(cli_demo_tun_tap)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tun", NULL), PT_CLI_RUN);
 	ASSERT_EQ_I64(o.demo, PT_DEMO_TUN);
 	ASSERT_STREQ(o.dev, "nsfocus_tun0");
 	ASSERT_FALSE(o.tap);
@@ -449,7 +451,7 @@ UNIT_CASE(cli_demo_tun_tap)
 	ASSERT_STREQ(o.report, "tun.html");
 	ASSERT_TRUE(o.force && o.no_addr6);
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "--backend", "tracepoint", "--json",
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tap", "--backend", "tracepoint", "--json",
 			  NULL), PT_CLI_RUN);
 	ASSERT_EQ_I64(o.demo, PT_DEMO_TAP);
 	ASSERT_STREQ(o.dev, "nsfocus_tap0");
@@ -464,25 +466,25 @@ UNIT_CASE(cli_demo_bad)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "demo needs an experiment: tun or tap");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tan", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tan", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "demo needs an experiment: tun or tap");
 	/* The demo makes its own device, traffic and files. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "--dev", "x", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tun", "--dev", "x", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "option '--dev' does not go with demo");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "-w", "f", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tap", "-w", "f", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "option '--write' does not go with demo");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tap", "--echo", NULL), PT_CLI_USAGE);
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "extra", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tap", "--echo", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tun", "extra", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "a filter expression ('extra') does not go with demo");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "tun", "--bogus", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tun", "--bogus", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "unknown option '--bogus'");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "demo", "--help", NULL), PT_CLI_EXIT);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "--help", NULL), PT_CLI_EXIT);
 	ASSERT_CONTAINS(out, "pathtrace demo tun|tap");
 	ASSERT_STREQ(err, "");
 	/* Not a subcommand anywhere else: there, a filter expression (a host). */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.expr, "demo");
 }
 
@@ -491,12 +493,12 @@ UNIT_CASE(cli_explain_report)
 	struct pt_opts o;
 	const char *out, *err;
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--explain", "--report", "r.html",
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--explain", "--report", "r.html",
 			  NULL), PT_CLI_RUN);
 	ASSERT_TRUE(o.explain);
 	ASSERT_STREQ(o.report, "r.html");
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--report", "", NULL), PT_CLI_USAGE);
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--hist", "--explain", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--report", "", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--hist", "--explain", NULL),
 		      PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "not with --hist");
 }
@@ -509,7 +511,7 @@ UNIT_CASE(cli_relay_defaults)
 	const char *out, *err;
 	char a[INET6_ADDRSTRLEN];
 
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--relay", "peer:tun1", NULL),
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--relay", "peer:tun1", NULL),
 		      PT_CLI_RUN);
 	ASSERT_EQ_I64(o.relay, 1);
 	ASSERT_STREQ(o.relay_ns, "peer");
@@ -530,7 +532,7 @@ UNIT_CASE(cli_relay_addrs_given)
 	char a[INET6_ADDRSTRLEN];
 
 	/* Given addresses replace both defaults; a namespace name may hold ':'. */
-	ASSERT_EQ_I64(cli(&o, &out, &err, "--dev", "tun0", "--relay", "a:b:tun1",
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--relay", "a:b:tun1",
 			  "--relay-addr", "2001:db8:1::2/48", NULL), PT_CLI_RUN);
 	ASSERT_STREQ(o.relay_ns, "a:b");
 	ASSERT_STREQ(o.relay_dev, "tun1");

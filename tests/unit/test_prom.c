@@ -2,14 +2,13 @@
 /* user/prom.c: --metrics' buckets, label escaping, the page; --metrics' options. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "prom.h"
 #include "unit.h"
+#include "unit_cli.h"
 
 UNIT_CASE(prom_bucket_bounds)
 {
@@ -254,28 +253,8 @@ UNIT_CASE(prom_parse_addr)
 		ASSERT_EQ_I64(pt_prom_parse_addr(bad[i], &ss, &len), -EINVAL);
 }
 
-/* pt_cli_parse() with --metrics and --journeys (its stdout and stderr captured). */
-static enum pt_cli_result cli(struct pt_opts *o, const char **err, ...)
-{
-	char **argv = unit_track(calloc(32, sizeof(*argv))), a0[] = "unit", *av[] = { a0, NULL };
-	enum pt_cli_result r;
-	const char *a;
-	int argc = 0;
-	va_list ap;
-
-	argv[argc++] = unit_track(strdup("pathtrace"));
-	va_start(ap, err);
-	while ((a = va_arg(ap, const char *)) && argc < 31)
-		argv[argc++] = unit_track(strdup(a));
-	va_end(ap);
-	unit_capture_begin(2);
-	r = pt_cli_parse(argc, argv, o);
-	*err = unit_capture_end(2);
-	optind = 0;
-	while (getopt(1, av, "") != -1)
-		;
-	return r;
-}
+/* pt_cli_parse() of "pathtrace" and the arguments, into o and err. */
+#define CLI(...) unit_cli(&o, NULL, &err, __VA_ARGS__, NULL)
 
 UNIT_CASE(prom_cli_metrics)
 {
@@ -283,29 +262,24 @@ UNIT_CASE(prom_cli_metrics)
 	const char *err;
 
 	/* Alone: --hist, quiet. */
-	ASSERT_EQ_I64(cli(&o, &err, "--dev", "tun0", "--metrics", "127.0.0.1:9469", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(CLI("--dev", "tun0", "--metrics", "127.0.0.1:9469"), PT_CLI_RUN);
 	ASSERT_STREQ(o.metrics, "127.0.0.1:9469");
 	ASSERT_TRUE(o.hist && o.hist_quiet && !o.journeys);
 	/* With --hist: printed. With --hist-by proto: --hist implied too. */
-	ASSERT_EQ_I64(cli(&o, &err, "--dev", "tun0", "--hist", "1", "--metrics", "[::1]:9469", NULL),
-		      PT_CLI_RUN);
+	ASSERT_EQ_I64(CLI("--dev", "tun0", "--hist", "1", "--metrics", "[::1]:9469"), PT_CLI_RUN);
 	ASSERT_TRUE(o.hist && !o.hist_quiet && o.interval == 1);
-	ASSERT_EQ_I64(cli(&o, &err, "-i", "tun0", "--metrics", "127.0.0.1:1", "--hist-by", "proto", NULL),
-		      PT_CLI_RUN);
+	ASSERT_EQ_I64(CLI("-i", "tun0", "--metrics", "127.0.0.1:1", "--hist-by", "proto"), PT_CLI_RUN);
 	ASSERT_TRUE(o.hist && o.hist_by_proto);
 	/* --journeys: journey mode, -w and --report allowed. */
-	ASSERT_EQ_I64(cli(&o, &err, "-i", "tun0", "--metrics", "127.0.0.1:1", "--journeys", "-w", "x",
-			  NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(CLI("-i", "tun0", "--metrics", "127.0.0.1:1", "--journeys", "-w", "x"), PT_CLI_RUN);
 	ASSERT_TRUE(!o.hist && o.journeys);
-	ASSERT_EQ_I64(cli(&o, &err, "-i", "tun0", "--metrics", "127.0.0.1:1", "-w", "x", NULL),
-		      PT_CLI_USAGE);
+	ASSERT_EQ_I64(CLI("-i", "tun0", "--metrics", "127.0.0.1:1", "-w", "x"), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "add --journeys");
-	ASSERT_EQ_I64(cli(&o, &err, "-i", "tun0", "--journeys", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(CLI("-i", "tun0", "--journeys"), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "--journeys goes with --metrics");
-	ASSERT_EQ_I64(cli(&o, &err, "-i", "tun0", "--metrics", "127.0.0.1:1", "--journeys", "--hist",
-			  NULL), PT_CLI_USAGE);
-	ASSERT_EQ_I64(cli(&o, &err, "-i", "tun0", "--metrics", "localhost:80", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(CLI("-i", "tun0", "--metrics", "127.0.0.1:1", "--journeys", "--hist"), PT_CLI_USAGE);
+	ASSERT_EQ_I64(CLI("-i", "tun0", "--metrics", "localhost:80"), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "invalid --metrics 'localhost:80'");
-	ASSERT_EQ_I64(cli(&o, &err, "demo", "tun", "--metrics", "127.0.0.1:1", NULL), PT_CLI_USAGE);
+	ASSERT_EQ_I64(CLI("demo", "tun", "--metrics", "127.0.0.1:1"), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "does not go with demo");
 }
