@@ -56,6 +56,18 @@ pt_start() {
 	fi
 }
 
+# ping_answered COUNT DEST: COUNT pings to DEST from the case's namespace
+# while pathtrace runs, then pt_wait; expects every reply. PING_PID: ping's
+# pid (the journeys' sender), its output in $TMP/ping.
+ping_answered() { # count dest
+	ip netns exec "$NS" ping -c "$1" -i 0.2 -W 2 "$2" >"$TMP/ping" 2>&1 &
+	PING_PID=$!
+	PIDS+=("$PING_PID")
+	pt_wait 20
+	wait "$PING_PID"
+	expect_eq "$?" 0 "ping's exit status (all replies came): $(tail -2 "$TMP/ping" | head -1)"
+}
+
 # pt_wait [seconds]: until pathtrace exits; PT_RC is its status.
 pt_wait() {
 	local i

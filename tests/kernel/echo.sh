@@ -26,12 +26,8 @@ check_rx() { # n comm pid clone proto len
 case_echo_ping() {
 	pt_start --dev nsfocus_tun0 --echo --json -c 3 || return
 	expect_ok "rx stages named at start-up" grep -q "stage rx netif: tracepoint netif_receive_skb" "$TMP/err"
-	ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 192.0.2.2 >"$TMP/ping" 2>&1 &
-	local ping=$!
-	PIDS+=("$ping")
-	pt_wait 20
-	wait "$ping"
-	expect_eq "$?" 0 "ping's exit status (all replies came): $(tail -2 "$TMP/ping" | head -1)"
+	ping_answered 3 192.0.2.2
+	local ping=$PING_PID
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	expect_ok "3 received" grep -q "3 received, 0% packet loss" "$TMP/ping"
 	# ping's raw socket gets a clone of the reply; the original is dropped by icmp_rcv.

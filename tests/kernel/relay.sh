@@ -57,12 +57,8 @@ case_relay_ping() {
 	expect_eq "$(ip -n "$PEER" -4 -o addr show dev relay0 | awk '{print $4}')" 192.0.2.2/24 "relay0's IPv4 address"
 	expect_eq "$(ip -n "$PEER" -6 -o addr show dev relay0 | awk '{print $4}')" 2001:db8::2/64 "relay0's IPv6 address"
 	expect_eq "$(ip -n "$PEER" -o link show relay0 | grep -o 'mtu [0-9]*')" "$(nsx ip -o link show nsfocus_tun0 | grep -o 'mtu [0-9]*')" "relay0's MTU, nsfocus_tun0's"
-	ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 192.0.2.2 >"$TMP/ping" 2>&1 &
-	local ping=$!
-	PIDS+=("$ping")
-	pt_wait 20
-	wait "$ping"
-	expect_eq "$?" 0 "ping's exit status (all replies came): $(tail -2 "$TMP/ping" | head -1)"
+	ping_answered 3 192.0.2.2
+	local ping=$PING_PID
 	expect_eq "$PT_RC" 0 "pathtrace exit status (-c 3)"
 	check_ping 3 84 icmp "$ping"
 	expect_eq "$(jq -s -c '[.[] | select(.dir == "rx") | [.src, .dst, .icmp.type, .icmp.seq]]' "$TMP/out")" '[["192.0.2.2","192.0.2.1",0,1],["192.0.2.2","192.0.2.1",0,2],["192.0.2.2","192.0.2.1",0,3]]' "echo replies from the peer's stack"
@@ -78,12 +74,8 @@ case_relay_ping() {
 
 case_relay_ping6() {
 	relay_start --dev nsfocus_tun0 --json -c 2 || return
-	ip netns exec "$NS" ping -c 2 -i 0.2 -W 2 2001:db8::2 >"$TMP/ping" 2>&1 &
-	local ping=$!
-	PIDS+=("$ping")
-	pt_wait 20
-	wait "$ping"
-	expect_eq "$?" 0 "ping's exit status (all replies came): $(tail -2 "$TMP/ping" | head -1)"
+	ping_answered 2 2001:db8::2
+	local ping=$PING_PID
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	check_ping 2 104 icmpv6 "$ping"
 	expect_eq "$(jq -s -c '[.[] | select(.dir == "rx") | .src] | unique' "$TMP/out")" '["2001:db8::2"]' "replies from the peer's IPv6 address"
