@@ -25,6 +25,7 @@
 #include "pt_hist.bpf.h"
 #include "pt_rx.bpf.h"
 #include "pt_filter.bpf.h"
+#include "pt_tcp.bpf.h"
 
 /* First sighting of an skb sent to the traced device (at the queue stage). */
 static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
@@ -37,19 +38,27 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 		return;
 	}
 	ev = pt_rec_open(skb, key, trusted, PT_STAGE_QUEUE, 0);
-	if (ev)
-		pt_rec_join_task(ev, PT_STAGE_QUEUE);
+	if (!ev)
+		return;
+	pt_rec_join_task(ev, PT_STAGE_QUEUE);
+	if (ev->flow.proto == PT_IPPROTO_TCP)
+		pt_tcp_attr(ev, skb, trusted);
 }
 
-/* A later stage of a followed skb. */
-static __always_inline void pt_on_skb_stage(__u64 key, __u32 stage)
+/* A later stage of a followed skb: false if it is not followed. */
+static __always_inline bool pt_on_skb_stage(__u64 key, __u32 stage)
 {
 	struct pt_skb_ref r;
 
-	if (hist_mode)
+	if (hist_mode) {
 		pt_hist_stage(key, stage);
-	else if (pt_skb_find(key, &r) && !r.ev->ts[stage])
+		return true;
+	}
+	if (!pt_skb_find(key, &r))
+		return false;
+	if (!r.ev->ts[stage])
 		r.ev->ts[stage] = bpf_ktime_get_ns();
+	return true;
 }
 
 /* dev_hard_start_xmit: a list of skbs, linked by skb->next. */
@@ -57,16 +66,27 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 						 enum pt_stage stage, bool trusted)
 {
 	__u64 base = trusted ? 0 : pt_key_base_raw();
+	bool missed = false;
 
 	for (int i = 0; i < PT_MAX_XMIT_LIST && skb; i++) {
 		if (trusted) {
-			pt_on_skb_stage(pt_key(skb), stage);
+			missed |= !pt_on_skb_stage(pt_key(skb), stage);
 			skb = skb->next;
 		} else {
-			pt_on_skb_stage((__u64)skb - base, stage);
+			missed |= !pt_on_skb_stage((__u64)skb - base, stage);
 			skb = BPF_CORE_READ(skb, next);
 		}
 	}
+	/* Segments of a GSO split are strangers here: their driver stage opens them. */
+	if (missed && !hist_mode)
+		pt_gso_xmit_mark();
+}
+
+/* The driver gets the skb: a stranger may be a segment of a GSO split. */
+static __always_inline void pt_on_skb_driver(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	if (!pt_on_skb_stage(key, PT_STAGE_DRIVER) && !hist_mode)
+		pt_gso_take(skb, key, trusted);
 }
 
 /*
@@ -113,6 +133,10 @@ static __always_inline void pt_on_skb_end(struct sk_buff *skb, __u64 key, enum p
 	}
 	if (!pt_skb_find(key, &r))
 		return;
+	if (end == PT_END_CONSUMED && pt_gso_stash(&r, skb)) {
+		*r.owner = 0;	/* its segments carry its stages */
+		return;
+	}
 	if (pt_foreign_defer(&r, key))
 		return;
 	pt_rec_submit(&r, end, reason);

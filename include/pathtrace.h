@@ -85,16 +85,19 @@ enum pt_family {
 struct pt_flow {
 	__u8 family;		/* enum pt_family */
 	__u8 proto;		/* IPPROTO_* of the transport */
-	__u8 icmp_type;
-	__u8 icmp_code;
+	__u8 icmp_type;		/* TCP: the flags byte */
+	__u8 icmp_code;		/* TCP: the IP and TCP header lengths in 32-bit
+				 * words, 4 bits each (IP's high) */
 	__u16 l3_len;		/* IPv4 total length / IPv6 payload + 40 */
 	__u16 ipid;		/* IPv4 identification (0 for IPv6) */
 	__u16 sport;		/* UDP/TCP ports; ICMP echo: id, seq; ARP: op */
 	__u16 dport;
 	__u8 saddr[16];		/* IPv4 in the first 4 bytes; ARP: sender IPv4 */
 	__u8 daddr[16];		/* and MAC, target IPv4 and MAC */
+	__u32 tcp_seq;		/* TCP: sequence number (equal-length segments
+				 * of a flow differ by it; IPv6 has no IP id) */
 };
-_Static_assert(sizeof(struct pt_flow) == 44, "pt_flow: no implicit padding");
+_Static_assert(sizeof(struct pt_flow) == 48, "pt_flow: no implicit padding");
 
 /* How a packet's record ended. */
 enum pt_end {
@@ -107,6 +110,14 @@ enum pt_end {
 #define PT_EV_RX		0x2	/* receive direction (stages: enum pt_rx_stage) */
 #define PT_EV_CLONE		0x4	/* rx: a clone of a received packet (a raw
 					 * socket's), followed from its socket on */
+#define PT_EV_GSO		0x8	/* a segment of a GSO split: its stages up to
+					 * the queue are its original's */
+#define PT_EV_BY_WRITE		0x10	/* TCP data: pid, comm, syscall and l4 are the
+					 * write's that queued it (PT_EV_IN_SYSCALL too) */
+#define PT_EV_BY_OWNER		0x20	/* TCP: pid and comm are the socket's owner's
+					 * (its last writer, or connect()'s caller) */
+#define PT_EV_TCP_KERNEL	0x40	/* TCP: sent outside its owner's send (softirq,
+					 * a timer) and no owner known */
 
 /*
  * One record per packet, emitted when the kernel frees the skb. What every
@@ -117,7 +128,6 @@ struct pt_event {
 	__u64 skb;			/* skb address: the packet's identity */
 	__u64 ts[PT_NR_KSTAGES];	/* CLOCK_MONOTONIC ns; 0 = not seen */
 	struct pt_flow flow;
-	__u32 len;			/* skb->len at first sighting */
 	__u64 l4_ip;			/* address of the l4 function, 0 if unseen */
 	__u32 pid;			/* sender (tgid, tid) */
 	__u32 tid;
@@ -130,7 +140,7 @@ struct pt_event {
 	__u32 drop_reason;		/* enum skb_drop_reason if dropped */
 	__u32 flags;			/* PT_EV_* */
 	__s32 syscall_nr;		/* the sender's syscall, -1 if none */
-	__u32 __pad;
+	__u32 len;			/* skb->len at first sighting */
 	__u64 t_open;			/* when its record opened (for staleness) */
 	__u64 t_user;			/* a foreign reader's read() returned (else 0) */
 };

@@ -16,14 +16,15 @@
 #include "pathtrace.h"
 
 #define PT_L3_MIN 40	/* bytes the L3 parser may look at (IPv6 header) */
-#define PT_L4_MIN 8	/* bytes the L4 parser may look at */
+#define PT_L4_MIN 20	/* bytes the L4 parser may look at (a TCP header) */
+#define PT_L4_PORTS 8	/* bytes it needs: ports, or an echo's id and sequence */
 #define PT_ETH_HLEN 14
 #define PT_ETH_P_IP 0x0800
 #define PT_ETH_P_ARP 0x0806
 #define PT_ETH_P_IPV6 0x86dd
 #define PT_ARP_LEN 28	/* ARP for IPv4 over Ethernet */
 _Static_assert(PT_L3_MIN >= 40 && PT_L3_MIN >= PT_ARP_LEN, "PT_L3_MIN: an IPv6 header, an ARP packet");
-_Static_assert(PT_L4_MIN >= 8, "PT_L4_MIN: ports, or an echo's identifier and sequence");
+_Static_assert(PT_L4_MIN >= 20 && PT_L4_PORTS <= PT_L4_MIN, "PT_L4_MIN: a TCP header");
 
 static inline __u16 pt_get16(const __u8 *p)
 {
@@ -53,6 +54,8 @@ static inline int pt_flow_l3(struct pt_flow *f, const __u8 *p, __u32 len)
 		f->l3_len = pt_get16(p + 2);
 		f->ipid = pt_get16(p + 4);
 		f->proto = p[9];
+		if (f->proto == PT_IPPROTO_TCP)
+			f->icmp_code = (__u8)((ihl / 4) << 4);
 		for (i = 0; i < 4; i++) {
 			f->saddr[i] = p[12 + i];
 			f->daddr[i] = p[16 + i];
@@ -67,6 +70,8 @@ static inline int pt_flow_l3(struct pt_flow *f, const __u8 *p, __u32 len)
 		f->family = PT_FAM_IPV6;
 		f->l3_len = (__u16)(pt_get16(p + 4) + 40);
 		f->proto = p[6];
+		if (f->proto == PT_IPPROTO_TCP)
+			f->icmp_code = 10 << 4;
 		for (i = 0; i < 16; i++) {
 			f->saddr[i] = p[8 + i];
 			f->daddr[i] = p[24 + i];
@@ -106,11 +111,17 @@ static inline int pt_flow_arp(struct pt_flow *f, const __u8 *p, __u32 len)
 /* Fill the transport part of @f from @p, of which @len bytes are data. */
 static inline void pt_flow_l4(struct pt_flow *f, const __u8 *p, __u32 len)
 {
-	if (len < PT_L4_MIN)
+	if (len < PT_L4_PORTS)
 		return;
 	switch (f->proto) {
-	case PT_IPPROTO_UDP:
 	case PT_IPPROTO_TCP:
+		if (len >= 20 && (p[12] >> 4) >= 5) {
+			f->tcp_seq = ((__u32)pt_get16(p + 4) << 16) | pt_get16(p + 6);
+			f->icmp_type = p[13];
+			f->icmp_code |= p[12] >> 4;
+		}
+		/* fall through */
+	case PT_IPPROTO_UDP:
 		f->sport = pt_get16(p);
 		f->dport = pt_get16(p + 2);
 		break;
@@ -126,6 +137,23 @@ static inline void pt_flow_l4(struct pt_flow *f, const __u8 *p, __u32 len)
 		}
 		break;
 	}
+}
+
+/* TCP flags (pt_flow.icmp_type for TCP). */
+#define PT_TCP_FIN 0x01
+#define PT_TCP_SYN 0x02
+#define PT_TCP_RST 0x04
+#define PT_TCP_PSH 0x08
+#define PT_TCP_ACK 0x10
+
+/* A TCP segment's payload in bytes (0: none, or not TCP, or header unread). */
+static inline __u32 pt_flow_tcp_payload(const struct pt_flow *f)
+{
+	__u32 hl = ((__u32)(f->icmp_code >> 4) + (f->icmp_code & 0xf)) * 4;
+
+	if (f->proto != PT_IPPROTO_TCP || !(f->icmp_code & 0xf) || f->l3_len <= hl)
+		return 0;
+	return f->l3_len - hl;
 }
 
 #endif /* PT_FLOW_H */

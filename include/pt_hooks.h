@@ -12,7 +12,8 @@
  *   and fentry programs per @fentry: FIRST, one program fentry_<hook> on the
  *   first candidate with BTF; or N (2..8), programs fentry_<hook>_0.._<N-1>,
  *   one per candidate, all hooked.
- * stage: the view stage it serves (user/stages.h).
+ * stage: the view stage it serves (user/stages.h), or a slot after them
+ *   (PT_H_*: TCP's socket records).
  * args: the entry point's arguments, in parentheses; the bodies call the
  *   stage's handler (pt_core.bpf.h); kprobe bodies read the skb with
  *   probes, fentry bodies directly.
@@ -35,12 +36,14 @@
 #define PT_A_NONE (void *unused__)
 #define PT_A_SKB (struct sk_buff *skb)
 #define PT_A_SK_SKB (void *sk__, struct sk_buff *skb)
+#define PT_A_SK (struct sock *sk)
 #define PT_A_SKB3 (void *a0__, void *a1__, struct sk_buff *skb)
 
 #define PT_FN_HOOKS(X)								\
-	/* the socket's send builds the packet (udp, ping, raw, tcp; v4 and v6) */ \
-	X(l4, PT_STAGE_L4, 7, PT_A_NONE, pt_on_l4(ctx), pt_on_l4(ctx),		\
-	  "udp_sendmsg", "ping_v4_sendmsg", "raw_sendmsg", "tcp_sendmsg",	\
+	/* the socket's send builds the packet (udp, ping, raw; v4 and v6; TCP's	\
+	 * is tcp_write's, below: its data may leave long after) */		\
+	X(l4, PT_STAGE_L4, 6, PT_A_NONE, pt_on_l4(ctx), pt_on_l4(ctx),		\
+	  "udp_sendmsg", "ping_v4_sendmsg", "raw_sendmsg",			\
 	  "udpv6_sendmsg", "ping_v6_sendmsg", "rawv6_sendmsg")			\
 	/* skb->dev is not set yet: kept per task */				\
 	X(ip, PT_STAGE_IP, 2, PT_A_NONE, pt_on_task_stage(PT_STAGE_IP),		\
@@ -58,8 +61,8 @@
 	  pt_on_skb_list_stage(skb, PT_STAGE_XMIT, true), "dev_hard_start_xmit") \
 	/* puts the skb in the tun ring */					\
 	X(driver, PT_STAGE_DRIVER, FIRST, PT_A_SKB,				\
-	  pt_on_skb_stage(pt_key_raw(skb), PT_STAGE_DRIVER),			\
-	  pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER), "tun_net_xmit")	\
+	  pt_on_skb_driver(skb, pt_key_raw(skb), false),			\
+	  pt_on_skb_driver(skb, pt_key(skb), true), "tun_net_xmit")		\
 	/* tun_put_user(tun, tfile, skb, iter), or skb_copy_datagram_iter(skb, ...) */ \
 	X(copy_tun, PT_STAGE_COPY, FIRST, PT_A_SKB3,				\
 	  pt_on_skb_copy(skb, pt_key_raw(skb), false),				\
@@ -85,7 +88,12 @@
 	 * skb_copy_datagram_iter, and frees them without consume_skb) */	\
 	X(rx_udp_done, PT_V_RX_COPY, FIRST, PT_A_SK_SKB,			\
 	  pt_on_skb_copy(skb, pt_key_raw(skb), false),				\
-	  pt_on_skb_copy(skb, pt_key(skb), true), "skb_consume_udp")
+	  pt_on_skb_copy(skb, pt_key(skb), true), "skb_consume_udp")		\
+	/* ---- TCP's socket records (not a stage) ---- */			\
+	/* a write into a TCP socket: where its data begins, and who wrote it */ \
+	X(tcp_write, PT_H_TCP_WRITE, FIRST, PT_A_SK,				\
+	  pt_on_tcp_write(sk, pt_key_raw(sk), bpf_get_func_ip(ctx)),		\
+	  pt_on_tcp_write(sk, pt_key(sk), bpf_get_func_ip(ctx)), "tcp_sendmsg")
 
 #define PT_TP_HOOKS(X)								\
 	X(sys_enter, PT_STAGE_SYSCALL, (struct pt_regs *regs, long id), pt_on_syscall(id)) \
@@ -95,13 +103,20 @@
 	/* fires in xmit_one() right before ndo_start_xmit, after the taps:	\
 	 * the moment the driver gets the skb */				\
 	X(net_dev_start_xmit, PT_STAGE_DRIVER, (const struct sk_buff *skb),	\
-	  pt_on_skb_stage(pt_key(skb), PT_STAGE_DRIVER))			\
+	  pt_on_skb_driver((struct sk_buff *)skb, pt_key(skb), true))		\
 	X(skb_copy_datagram_iovec, PT_STAGE_COPY, (struct sk_buff *skb, int len), \
 	  pt_on_skb_copy(skb, pt_key(skb), true))				\
 	/* a foreign reader's read() returns (loaded only when following one) */ \
 	X(sys_exit, PT_STAGE_USER, PT_A_NONE, pt_on_read_return())			\
 	/* the way in (--echo): the stack takes a packet written into the device */ \
 	X(netif_receive_skb, PT_V_RX_NETIF, PT_A_SKB, pt_on_rx_first(skb))	\
+	/* TCP's socket records: a write (Linux 6.16+; tcp_sendmsg's hook	\
+	 * before), and a socket's owner at connect() */			\
+	X(tcp_sendmsg_locked, PT_H_TCP_WRITE,					\
+	  (struct sock *sk, void *msg, void *skb, int size_goal),		\
+	  pt_on_tcp_write(sk, pt_key(sk), 0))					\
+	X(inet_sock_set_state, PT_H_TCP_OWNER,					\
+	  (struct sock *sk, int oldstate, int newstate), pt_on_tcp_state(sk, newstate)) \
 	X(consume_skb, -1, PT_A_SKB, pt_on_skb_end(skb, pt_key(skb), PT_END_CONSUMED, 0)) \
 	X(kfree_skb, -1, (struct sk_buff *skb, void *location, enum skb_drop_reason reason), \
 	  pt_on_skb_end(skb, pt_key(skb), PT_END_DROPPED, reason))

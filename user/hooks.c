@@ -23,7 +23,7 @@ PT_FN_HOOKS(FN_CHECK)
 #define TP_ROW(tp_, stage_, args, body) [PT_TP_##tp_] = { .tp = #tp_, .stage = stage_ },
 const struct pt_tp_hook pt_tp_hooks[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_ROW) };
 
-static const char *const tp_blind[PT_NR_VSTAGES] = {
+static const char *const tp_blind[PT_NR_HSLOTS] = {
 	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",
 	[PT_STAGE_IP] = "no tracepoint in ip_output",
 	[PT_STAGE_NEIGH] = "no tracepoint on the neighbour output path (the neigh_* "
@@ -35,11 +35,13 @@ static const char *const tp_blind[PT_NR_VSTAGES] = {
 	[PT_V_RX_L4] = "no tracepoint in icmp_rcv/udp_rcv",
 	[PT_V_RX_SOCKQ] = "no tracepoint where a socket queues a packet "
 			  "(sock_rcvqueue_full fires only when the queue is full)",
+	[PT_H_TCP_WRITE] = "no tracepoint in tcp_sendmsg before Linux 6.16's "
+			   "tcp_sendmsg_locked",
 };
 
 const char *pt_hook_tp_blind(int s)
 {
-	return s >= 0 && s < PT_NR_VSTAGES ? tp_blind[s] : NULL;
+	return s >= 0 && s < PT_NR_HSLOTS ? tp_blind[s] : NULL;
 }
 
 /*
@@ -52,7 +54,7 @@ bool pt_fn_hook_skipped(enum pt_fn_hook_id h, bool tap, bool rx)
 
 	if (stage == PT_STAGE_NEIGH)
 		return !tap;
-	if (stage >= PT_NR_STAGES)
+	if (stage >= PT_NR_STAGES && stage < PT_NR_VSTAGES)
 		return !rx;
 	return rx && h == PT_HOOK_copy_tun;
 }
@@ -61,5 +63,6 @@ bool pt_tp_hook_wanted(enum pt_tp_hook_id t, bool rx, bool foreign)
 {
 	int stage = pt_tp_hooks[t].stage;
 
-	return (stage < PT_NR_STAGES || rx) && (stage != PT_STAGE_USER || foreign);
+	return (stage < PT_NR_STAGES || stage >= PT_NR_VSTAGES || rx) &&
+	       (stage != PT_STAGE_USER || foreign);
 }

@@ -54,7 +54,7 @@ struct rung {
 	enum pt_backend level;
 	bool forced;			/* the user's backend: no kprobe fill-in */
 	bool multi;			/* kprobe.multi: probed, until an attach fails */
-	bool served[PT_NR_VSTAGES];
+	bool served[PT_NR_HSLOTS];
 	bool tp_on[PT_NR_TP_HOOKS];
 	struct plan plan[PT_NR_FN_HOOKS];
 	unsigned int links;		/* links of the rung's own mechanism */
@@ -358,7 +358,7 @@ static void attach_fn_hook(struct rung *r, unsigned int h)
 static int attach_tracepoints(struct rung *r)
 {
 	struct pt_tracer *tr = r->tr;
-	bool fn_served[PT_NR_VSTAGES];
+	bool fn_served[PT_NR_HSLOTS];
 	int err;
 
 	memcpy(fn_served, r->served, sizeof(fn_served));

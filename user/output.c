@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "output.h"
 #include "packet.h"
+#include "pt_flow.h"
 #include "util.h"
 
 const char *pt_jstatus_name(enum pt_jstatus s)
@@ -165,11 +166,20 @@ static void header_text(FILE *out, const struct pt_journey *j,
 	pt_flow_addrs(&j->flow, src, dst, sizeof(src));
 	fprintf(out, "#%" PRIu64 " %s%s %s -> %s, %u bytes", c->seq, j->rx ? "rx " : "",
 		sum, src, dst, j->have_read ? j->read_len : j->have_rt ? j->rt.len : j->ev.len);
-	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
+	if (j->have_kernel && (j->ev.flags & PT_EV_BY_WRITE))
+		fprintf(out, ", data written by %.16s pid %u", j->ev.comm, j->ev.pid);
+	else if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
 		fprintf(out, ", %s by %.16s pid %u", j->rx ? "written" : "sent", j->ev.comm,
 			j->ev.pid);
+	else if (j->have_kernel && (j->ev.flags & PT_EV_BY_OWNER))
+		fprintf(out, ", socket of %.16s pid %u (sent by the kernel)", j->ev.comm,
+			j->ev.pid);
+	else if (j->have_kernel && (j->ev.flags & PT_EV_TCP_KERNEL))
+		fprintf(out, ", sent by the kernel (softirq or timer; socket owner unknown)");
 	else
 		fprintf(out, j->rx ? ", writer unknown" : ", sender unknown (not sent from a syscall)");
+	if (j->have_kernel && (j->ev.flags & PT_EV_GSO))
+		fprintf(out, ", GSO segment");
 	if (j->rx) {
 		if (j->status == PT_J_DROPPED)
 			fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
@@ -277,8 +287,12 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 	if (n > 1)
 		pt_appendf(buf, len, "; total %s", pt_fmt_dur(d, sizeof(d), st[n - 1].t_ns - st[0].t_ns));
 	if (j->have_kernel && (j->ev.flags & PT_EV_IN_SYSCALL))
-		pt_appendf(buf, len, "; sent by %.16s pid %u with %s()", j->ev.comm, j->ev.pid,
-			pt_syscall_name(j->ev.syscall_nr) ?: "?");
+		pt_appendf(buf, len, "; %s %.16s pid %u with %s()",
+			   j->ev.flags & PT_EV_BY_WRITE ? "data written by" : "sent by",
+			   j->ev.comm, j->ev.pid, pt_syscall_name(j->ev.syscall_nr) ?: "?");
+	else if (j->have_kernel && (j->ev.flags & PT_EV_BY_OWNER))
+		pt_appendf(buf, len, "; socket of %.16s pid %u, sent by the kernel",
+			   j->ev.comm, j->ev.pid);
 	else
 		pt_appendf(buf, len, "; sender unknown");
 	if (c->l4_func)
@@ -355,6 +369,31 @@ static void json_flow(struct pt_line *l, const struct pt_flow *f)
 		key_u64(l, ",\"sport\":", f->sport);
 		key_u64(l, ",\"dport\":", f->dport);
 	}
+	if (f->family && f->proto == PT_IPPROTO_TCP && (f->icmp_code & 0xf)) {
+		char flags[8];
+
+		key_u64(l, ",\"tcp\":{\"seq\":", f->tcp_seq);
+		pt_line_str(l, ",\"flags\":\"");
+		pt_line_str(l, pt_tcp_flags_str(f->icmp_type, flags, sizeof(flags)));
+		key_u64(l, "\",\"payload\":", pt_flow_tcp_payload(f));
+		pt_line_chr(l, '}');
+	}
+}
+
+/* Who the journey names as its sender, and how it knows (see pathtrace.h). */
+static const char *sender_kind(const struct pt_journey *j)
+{
+	if (!j->have_kernel)
+		return NULL;
+	if (j->ev.flags & PT_EV_BY_WRITE)
+		return "write";
+	if (j->ev.flags & PT_EV_BY_OWNER)
+		return "owner";
+	if (j->ev.flags & PT_EV_TCP_KERNEL)
+		return "kernel";
+	if (j->ev.flags & PT_EV_IN_SYSCALL)
+		return "syscall";
+	return NULL;
 }
 
 /* The sender (its syscall), the l4 function, and the reader or receiver. */
@@ -373,9 +412,22 @@ static void json_tasks(struct pt_line *l, const struct pt_journey *j,
 			pt_line_json_str(l, sc, SIZE_MAX);
 		else
 			pt_line_str(l, "null");
+	} else if (j->have_kernel && (j->ev.flags & PT_EV_BY_OWNER)) {
+		key_u64(l, ",\"pid\":", j->ev.pid);
+		key_u64(l, ",\"tid\":", j->ev.tid);
+		pt_line_str(l, ",\"comm\":");
+		pt_line_json_str(l, j->ev.comm, sizeof(j->ev.comm));
+		pt_line_str(l, ",\"syscall\":null");
 	} else {
 		pt_line_str(l, ",\"pid\":null,\"tid\":null,\"comm\":null,\"syscall\":null");
 	}
+	if (sender_kind(j) && j->flow.proto == PT_IPPROTO_TCP && !j->rx) {
+		pt_line_str(l, ",\"sender\":\"");
+		pt_line_str(l, sender_kind(j));
+		pt_line_chr(l, '"');
+	}
+	if (j->have_kernel && (j->ev.flags & PT_EV_GSO))
+		pt_line_str(l, ",\"gso\":true");
 	if (c->l4_func) {
 		pt_line_str(l, ",\"l4_func\":");
 		pt_line_json_str(l, c->l4_func, SIZE_MAX);

@@ -185,6 +185,19 @@ char *pt_mac_str(const uint8_t *mac, char *buf, size_t len)
 	return buf;
 }
 
+const char *pt_tcp_flags_str(uint8_t flags, char *buf, size_t len)
+{
+	static const char names[] = "FSRPAUEC";
+	size_t n = 0;
+
+	for (int i = 0; i < 8 && n + 1 < len; i++)
+		if (flags & (1u << i))
+			buf[n++] = names[i];
+	if (len)
+		buf[n < len ? n : len - 1] = 0;
+	return buf;
+}
+
 int pt_flow_equal(const struct pt_flow *a, const struct pt_flow *b)
 {
 	return !memcmp(a, b, sizeof(*a));

@@ -26,6 +26,8 @@ void pt_flow_addrs(const struct pt_flow *f, char *src, char *dst, size_t len);
 void pt_flow_summary(const struct pt_flow *f, char *buf, size_t len);
 /* "02:00:5e:10:00:01" into @buf (18 bytes), which it returns. */
 char *pt_mac_str(const uint8_t *mac, char *buf, size_t len);
+/* TCP flags as letters, tcpdump's order of bits: F S R P A U E C ("SA", "PA"). */
+const char *pt_tcp_flags_str(uint8_t flags, char *buf, size_t len);
 /* True when two keys name the same packet. */
 int pt_flow_equal(const struct pt_flow *a, const struct pt_flow *b);
 

@@ -208,7 +208,9 @@ const char *pt_kernel_func_name(const struct pt_kernel *k, int stage, uint64_t i
 {
 	/* An entry probe may report the address past the function's ENDBR. */
 	for (unsigned int h = 0; ip && h < PT_NR_FN_HOOKS; h++) {
-		if (pt_fn_hooks[h].stage != stage)
+		/* TCP's l4 function is its write's hook */
+		if (pt_fn_hooks[h].stage != stage &&
+		    !(stage == PT_STAGE_L4 && pt_fn_hooks[h].stage == PT_H_TCP_WRITE))
 			continue;
 		for (unsigned int i = 0; i < PT_MAX_FNS && pt_fn_hooks[h].fns[i]; i++) {
 			uint64_t a = k->ksym[h][i].addr;

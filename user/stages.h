@@ -20,6 +20,16 @@ enum pt_vstage {
 	PT_NR_VSTAGES,
 };
 
+/*
+ * What hooks serve besides stages, after the view stages in the attach
+ * ladder's tables: TCP's socket records (bpf/pt_tcp.bpf.h).
+ */
+enum pt_hslot {
+	PT_H_TCP_WRITE = PT_NR_VSTAGES,	/* where a write's data begins in a TCP socket */
+	PT_H_TCP_OWNER,			/* a TCP socket's owner, at connect() */
+	PT_NR_HSLOTS,
+};
+
 /* A view stage of @rx's direction: the first, and one past the last. */
 #define PT_VSTAGE_FIRST(rx) ((rx) ? (int)PT_V_RX_SYSCALL : 0)
 #define PT_VSTAGE_END(rx) ((rx) ? (int)PT_NR_VSTAGES : (int)PT_NR_STAGES)

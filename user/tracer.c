@@ -78,6 +78,11 @@ void pt_tracer_describe(const struct pt_tracer *tr)
 		else if (tr->view.state[s] == PT_NA)
 			pt_info("n/a: %s%s: %s", dir, pt_stage_name(s), tr->view.why[s]);
 	}
+	if (tr->how[PT_H_TCP_WRITE][0])
+		pt_info("tcp writes: %s", tr->how[PT_H_TCP_WRITE]);
+	else
+		pt_info("tcp writes: unseen (%s): TCP data sent outside its write() names "
+			"the socket's owner, not its writer", tr->why[PT_H_TCP_WRITE]);
 }
 
 int pt_tracer_epoll_fd(const struct pt_tracer *tr)

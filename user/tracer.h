@@ -25,8 +25,8 @@ struct pt_tracer {
 	struct pt_stage_view view;
 	enum pt_backend backend;	/* the rung of the ladder in use */
 	char fell[256];			/* why higher rungs were not used */
-	char how[PT_NR_VSTAGES][160];	/* what serves each stage */
-	char why[PT_NR_VSTAGES][200];	/* why a stage is unseen */
+	char how[PT_NR_HSLOTS][160];	/* what serves each stage (and TCP's records) */
+	char why[PT_NR_HSLOTS][200];	/* why a stage is unseen */
 	struct bpf_link *links[PT_MAX_LINKS];
 	unsigned int nr_links;
 	pt_event_fn cb;

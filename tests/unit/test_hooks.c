@@ -25,12 +25,12 @@ UNIT_CASE(hooks_table_shape)
 
 		ASSERT_TRUE(hook->name && *hook->name);
 		ASSERT_TRUE(nr_fns(hook) >= 1);
-		ASSERT_TRUE(hook->stage > PT_STAGE_SYSCALL && hook->stage < PT_NR_VSTAGES);
+		ASSERT_TRUE(hook->stage > PT_STAGE_SYSCALL && hook->stage < PT_NR_HSLOTS);
 		ASSERT_TRUE(hook->stage != PT_STAGE_USER && hook->stage != PT_V_RX_SYSCALL);
 		ASSERT_EQ_U64(hook->nfentry, hook->all ? nr_fns(hook) : 1);
 	}
 	for (unsigned int t = 0; t < PT_NR_TP_HOOKS; t++)
-		ASSERT_TRUE(pt_tp_hooks[t].stage >= -1 && pt_tp_hooks[t].stage < PT_NR_VSTAGES);
+		ASSERT_TRUE(pt_tp_hooks[t].stage >= -1 && pt_tp_hooks[t].stage < PT_NR_HSLOTS);
 }
 
 /* No hook name, tracepoint or candidate function twice: each is attached once. */

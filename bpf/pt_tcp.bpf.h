@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TCP on the way out. Two things the per-skb journey cannot know alone:
+ *
+ * - Who sent a segment. TCP queues the data a write() brings and sends it
+ *   later, often from softirq when an ACK opens the window, in whatever
+ *   task the CPU was running. So each socket keeps a record of its recent
+ *   writes (the sequence number where each began, the writer, its syscall
+ *   and l4 stamps), made at the socket's send (tcp_sendmsg, or the
+ *   tcp_sendmsg_locked tracepoint), and a data segment is attributed, at
+ *   its first sighting, to the write its sequence number falls in. A
+ *   segment without data (ACK, SYN, FIN, RST) names the socket's owner
+ *   (its last writer, or the caller of connect()) when there is one.
+ *
+ * - GSO. A TUN device without offloads has no TSO: TCP's large skb is
+ *   split into segments after the qdisc (validate_xmit_skb), each a new
+ *   skb, and the original is consumed there. At that consume its stages
+ *   (up to the queue) wait in a small per-CPU stash, keyed by socket and
+ *   sequence range; each segment's first sighting on the device (the
+ *   driver stage, on the same CPU, in the same dev_hard_start_xmit) takes
+ *   them, and the original is not reported. (Its socket is no help
+ *   there: GSO hands it to the segments before the original is consumed;
+ *   the connection's addresses and ports are.)
+ */
+#ifndef PT_TCP_BPF_H
+#define PT_TCP_BPF_H
+
+#include "pt_config.bpf.h"
+#include "pt_key.bpf.h"
+#include "pt_task.bpf.h"
+#include "pt_slots.bpf.h"
+#include "pt_journey.bpf.h"
+
+#define PT_TCP_WRITE_BITS 6
+#define PT_TCP_WRITES (1 << PT_TCP_WRITE_BITS)	/* a socket's writes kept */
+#define PT_TCP_SOCKS 1024	/* sockets followed at once (least recently used go) */
+#define PT_GSO_STASH 8		/* split originals waiting for their segments, per CPU */
+#define PT_TCP_SYN_SENT 2	/* enum tcp_state */
+#define PT_TCP_CLOSE 7
+
+/* One write() into a socket's queue. */
+struct pt_tcp_write {
+	__u64 ts_syscall, ts_l4, l4_ip;
+	__u32 seq;		/* tp->write_seq when it began */
+	__u32 pid, tid;
+	__s32 nr;		/* its syscall */
+	char comm[16];
+};
+
+struct pt_tcp_sock {
+	struct pt_tcp_write w[PT_TCP_WRITES];
+	__u32 head;		/* writes recorded (the next one's index, unmasked) */
+	__u32 owner_pid, owner_tid;
+	__u32 __pad;
+	char owner_comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, PT_TCP_SOCKS);
+	__type(key, __u64);
+	__type(value, struct pt_tcp_sock);
+} tcp_socks SEC(".maps");
+
+/* A new socket's record (never written: the map copies it). */
+static struct pt_tcp_sock pt_tcp_sock_zero SEC(".bss");
+
+/* An original split by GSO, waiting for its segments. */
+struct pt_gso {
+	__u64 conn;		/* its connection (pt_gso_conn); 0: empty */
+	__u32 seq, end;		/* its sequence range */
+	__s32 left;		/* payload bytes no segment has taken yet */
+	__u32 __pad;
+	__u64 ts[PT_STAGE_XMIT];	/* its stages up to the queue */
+};
+
+struct pt_gso_cpu {
+	struct pt_gso e[PT_GSO_STASH];
+	__u64 xmit_ts;		/* the last dev_hard_start_xmit with a stranger in its list */
+	__u32 next;		/* the next entry to fill (unmasked) */
+	__u32 live;		/* entries not empty */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_gso_cpu);
+} gso_stash SEC(".maps");
+
+/* A connection's identity: a hash of its addresses and ports (never 0). */
+static __always_inline __u64 pt_gso_conn(const struct pt_flow *f)
+{
+	const __u32 *a = (const __u32 *)f->saddr;
+	__u64 h = ((__u64)f->sport << 16 | f->dport) * 0x9E3779B97F4A7C15ull;
+
+#pragma unroll
+	for (int i = 0; i < 8; i++)
+		h = (h ^ a[i]) * 0x100000001B3ull;
+	return h | 1;
+}
+
+/* A socket's key, from a typed pointer (tp_btf, fentry) or a plain address. */
+static __always_inline __u64 pt_sk_key(const void *sk, bool trusted)
+{
+	return trusted ? pt_key(sk) : pt_key_raw(sk);
+}
+
+/* The record of socket @skey, made if @sk is in the traced device's namespace. */
+static __always_inline struct pt_tcp_sock *pt_tcp_sock_get(__u64 skey, const struct sock *sk)
+{
+	struct pt_tcp_sock *s = bpf_map_lookup_elem(&tcp_socks, &skey);
+
+	if (s)
+		return s;
+	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != targ_netns)
+		return NULL;
+	bpf_map_update_elem(&tcp_socks, &skey, &pt_tcp_sock_zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&tcp_socks, &skey);
+}
+
+static __always_inline void pt_tcp_owner_is_current(struct pt_tcp_sock *s)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	s->owner_pid = id >> 32;
+	s->owner_tid = (__u32)id;
+	bpf_get_current_comm(s->owner_comm, sizeof(s->owner_comm));
+}
+
+/*
+ * The socket's send, in the writer's send syscall: a write begins at the
+ * socket's write_seq. The tracepoint fires once per skb the write fills:
+ * a syscall's first one is its write.
+ */
+static __always_inline void pt_on_tcp_write(const struct sock *sk, __u64 skey, __u64 l4_ip)
+{
+	struct pt_tcp_write *w;
+	struct pt_tcp_sock *s;
+	struct pt_task *t;
+	__u64 id;
+
+	if (hist_mode)
+		return;
+	t = pt_task_get();
+	if (!t)
+		return;
+	s = pt_tcp_sock_get(skey, sk);
+	if (!s)
+		return;
+	w = &s->w[(s->head - 1) & (PT_TCP_WRITES - 1)];
+	if (s->head && w->ts_syscall == t->ts[PT_STAGE_SYSCALL] && w->tid == t->tid)
+		return;
+	w = &s->w[s->head & (PT_TCP_WRITES - 1)];
+	w->seq = BPF_CORE_READ((struct tcp_sock *)sk, write_seq);
+	w->ts_syscall = t->ts[PT_STAGE_SYSCALL];
+	w->ts_l4 = bpf_ktime_get_ns();
+	w->l4_ip = l4_ip;
+	w->nr = t->nr;
+	id = bpf_get_current_pid_tgid();
+	w->pid = id >> 32;
+	w->tid = (__u32)id;
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	__builtin_memcpy(s->owner_comm, w->comm, sizeof(w->comm));
+	s->owner_pid = w->pid;
+	s->owner_tid = w->tid;
+	s->head++;
+}
+
+/*
+ * A TCP socket changes state: connect() makes it SYN_SENT in the caller's
+ * task (its owner, whom the SYN names); closed, its record goes (the
+ * address may be a new socket's next).
+ */
+static __always_inline void pt_on_tcp_state(const struct sock *sk, int newstate)
+{
+	struct pt_tcp_sock *s;
+	__u64 skey;
+
+	if (hist_mode || BPF_CORE_READ(sk, sk_protocol) != PT_IPPROTO_TCP)
+		return;
+	skey = pt_key(sk);
+	if (newstate == PT_TCP_CLOSE) {
+		bpf_map_delete_elem(&tcp_socks, &skey);
+		return;
+	}
+	if (newstate != PT_TCP_SYN_SENT)
+		return;
+	s = pt_tcp_sock_get(skey, sk);
+	if (!s)
+		return;
+	s->head = 0;
+	pt_tcp_owner_is_current(s);
+}
+
+/*
+ * The write whose data @seq is: the latest that began at or before it
+ * (a binary search: the writes kept are in sequence order, oldest at
+ * head - n). NULL if it began before the oldest kept.
+ */
+static __always_inline struct pt_tcp_write *pt_tcp_write_of(struct pt_tcp_sock *s, __u32 seq)
+{
+	__u32 n = s->head < PT_TCP_WRITES ? s->head : PT_TCP_WRITES;
+	__u32 first = s->head - n, lo = 0, hi = n;	/* the answer is in [lo, hi) */
+	__u32 base, off;
+
+	if (!n)
+		return NULL;
+	base = s->w[first & (PT_TCP_WRITES - 1)].seq;
+	off = seq - base;
+	if ((__s32)off < 0)
+		return NULL;
+#pragma unroll
+	for (int i = 0; i <= PT_TCP_WRITE_BITS; i++) {
+		__u32 mid = (lo + hi) / 2;
+
+		if (hi - lo <= 1)
+			break;
+		if (s->w[(first + mid) & (PT_TCP_WRITES - 1)].seq - base <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &s->w[(first + lo) & (PT_TCP_WRITES - 1)];
+}
+
+/*
+ * A TCP segment's first sighting: its sender. A task joined at the first
+ * sighting is this segment's sender only if it wrote the data (found
+ * below); otherwise its syscall and l4 stamps go (the stages stamped in
+ * this context just before, ip and neigh, stay).
+ */
+static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb, bool trusted)
+{
+	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+	struct pt_tcp_sock *s = NULL;
+	struct pt_tcp_write *w = NULL;
+	__u64 skey;
+
+	if (sk) {
+		skey = pt_sk_key(sk, trusted);
+		s = bpf_map_lookup_elem(&tcp_socks, &skey);
+	}
+	if (s && pt_flow_tcp_payload(&ev->flow))
+		w = pt_tcp_write_of(s, ev->flow.tcp_seq);
+	ev->flags &= ~(PT_EV_IN_SYSCALL | PT_EV_BY_WRITE | PT_EV_BY_OWNER | PT_EV_TCP_KERNEL);
+	if (w) {
+		ev->ts[PT_STAGE_SYSCALL] = w->ts_syscall;
+		ev->ts[PT_STAGE_L4] = w->ts_l4;
+		ev->l4_ip = w->l4_ip;
+		ev->pid = w->pid;
+		ev->tid = w->tid;
+		ev->syscall_nr = w->nr;
+		__builtin_memcpy(ev->comm, w->comm, sizeof(ev->comm));
+		ev->flags |= PT_EV_IN_SYSCALL | PT_EV_BY_WRITE;
+		return;
+	}
+	ev->ts[PT_STAGE_SYSCALL] = 0;
+	ev->ts[PT_STAGE_L4] = 0;
+	ev->l4_ip = 0;
+	ev->syscall_nr = -1;
+	if (s && s->owner_pid) {
+		ev->pid = s->owner_pid;
+		ev->tid = s->owner_tid;
+		__builtin_memcpy(ev->comm, s->owner_comm, sizeof(ev->comm));
+		ev->flags |= PT_EV_BY_OWNER;
+	} else {
+		ev->pid = 0;
+		ev->tid = 0;
+		__builtin_memset(ev->comm, 0, sizeof(ev->comm));
+		ev->flags |= PT_EV_TCP_KERNEL;
+	}
+}
+
+/* This CPU's stash of split originals. */
+static __always_inline struct pt_gso_cpu *pt_gso_cpu(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&gso_stash, &zero);
+}
+
+/*
+ * The skb of record @r is consumed: if it is a TCP skb with data that
+ * never reached the driver, GSO split it (validate_xmit_skb consumes the
+ * original once its segments exist): its stages wait for them. True when
+ * stashed (the record is not handed over).
+ */
+static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *skb)
+{
+	struct pt_event *ev = r->ev;
+	struct skb_shared_info *sh;
+	struct pt_gso_cpu *c;
+	struct pt_gso *e;
+	__u16 gso_size = 0;
+	__u32 len;
+
+	if (ev->flow.proto != PT_IPPROTO_TCP || (ev->flags & PT_EV_RX) ||
+	    ev->ts[PT_STAGE_DRIVER] || ev->ts[PT_STAGE_COPY])
+		return false;
+	len = pt_flow_tcp_payload(&ev->flow);
+	sh = (struct skb_shared_info *)(skb->head + skb->end);
+	if (!len || bpf_probe_read_kernel(&gso_size, sizeof(gso_size), &sh->gso_size) ||
+	    !gso_size)
+		return false;
+	c = pt_gso_cpu();
+	if (!c)
+		return false;
+	e = &c->e[c->next & (PT_GSO_STASH - 1)];
+	if (!e->conn)
+		c->live++;
+	c->next++;
+	e->conn = pt_gso_conn(&ev->flow);
+	e->seq = ev->flow.tcp_seq;
+	e->end = ev->flow.tcp_seq + len;
+	e->left = len;
+	__builtin_memcpy(e->ts, ev->ts, sizeof(e->ts));
+	return true;
+}
+
+/* dev_hard_start_xmit with an skb of its list not followed: maybe a segment. */
+static __always_inline void pt_gso_xmit_mark(void)
+{
+	struct pt_gso_cpu *c = pt_gso_cpu();
+
+	if (c && c->live)
+		c->xmit_ts = bpf_ktime_get_ns();
+}
+
+/*
+ * An skb not followed reaches the driver: a segment of a stashed original
+ * (same connection, its sequence number in the original's range) becomes a
+ * journey, with the original's stages up to the queue and, under fentry
+ * or kprobe, the xmit stage of the dev_hard_start_xmit it is in.
+ */
+static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	struct pt_gso_cpu *c = pt_gso_cpu();
+	struct pt_skb_ref r;
+	struct pt_event *ev;
+	bool mine = false;
+	__u64 conn;
+	__u32 seq;
+
+	if (!c || !c->live)
+		return;
+	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
+	if (!ev)
+		return;
+	conn = pt_gso_conn(&ev->flow);
+	seq = ev->flow.tcp_seq;
+#pragma unroll
+	for (int i = 0; i < PT_GSO_STASH; i++) {
+		struct pt_gso *e = &c->e[i];
+
+		if (e->conn != conn || ev->flow.proto != PT_IPPROTO_TCP ||
+		    (__s32)(seq - e->seq) < 0 || (__s32)(e->end - seq) <= 0)
+			continue;
+		mine = true;
+		__builtin_memcpy(ev->ts, e->ts, sizeof(e->ts));
+		if (c->xmit_ts >= e->ts[PT_STAGE_QUEUE] && e->ts[PT_STAGE_QUEUE])
+			ev->ts[PT_STAGE_XMIT] = c->xmit_ts;
+		e->left -= (__s32)pt_flow_tcp_payload(&ev->flow);
+		if (e->left <= 0) {
+			e->conn = 0;
+			c->live--;
+		}
+		break;
+	}
+	if (!mine) {	/* a stranger, but no segment: not followed from here */
+		if (pt_skb_find(key, &r))
+			*r.owner = 0;
+		return;
+	}
+	pt_tcp_attr(ev, skb, trusted);
+}
+
+#endif /* PT_TCP_BPF_H */

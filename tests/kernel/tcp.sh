@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# TCP on the way out, through a VPN-like reader: tunwire joins TUN device
+# tcpA in the case's namespace to tcpB in a second one, where a real TCP
+# receiver listens; pathtrace follows tunwire's reads of tcpA. A 1 MiB
+# upload must give one joined journey per segment tunwire read, every data
+# segment naming the client (through the write that queued its data, even
+# when sent from softirq), GSO's originals never reported unread.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+
+CASES=(tcp_upload_segments)
+
+# The wire, the receiver and pathtrace; the upload of $TMP/in ($1 extra
+# tunwire arguments: a loss). Sets NSB, WIRE, CLIENT.
+tcp_setup() {
+	NSB=$NS-b
+	ip netns add "$NSB" || { fail "cannot add namespace $NSB"; return 1; }
+	trap 'ip netns del "$NSB" 2>/dev/null; case_teardown' EXIT
+	ip netns exec "$NSB" ip link set lo up
+	# No IPv6 link-local chatter: only the upload crosses the wire.
+	local n
+	for n in "$NS" "$NSB"; do
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+	"$HELPERS/tunwire" "$NS" tcpA "$NSB" tcpB "$TMP/wired" "$TMP/count" "$@" &
+	WIRE=$!
+	PIDS+=("$WIRE")
+	wait_for_file "$TMP/wired" 10 "$WIRE" || { fail "tunwire did not start"; return 1; }
+	nsx ip addr add 192.0.2.1/24 dev tcpA
+	nsx ip link set tcpA up
+	ip netns exec "$NSB" ip addr add 192.0.2.2/24 dev tcpB
+	ip netns exec "$NSB" ip link set tcpB up
+	head -c 1048576 /dev/urandom >"$TMP/in"
+	ip netns exec "$NSB" "$HELPERS/tcpup" recv 192.0.2.2 5001 "$TMP/got" "$TMP/listening" &
+	RECV=$!
+	PIDS+=("$RECV")
+	wait_for_file "$TMP/listening" 10 "$RECV" || { fail "tcpup recv did not start"; return 1; }
+}
+
+# The upload, then pathtrace and tunwire stopped (tunwire writes its counts).
+tcp_upload() {
+	ip netns exec "$NS" "$HELPERS/tcpup" send 192.0.2.2 5001 "$TMP/in" &
+	CLIENT=$!
+	PIDS+=("$CLIENT")
+	wait "$CLIENT"
+	expect_eq "$?" 0 "tcpup send exit status"
+	wait "$RECV"
+	expect_eq "$?" 0 "tcpup recv exit status"
+	expect_eq "$(sha256sum <"$TMP/got")" "$(sha256sum <"$TMP/in")" "the receiver got the 1 MiB intact (sha256)"
+	sleep 0.3	# the last ACKs
+	kill -INT "$PT_PID"
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	kill -TERM "$WIRE"
+	wait "$WIRE"
+	expect_eq "$?" 0 "tunwire exit status"
+}
+
+count_of() { # name: tunwire's count
+	awk -v k="$1" '$1 == k {print $2}' "$TMP/count"
+}
+
+case_tcp_upload_segments() {
+	tcp_setup || return
+	pt_start --dev tcpA --json || return
+	expect_ok "follows tunwire: $(head -1 "$TMP/err")" grep -q "device tcpA is read by tunwire (pid $WIRE)" "$TMP/err"
+	expect_ok "says what records TCP writes: $(grep 'tcp writes' "$TMP/err")" grep -q "tcp writes: tracepoint tcp_sendmsg_locked" "$TMP/err"
+	tcp_upload
+	local tcp data
+	tcp=$(count_of a2b_tcp)
+	expect_eq "$(count_of a2b)" "$tcp" "tunwire read TCP only from tcpA"
+	data=$(count_of a2b_tcp_data)
+	[ "${data:-0}" -ge 700 ] || fail "tunwire forwarded $data data segments, want about 725 (1 MiB in MSS-sized segments)"
+	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .status == "read" and .reader.comm == "tunwire")] | length' "$TMP/out")" "$tcp" "one joined journey per TCP segment tunwire read"
+	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload > 0 and .status == "read" and .pid == '"$CLIENT"' and .comm == "tcpup" and .sender == "write" and .syscall == "write")] | length' "$TMP/out")" "$data" "data segments named after the client's write()"
+	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload > 0) | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "syscall l4 queue driver copy user" "a data segment's stages (l4: tcp_sendmsg_locked)"
+	expect_eq "$(jq -s '[.[] | select(.gso == true)] | length > 600' "$TMP/out")" true "most data segments made by GSO"
+	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | $t == ($t | sort)] | all' "$TMP/out")" true "every journey's stages in time order"
+	expect_eq "$(jq -s '[.[] | select(.tcp.flags == "S" and .pid == '"$CLIENT"' and .comm == "tcpup" and .sender == "owner")] | length' "$TMP/out")" 1 "the SYN names connect()'s process"
+	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload == 0 and .sender != "owner" and .sender != "kernel")] | length' "$TMP/out")" 0 "segments without data name the socket's owner or the kernel"
+	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q "$tcp packets read, $tcp journeys complete, 0 unjoined .* 0 dropped, 0 unread, 0 records lost" "$TMP/err"
+	expect_no_bpf_left
+}
+
+run_cases "${CASES[@]}"
