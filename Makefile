@@ -151,7 +151,8 @@ $(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS) $(OUT)/user/cbpf.o
 # libdbus-1.a, which needs two libsystemd functions (tests/vm/sd_stubs.c).
 # libmicrohttpd.a needs static libunistring and p11-kit, which Debian does
 # not ship: this build has --metrics compiled out (user/metrics_none.c).
-VM_BINS := $(OUT)/pathtrace-static $(OUT)/tests/udpsend-static
+VM_HELPERS := udpsend tunwire tcpup
+VM_BINS := $(OUT)/pathtrace-static $(patsubst %,$(OUT)/tests/%-static,$(VM_HELPERS))
 STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lelf -lz \
 	-lpcap -ldbus-1
 
@@ -165,7 +166,7 @@ $(OUT)/pathtrace-static: $(STATIC_OBJS) $(LIB_OBJS) tests/vm/sd_stubs.c
 		{ grep -v -e 'statically linked applications requires' -e ': in function .' || true; }; \
 		test -x $@
 
-$(OUT)/tests/udpsend-static: tests/helpers/udpsend.c | $(OUT)/tests
+$(OUT)/tests/%-static: tests/helpers/%.c | $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static $< -o $@
 

@@ -21,6 +21,10 @@
  *   them, and the original is not reported. (Its socket is no help
  *   there: GSO hands it to the segments before the original is consumed;
  *   the connection's addresses and ports are.)
+ *
+ * - Retransmissions: the socket's record keeps the highest sequence number
+ *   its data reached the device with; a data segment that ends at or
+ *   below it went out before (a GSO segment inherits its original's mark).
  */
 #ifndef PT_TCP_BPF_H
 #define PT_TCP_BPF_H
@@ -51,7 +55,7 @@ struct pt_tcp_sock {
 	struct pt_tcp_write w[PT_TCP_WRITES];
 	__u32 head;		/* writes recorded (the next one's index, unmasked) */
 	__u32 owner_pid, owner_tid;
-	__u32 __pad;
+	__u32 snd_hi;		/* the highest end of data seen at the device */
 	char owner_comm[16];
 };
 
@@ -70,7 +74,7 @@ struct pt_gso {
 	__u64 conn;		/* its connection (pt_gso_conn); 0: empty */
 	__u32 seq, end;		/* its sequence range */
 	__s32 left;		/* payload bytes no segment has taken yet */
-	__u32 __pad;
+	__u32 flags;		/* its PT_EV_RETRANS */
 	__u64 ts[PT_STAGE_XMIT];	/* its stages up to the queue */
 };
 
@@ -190,6 +194,7 @@ static __always_inline void pt_on_tcp_state(const struct sock *sk, int newstate)
 	if (!s)
 		return;
 	s->head = 0;
+	s->snd_hi = 0;
 	pt_tcp_owner_is_current(s);
 }
 
@@ -234,6 +239,7 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 {
 	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
 	struct pt_tcp_sock *s = NULL;
+	__u32 len = pt_flow_tcp_payload(&ev->flow), end;
 	struct pt_tcp_write *w = NULL;
 	__u64 skey;
 
@@ -241,8 +247,17 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 		skey = pt_sk_key(sk, trusted);
 		s = bpf_map_lookup_elem(&tcp_socks, &skey);
 	}
-	if (s && pt_flow_tcp_payload(&ev->flow))
+	if (s && len) {
 		w = pt_tcp_write_of(s, ev->flow.tcp_seq);
+		/* A GSO segment's original was checked (and raised the mark) */
+		if (!(ev->flags & PT_EV_GSO)) {
+			end = ev->flow.tcp_seq + len;
+			if (s->snd_hi && (__s32)(end - s->snd_hi) <= 0)
+				ev->flags |= PT_EV_RETRANS;
+			else
+				s->snd_hi = end;
+		}
+	}
 	ev->flags &= ~(PT_EV_IN_SYSCALL | PT_EV_BY_WRITE | PT_EV_BY_OWNER | PT_EV_TCP_KERNEL);
 	if (w) {
 		ev->ts[PT_STAGE_SYSCALL] = w->ts_syscall;
@@ -314,6 +329,7 @@ static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *s
 	e->seq = ev->flow.tcp_seq;
 	e->end = ev->flow.tcp_seq + len;
 	e->left = len;
+	e->flags = ev->flags & PT_EV_RETRANS;
 	__builtin_memcpy(e->ts, ev->ts, sizeof(e->ts));
 	return true;
 }
@@ -358,6 +374,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 			continue;
 		mine = true;
 		__builtin_memcpy(ev->ts, e->ts, sizeof(e->ts));
+		ev->flags |= e->flags;
 		if (c->xmit_ts >= e->ts[PT_STAGE_QUEUE] && e->ts[PT_STAGE_QUEUE])
 			ev->ts[PT_STAGE_XMIT] = c->xmit_ts;
 		e->left -= (__s32)pt_flow_tcp_payload(&ev->flow);

@@ -118,6 +118,7 @@ enum pt_end {
 					 * (its last writer, or connect()'s caller) */
 #define PT_EV_TCP_KERNEL	0x40	/* TCP: sent outside its owner's send (softirq,
 					 * a timer) and no owner known */
+#define PT_EV_RETRANS		0x80	/* TCP: its data reached the device before */
 
 /*
  * One record per packet, emitted when the kernel frees the skb. What every

@@ -180,6 +180,8 @@ static void header_text(FILE *out, const struct pt_journey *j,
 		fprintf(out, j->rx ? ", writer unknown" : ", sender unknown (not sent from a syscall)");
 	if (j->have_kernel && (j->ev.flags & PT_EV_GSO))
 		fprintf(out, ", GSO segment");
+	if (j->have_kernel && (j->ev.flags & PT_EV_RETRANS))
+		fprintf(out, ", RETRANSMISSION");
 	if (j->rx) {
 		if (j->status == PT_J_DROPPED)
 			fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
@@ -426,8 +428,11 @@ static void json_tasks(struct pt_line *l, const struct pt_journey *j,
 		pt_line_str(l, sender_kind(j));
 		pt_line_chr(l, '"');
 	}
-	if (j->have_kernel && (j->ev.flags & PT_EV_GSO))
-		pt_line_str(l, ",\"gso\":true");
+	if (j->have_kernel && j->flow.proto == PT_IPPROTO_TCP && !j->rx) {
+		pt_line_str(l, j->ev.flags & PT_EV_GSO ? ",\"gso\":true" : ",\"gso\":false");
+		pt_line_str(l, j->ev.flags & PT_EV_RETRANS ? ",\"retransmit\":true" :
+							      ",\"retransmit\":false");
+	}
 	if (c->l4_func) {
 		pt_line_str(l, ",\"l4_func\":");
 		pt_line_json_str(l, c->l4_func, SIZE_MAX);

@@ -9,7 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-CASES=(tcp_upload_segments)
+CASES=(tcp_upload_segments tcp_loss_retransmit)
 
 # The wire, the receiver and pathtrace; the upload of $TMP/in ($1 extra
 # tunwire arguments: a loss). Sets NSB, WIRE, CLIENT.
@@ -81,6 +81,25 @@ case_tcp_upload_segments() {
 	expect_eq "$(jq -s '[.[] | select(.tcp.flags == "S" and .pid == '"$CLIENT"' and .comm == "tcpup" and .sender == "owner")] | length' "$TMP/out")" 1 "the SYN names connect()'s process"
 	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload == 0 and .sender != "owner" and .sender != "kernel")] | length' "$TMP/out")" 0 "segments without data name the socket's owner or the kernel"
 	expect_ok "summary: $(tail -1 "$TMP/err")" grep -q "$tcp packets read, $tcp journeys complete, 0 unjoined .* 0 dropped, 0 unread, 0 records lost" "$TMP/err"
+	expect_no_bpf_left
+}
+
+# tunwire loses three data segments (the 100th to the 102nd): TCP sends
+# them again, and their journeys say so.
+case_tcp_loss_retransmit() {
+	tcp_setup 100 || return
+	pt_start --dev tcpA --json || return
+	tcp_upload
+	local tcp data
+	tcp=$(count_of a2b_tcp)
+	data=$(count_of a2b_tcp_data)
+	expect_eq "$(count_of dropped)" 3 "segments tunwire lost"
+	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .status == "read")] | length' "$TMP/out")" "$tcp" "one joined journey per TCP segment tunwire read"
+	expect_eq "$(jq -s '[.[] | select(.tcp.payload > 0 and .pid == '"$CLIENT"' and .sender == "write")] | length' "$TMP/out")" "$data" "data segments named after the client's write(), retransmissions too"
+	expect_eq "$(jq -s '[.[] | select(.retransmit == true and .tcp.payload > 0)] | length >= 1' "$TMP/out")" true "a journey marked retransmit"
+	# Each retransmission's data went out before: an earlier journey of the same sequence number.
+	expect_eq "$(jq -s '. as $all | [.[] | select(.retransmit == true) | .tcp.seq as $s | .seq as $n | [$all[] | select(.tcp.seq == $s and .seq < $n)] | length >= 1] | all' "$TMP/out")" true "every retransmission's sequence number seen before"
+	expect_eq "$(jq -s '[.[] | select(.retransmit == false and .tcp.payload > 0) | .tcp.seq] | length == (unique | length)' "$TMP/out")" true "first transmissions: each sequence number once"
 	expect_no_bpf_left
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "fixtures.h"
 #include "packet.h"
+#include "pt_flow.h"
 #include "unit.h"
 
 static const uint8_t ip4_a[4] = { 192, 0, 2, 1 }, ip4_b[4] = { 192, 0, 2, 2 };
@@ -149,6 +150,51 @@ UNIT_CASE(packet_ipv4_tcp)
 	ASSERT_STREQ(pt_flow_proto(&f), "tcp");
 	ASSERT_STREQ(summary(&f), "TCP 43210 -> 80");
 	ASSERT_STREQ(addrs(&f), "198.18.0.1 -> 198.19.255.254");
+	/* The key's TCP part: sequence number, flags, no payload. */
+	ASSERT_EQ_U64(f.tcp_seq, 0xdead0000u);
+	ASSERT_EQ_U64(f.icmp_type, PT_TCP_SYN);
+	ASSERT_EQ_U64(pt_flow_tcp_payload(&f), 0);
+}
+
+/*
+ * Data segments: the payload from the IP and TCP header lengths (IPv4 with
+ * options, IPv6), and two equal-length segments of one flow told apart by
+ * their sequence numbers, as IPv6 has no IP id to do it.
+ */
+UNIT_CASE(packet_tcp_data_segments)
+{
+	uint8_t l4[1600], pkt[1700], opt[8] = { 1, 1, 1, 1, 1, 1, 1, 0 };
+	struct pt_flow f, g;
+	char flags[8];
+	size_t n;
+
+	memset(l4, 0x5a, sizeof(l4));
+	fx_tcp(l4, 40000, 5001);
+	l4[12] = 8 << 4;	/* 32 bytes of header: timestamps */
+	l4[13] = PT_TCP_ACK | PT_TCP_PSH;
+	n = fx_ipv4(pkt, 7, PT_IPPROTO_TCP, 9, 0x4000, "192.0.2.1", "192.0.2.2", opt, l4,
+		    32 + 1448);
+	ASSERT_EQ_I64(parse(pkt, n, &f), 0);
+	ASSERT_EQ_U64(f.l3_len, 28 + 32 + 1448);
+	ASSERT_EQ_U64(pt_flow_tcp_payload(&f), 1448);
+	ASSERT_STREQ(pt_tcp_flags_str(f.icmp_type, flags, sizeof(flags)), "PA");
+	ASSERT_STREQ(pt_tcp_flags_str(PT_TCP_FIN | PT_TCP_SYN | PT_TCP_RST, flags, 3), "FS");
+
+	n = fx_ipv6(pkt, PT_IPPROTO_TCP, "2001:db8::1", "2001:db8::2", l4, 32 + 100);
+	ASSERT_EQ_I64(parse(pkt, n, &f), 0);
+	ASSERT_EQ_U64(pt_flow_tcp_payload(&f), 100);
+	l4[7] = 0x64;	/* the next segment: 100 bytes on */
+	n = fx_ipv6(pkt, PT_IPPROTO_TCP, "2001:db8::1", "2001:db8::2", l4, 32 + 100);
+	ASSERT_EQ_I64(parse(pkt, n, &g), 0);
+	ASSERT_EQ_U64(g.tcp_seq - f.tcp_seq, 100);
+	ASSERT_FALSE(pt_flow_equal(&f, &g));
+
+	/* A header cut short: ports, but no sequence number nor payload. */
+	n = fx_ipv4(pkt, 5, PT_IPPROTO_TCP, 9, 0x4000, "192.0.2.1", "192.0.2.2", NULL, l4, 20);
+	ASSERT_EQ_I64(parse(pkt, 20 + 12, &f), 0);
+	ASSERT_EQ_U64(f.sport, 40000);
+	ASSERT_EQ_U64(f.tcp_seq, 0);
+	ASSERT_EQ_U64(pt_flow_tcp_payload(&f), 0);
 }
 
 UNIT_CASE(packet_ipv4_other_transport)

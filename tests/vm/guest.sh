@@ -133,6 +133,104 @@ check_hist() {
 		echo "backend: got '$(grep 'backend:' /tmp/err)', want $2"
 }
 
+# run_tcp BACKEND: a 1 MiB upload from the guest's namespace through tcpA,
+# read by tunwire (a VPN-like reader) and written into tcpB in namespace
+# b, where tcpup receives it; complaints on stdout. Every TCP segment
+# tunwire read must be a joined journey; the data segments name the
+# client: through its write() where a hook records TCP writes (fentry and
+# kprobe on tcp_sendmsg), else as the socket's owner (tracepoints: these
+# kernels predate tcp_sendmsg_locked).
+run_tcp() {
+	ran=$1
+	[ "$1" = auto ] && ran=fentry
+	rm -f /tmp/wired /tmp/count /tmp/listening /tmp/got /tmp/ready
+	mkdir -p /var/run/netns
+	[ -e /var/run/netns/a ] || { touch /var/run/netns/a && mount --bind /proc/1/ns/net /var/run/netns/a; }
+	if [ ! -e /var/run/netns/b ]; then
+		touch /var/run/netns/b && unshare --net=/var/run/netns/b true
+		nsenter --net=/var/run/netns/b ip link set lo up
+		# No IPv6 chatter on the wire: only the upload crosses it.
+		sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		nsenter --net=/var/run/netns/b sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	fi
+	tunwire a tcpA b tcpB /tmp/wired /tmp/count >/tmp/sender 2>&1 &
+	wire=$!
+	i=0
+	while [ ! -e /tmp/wired ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e /tmp/wired ] || { echo "tunwire did not start: $(cat /tmp/sender)"; return; }
+	ip addr add 192.0.2.1/24 dev tcpA && ip link set tcpA up
+	nsenter --net=/var/run/netns/b ip addr add 192.0.2.2/24 dev tcpB
+	nsenter --net=/var/run/netns/b ip link set tcpB up
+	head -c 1048576 /dev/urandom >/tmp/in
+	nsenter --net=/var/run/netns/b tcpup recv 192.0.2.2 5001 /tmp/got /tmp/listening &
+	recv=$!
+	i=0
+	while [ ! -e /tmp/listening ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	pathtrace --backend "$1" --dev tcpA --json --ready-file /tmp/ready >/tmp/out 2>/tmp/err &
+	pt=$!
+	i=0
+	while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -e /tmp/ready ]; then
+		echo "pathtrace not ready"
+		kill -9 $pt $recv $wire 2>/dev/null
+		return
+	fi
+	tcpup send 192.0.2.2 5001 /tmp/in >>/tmp/sender 2>&1 &
+	client=$!
+	wait $client || echo "tcpup send failed"
+	wait $recv || echo "tcpup recv failed"
+	[ "$(sha256sum </tmp/in)" = "$(sha256sum </tmp/got)" ] ||
+		echo "the receiver did not get the 1 MiB intact"
+	sleep 1	# the last ACKs
+	kill -INT $pt
+	wait_gone $pt "$EXIT_WAIT" || echo "pathtrace still running ${EXIT_WAIT}s after SIGINT: killed"
+	wait $pt || echo "pathtrace exit status not 0"
+	kill -TERM $wire
+	wait $wire
+	grep -q '^pathtrace: device tcpA is read by tunwire' /tmp/err ||
+		echo "not following tunwire: $(head -1 /tmp/err)"
+	cp /tmp/out /tmp/out.all
+	grep -v '^{"summary":' /tmp/out.all >/tmp/out
+	tcp=$(awk '$1 == "a2b_tcp" {print $2}' /tmp/count)
+	data=$(awk '$1 == "a2b_tcp_data" {print $2}' /tmp/count)
+	[ "$(awk '$1 == "a2b" {print $2}' /tmp/count)" = "$tcp" ] ||
+		echo "tunwire read more than TCP: $(cat /tmp/count | tr '\n' ' ')"
+	[ "${data:-0}" -ge 700 ] || echo "tunwire forwarded ${data:-0} data segments, want about 725"
+	case $ran in
+	tracepoint) sender=owner want="queue driver copy user" ;;
+	*) sender=write want="syscall l4 .*queue xmit driver copy user" ;;
+	esac
+	awk -v tcp="$tcp" -v data="$data" -v pid="$client" -v sender="$sender" -v want="$want" '
+	/"proto":"tcp"/ && /"status":"read"/ && /"reader":\{"pid":[0-9]+,"tid":[0-9]+,"comm":"tunwire"/ { read++ }
+	/"payload":[1-9]/ {
+		if ($0 ~ ("\"pid\":" pid ",") && $0 ~ /"comm":"tcpup"/ && $0 ~ ("\"sender\":\"" sender "\"") &&
+		    $0 ~ /"status":"read"/)
+			named++
+		else if (bad++ < 3)
+			printf "data journey %d not named %s by %s: %s\n", NR, pid, sender, substr($0, 1, 400)
+		s = ""; names = ""
+		if (match($0, /"stages":\[[^]]*\]/)) s = substr($0, RSTART, RLENGTH)
+		while (match(s, /"stage":"[a-z0-9_]*"/)) {
+			names = names (names == "" ? "" : " ") substr(s, RSTART + 9, RLENGTH - 10)
+			s = substr(s, RSTART + RLENGTH)
+		}
+		if (names !~ ("^" want "$") && stg++ < 3)
+			printf "data journey %d: stages %s, want %s\n", NR, names, want
+	}
+	/"flags":"S"/ && $0 ~ ("\"pid\":" pid ",") && /"sender":"owner"/ { syn++ }
+	END {
+		if (read != tcp) printf "joined TCP journeys read by tunwire: got %d, want %d\n", read, tcp
+		if (named != data) printf "data journeys naming the client: got %d, want %d\n", named, data
+		if (syn != 1) printf "SYN journeys naming the client: got %d, want 1\n", syn
+	}' /tmp/out
+	grep -q "\"reads\":$tcp," /tmp/out.all || echo "summary: want $tcp reads: $(tail -1 /tmp/out.all | head -c 300)"
+	grep -q '"unread":0,' /tmp/out.all || echo "summary: unread: $(tail -1 /tmp/out.all | head -c 300)"
+	ip link del tcpA 2>/dev/null
+}
+
 # run_demo BACKEND: `pathtrace demo tap` as a teacher runs it; complaints
 # on stdout. Its summary must be the classic result, and in the first ping's
 # journey (#4) the stages this backend sees must carry their steps, with
@@ -189,6 +287,8 @@ run_case() {
 	[ "$b" = tracepoint ] && l4="(none)"	# no l4 stage, no l4_func
 	if [ "$c" = demo ]; then
 		run_demo "$b" >/tmp/why
+	elif [ "$c" = tcp ]; then
+		run_tcp "$b" >/tmp/why
 	else
 		expr=
 		[ "$c" = filter ] && expr="udp dst port 40404"

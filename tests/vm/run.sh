@@ -5,7 +5,7 @@
 # tracepoints, so this is where fentry and kprobe are proven.
 #
 # Each guest boots an initramfs made here (busybox-static, /init, the static
-# pathtrace and udpsend, the kernel's tun module, guest.sh) with no network
+# pathtrace, udpsend, tunwire and tcpup, the kernel's tun module, guest.sh) with no network
 # (-nic none): its traffic only reaches its own TUN device. The guest's
 # result lines carry a "PTVM " marker; they are turned into the suite's
 # PASS/FAIL/SKIP protocol here, and a case the guest never reported (crash,
@@ -23,7 +23,7 @@ OUT=${OUT:-build}
 
 # auto must pick fentry on these kernels (they allow it, with module BTF).
 BACKENDS='fentry kprobe tracepoint auto'
-CASES='ping udp hist tap echo echo6 filter demo'
+CASES='ping udp hist tap echo echo6 filter demo tcp'
 # Per kernel: a label, then the meta packages to take it from, best first
 # (cloud kernels are smaller and boot faster).
 KERNELS=('6.1 linux-image-cloud-amd64 linux-image-amd64'
@@ -62,7 +62,7 @@ prereqs() {
 		echo "no static $BUSYBOX (install busybox-static: run tools/setup.sh)"
 		return
 	fi
-	for c in "$OUT/pathtrace-static" "$OUT/tests/udpsend-static"; do
+	for c in "$OUT/pathtrace-static" "$OUT"/tests/{udpsend,tunwire,tcpup}-static; do
 		[ -x "$c" ] || { echo "$c not built (make test-vm)"; return; }
 	done
 }
@@ -74,6 +74,8 @@ initrd() {
 	cp "$BUSYBOX" "$r/bin/busybox"
 	cp "$OUT/pathtrace-static" "$r/bin/pathtrace"
 	cp "$OUT/tests/udpsend-static" "$r/bin/udpsend"
+	cp "$OUT/tests/tunwire-static" "$r/bin/tunwire"
+	cp "$OUT/tests/tcpup-static" "$r/bin/tcpup"
 	cp "$KDIR"/tun.ko* "$r/lib/modules/"
 	cp tests/vm/init "$r/init"
 	cp tests/vm/guest.sh "$r/guest.sh"
