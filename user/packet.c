@@ -167,7 +167,15 @@ void pt_flow_summary(const struct pt_flow *f, char *buf, size_t len)
 		snprintf(buf, len, "UDP %u -> %u", f->sport, f->dport);
 		break;
 	case PT_IPPROTO_TCP:
-		snprintf(buf, len, "TCP %u -> %u", f->sport, f->dport);
+		if (f->icmp_code & 0xf) {	/* its header read: flags, seq, payload */
+			char fl[8];
+
+			snprintf(buf, len, "TCP %u -> %u [%s] seq=%u len=%u", f->sport, f->dport,
+				 pt_tcp_flags_str(f->icmp_type, fl, sizeof(fl)), f->tcp_seq,
+				 pt_flow_tcp_payload(f));
+		} else {
+			snprintf(buf, len, "TCP %u -> %u", f->sport, f->dport);
+		}
 		break;
 	case -1:
 		snprintf(buf, len, "not an IP packet");

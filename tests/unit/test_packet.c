@@ -148,7 +148,7 @@ UNIT_CASE(packet_ipv4_tcp)
 	ASSERT_EQ_U64(f.sport, 43210);
 	ASSERT_EQ_U64(f.dport, 80);
 	ASSERT_STREQ(pt_flow_proto(&f), "tcp");
-	ASSERT_STREQ(summary(&f), "TCP 43210 -> 80");
+	ASSERT_STREQ(summary(&f), "TCP 43210 -> 80 [S] seq=3735879680 len=0");
 	ASSERT_STREQ(addrs(&f), "198.18.0.1 -> 198.19.255.254");
 	/* The key's TCP part: sequence number, flags, no payload. */
 	ASSERT_EQ_U64(f.tcp_seq, 0xdead0000u);
@@ -179,6 +179,7 @@ UNIT_CASE(packet_tcp_data_segments)
 	ASSERT_EQ_U64(pt_flow_tcp_payload(&f), 1448);
 	ASSERT_STREQ(pt_tcp_flags_str(f.icmp_type, flags, sizeof(flags)), "PA");
 	ASSERT_STREQ(pt_tcp_flags_str(PT_TCP_FIN | PT_TCP_SYN | PT_TCP_RST, flags, 3), "FS");
+	ASSERT_STREQ(summary(&f), "TCP 40000 -> 5001 [PA] seq=3735879680 len=1448");
 
 	n = fx_ipv6(pkt, PT_IPPROTO_TCP, "2001:db8::1", "2001:db8::2", l4, 32 + 100);
 	ASSERT_EQ_I64(parse(pkt, n, &f), 0);
@@ -195,6 +196,7 @@ UNIT_CASE(packet_tcp_data_segments)
 	ASSERT_EQ_U64(f.sport, 40000);
 	ASSERT_EQ_U64(f.tcp_seq, 0);
 	ASSERT_EQ_U64(pt_flow_tcp_payload(&f), 0);
+	ASSERT_STREQ(summary(&f), "TCP 40000 -> 5001");
 }
 
 UNIT_CASE(packet_ipv4_other_transport)
