@@ -347,7 +347,9 @@ static __always_inline void pt_gso_xmit_mark(void)
  * An skb not followed reaches the driver: a segment of a stashed original
  * (same connection, its sequence number in the original's range) becomes a
  * journey, with the original's stages up to the queue and, under fentry
- * or kprobe, the xmit stage of the dev_hard_start_xmit it is in.
+ * or kprobe, the xmit stage of the dev_hard_start_xmit it is in. A TCP skb
+ * on the traced device that matches none is a segment whose original was
+ * not stashed here: counted, never silent.
  */
 static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
 {
@@ -358,7 +360,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	__u64 conn;
 	__u32 seq;
 
-	if (!c || !c->live)
+	if (!c || !pt_skb_on_target(skb, trusted))
 		return;
 	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
 	if (!ev)
@@ -385,6 +387,8 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 		break;
 	}
 	if (!mine) {	/* a stranger, but no segment: not followed from here */
+		if (ev->flow.proto == PT_IPPROTO_TCP)
+			pt_count(PT_CNT_GSO_MISS);	/* a segment whose original we lost */
 		if (pt_skb_find(key, &r))
 			*r.owner = 0;
 		return;

@@ -161,6 +161,8 @@ enum pt_counter {
 				 * before the one before it, or over 4.29 s
 				 * after the first before the copy) */
 	PT_CNT_FILTERED,	/* left out by the filter expression or --pid/--comm */
+	PT_CNT_GSO_MISS,	/* a TCP skb at the driver, not followed, matching no
+				 * split original: a GSO segment not followed */
 	PT_NR_COUNTERS,
 };
 

@@ -329,10 +329,10 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 		",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unjoined_reads\":%" PRIu64
 		",\"unjoined_kernel\":%" PRIu64 "},\"lost\":{\"ring_buffer_full\":%" PRIu64
 		",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64 ",\"no_task_storage\":%" PRIu64
-		"},\"in_flight\":%u,\"dropped_by_stage\":{",
+		",\"gso_segments_unmatched\":%" PRIu64 "},\"in_flight\":%u,\"dropped_by_stage\":{",
 		s->reads, filtered_out(m, c), s->joined, s->dropped, s->unread, s->unjoined_reads,
 		s->unjoined_kernel, c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
-		in_flight);
+		c[PT_CNT_GSO_MISS], in_flight);
 	for (int st = 0; st < PT_NR_STAGES; st++) {
 		if (!d->stage[st])
 			continue;

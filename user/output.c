@@ -588,4 +588,7 @@ void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS])
 	if (c[PT_CNT_NO_TASK_STORE])
 		pt_warn("%" PRIu64 " sends lost their syscall/l4/route/ip stamps (their task slot taken by another send)",
 			c[PT_CNT_NO_TASK_STORE]);
+	if (c[PT_CNT_GSO_MISS])
+		pt_warn("%" PRIu64 " TCP segments not followed: their GSO original was not seen split",
+			c[PT_CNT_GSO_MISS]);
 }
