@@ -61,6 +61,7 @@ static __always_inline bool pt_foreign_defer(struct pt_skb_ref *r, __u64 key)
 
 		if (t) {
 			t->pending = key;
+			*r->owner = key ^ PT_KEY_WAITING;	/* its skb's address is free */
 			return true;
 		}
 	}
@@ -81,7 +82,7 @@ static __always_inline void pt_on_read_return(void)
 		return;
 	key = t->pending;
 	t->pending = 0;
-	if (!pt_skb_find(key, &r))
+	if (!pt_skb_find_owner(key, key ^ PT_KEY_WAITING, &r))
 		return;
 	r.ev->t_user = bpf_ktime_get_ns();
 	pt_rec_submit(&r, PT_END_CONSUMED, 0);

@@ -59,8 +59,17 @@ struct pt_slot_ref {
 	__u32 idx;
 };
 
-/* The slot of @skb, if it is followed. */
-static __always_inline bool pt_slot_find(__u64 skb, struct pt_slot_ref *r)
+/*
+ * A record whose skb is freed but which still waits (a foreign reader's
+ * read() has not returned): its slot's owner is its key with this bit
+ * flipped, which no skb's key has (a difference of two kernel addresses:
+ * its 17 top bits all equal), so that a new skb at the freed address is
+ * not taken for it. It stays in its key's set.
+ */
+#define PT_KEY_WAITING (1ull << 62)
+
+/* The slot of key @skb's set whose owner is @owner. */
+static __always_inline bool pt_slot_find_owner(__u64 skb, __u64 owner, struct pt_slot_ref *r)
 {
 	struct pt_skb_set *ws;
 	__u32 set;
@@ -70,13 +79,19 @@ static __always_inline bool pt_slot_find(__u64 skb, struct pt_slot_ref *r)
 		return false;
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		if (ws->skb[w] != skb)
+		if (ws->skb[w] != owner)
 			continue;
 		r->owner = &ws->skb[w];
 		r->idx = pt_slot_idx(set, w);
 		return true;
 	}
 	return false;
+}
+
+/* The slot of @skb, if it is followed. */
+static __always_inline bool pt_slot_find(__u64 skb, struct pt_slot_ref *r)
+{
+	return pt_slot_find_owner(skb, skb, r);
 }
 
 static __always_inline struct pt_event *pt_skb_rec(__u32 idx)
@@ -86,16 +101,22 @@ static __always_inline struct pt_event *pt_skb_rec(__u32 idx)
 	return s ? &s->ev : NULL;
 }
 
-/* The record of @skb, if it is followed. */
-static __always_inline bool pt_skb_find(__u64 skb, struct pt_skb_ref *r)
+/* The record of key @skb's set owned by @owner. */
+static __always_inline bool pt_skb_find_owner(__u64 skb, __u64 owner, struct pt_skb_ref *r)
 {
 	struct pt_slot_ref s;
 
-	if (!pt_slot_find(skb, &s))
+	if (!pt_slot_find_owner(skb, owner, &s))
 		return false;
 	r->owner = s.owner;
 	r->ev = pt_skb_rec(s.idx);
 	return r->ev != NULL;
+}
+
+/* The record of @skb, if it is followed. */
+static __always_inline bool pt_skb_find(__u64 skb, struct pt_skb_ref *r)
+{
+	return pt_skb_find_owner(skb, skb, r);
 }
 
 /* When the journey in slot @idx opened, for its staleness (0: being opened). */
