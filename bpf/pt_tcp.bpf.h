@@ -344,54 +344,70 @@ static __always_inline void pt_gso_xmit_mark(void)
 }
 
 /*
- * An skb not followed reaches the driver: a segment of a stashed original
- * (same connection, its sequence number in the original's range) becomes a
- * journey, with the original's stages up to the queue and, under fentry
- * or kprobe, the xmit stage of the dev_hard_start_xmit it is in. A TCP skb
- * on the traced device that matches none is a segment whose original was
- * not stashed here: counted, never silent.
+ * The stashed original whose range holds sequence number @seq of
+ * connection @conn (NULL: none).
  */
-static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
+static __always_inline struct pt_gso *pt_gso_find(struct pt_gso_cpu *c, __u64 conn, __u32 seq)
 {
-	struct pt_gso_cpu *c = pt_gso_cpu();
-	struct pt_skb_ref r;
-	struct pt_event *ev;
-	bool mine = false;
-	__u64 conn;
-	__u32 seq;
-
-	if (!c || !pt_skb_on_target(skb, trusted))
-		return;
-	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
-	if (!ev)
-		return;
-	conn = pt_gso_conn(&ev->flow);
-	seq = ev->flow.tcp_seq;
 #pragma unroll
 	for (int i = 0; i < PT_GSO_STASH; i++) {
 		struct pt_gso *e = &c->e[i];
 
-		if (e->conn != conn || ev->flow.proto != PT_IPPROTO_TCP ||
-		    (__s32)(seq - e->seq) < 0 || (__s32)(e->end - seq) <= 0)
-			continue;
-		mine = true;
-		__builtin_memcpy(ev->ts, e->ts, sizeof(e->ts));
-		ev->flags |= e->flags;
-		if (c->xmit_ts >= e->ts[PT_STAGE_QUEUE] && e->ts[PT_STAGE_QUEUE])
-			ev->ts[PT_STAGE_XMIT] = c->xmit_ts;
-		e->left -= (__s32)pt_flow_tcp_payload(&ev->flow);
-		if (e->left <= 0) {
-			e->conn = 0;
-			c->live--;
-		}
-		break;
+		if (e->conn == conn && (__s32)(seq - e->seq) >= 0 && (__s32)(e->end - seq) > 0)
+			return e;
 	}
-	if (!mine) {	/* a stranger, but no segment: not followed from here */
-		if (ev->flow.proto == PT_IPPROTO_TCP)
-			pt_count(PT_CNT_GSO_MISS);	/* a segment whose original we lost */
-		if (pt_skb_find(key, &r))
-			*r.owner = 0;
+	return NULL;
+}
+
+/*
+ * An skb not followed reaches the driver: a segment of a stashed original
+ * (same connection, its sequence number in the original's range) becomes a
+ * journey, with the original's stages up to the queue and, under fentry
+ * or kprobe, the xmit stage of the dev_hard_start_xmit it is in. A TCP
+ * skb with data on the traced device that the filter keeps and that
+ * matches none is a segment whose original was not stashed: counted,
+ * never silent (not with --pid/--comm: its original may have been left
+ * out). Anything else was left out (and counted) at its first sighting.
+ */
+static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	struct pt_gso_cpu *c = pt_gso_cpu();
+	struct pt_skb_facts sf;
+	struct pt_scratch *sc;
+	struct pt_event *ev;
+	struct pt_flow f;
+	struct pt_gso *e;
+	__u32 zero = 0;
+
+	if (!c)
 		return;
+	pt_skb_read(skb, trusted, &sf);
+	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
+		return;
+	sc = bpf_map_lookup_elem(&scratch, &zero);
+	if (!sc)
+		return;
+	__builtin_memset(&f, 0, sizeof(f));
+	pt_skb_flow(&sf, &f, sc);
+	if (f.proto != PT_IPPROTO_TCP || !pt_flow_tcp_payload(&f))
+		return;
+	e = c->live ? pt_gso_find(c, pt_gso_conn(&f), f.tcp_seq) : NULL;
+	if (!e) {
+		if (!proc_filter && (!pkt_filter || pt_expr_keep(&sf, false)))
+			pt_count(PT_CNT_GSO_MISS);
+		return;
+	}
+	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
+	if (!ev)
+		return;
+	__builtin_memcpy(ev->ts, e->ts, sizeof(e->ts));
+	ev->flags |= e->flags;
+	if (c->xmit_ts >= e->ts[PT_STAGE_QUEUE] && e->ts[PT_STAGE_QUEUE])
+		ev->ts[PT_STAGE_XMIT] = c->xmit_ts;
+	e->left -= (__s32)pt_flow_tcp_payload(&f);
+	if (e->left <= 0) {
+		e->conn = 0;
+		c->live--;
 	}
 	pt_tcp_attr(ev, skb, trusted);
 }
