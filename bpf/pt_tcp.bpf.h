@@ -378,6 +378,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	struct pt_flow f;
 	struct pt_gso *e;
 	__u32 zero = 0;
+	bool keep;
 
 	if (!c)
 		return;
@@ -392,9 +393,14 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	if (f.proto != PT_IPPROTO_TCP || !pt_flow_tcp_payload(&f))
 		return;
 	e = c->live ? pt_gso_find(c, pt_gso_conn(&f), f.tcp_seq) : NULL;
+	keep = pt_expr_keep(&sf, false);	/* once: pt_rec_open skips it for PT_EV_GSO */
 	if (!e) {
-		if (!proc_filter && (!pkt_filter || pt_expr_keep(&sf, false)))
+		if (keep && !proc_filter)
 			pt_count(PT_CNT_GSO_MISS);
+		return;
+	}
+	if (!keep || (proc_filter && (!pt_in_send() || !pt_proc_match()))) {
+		pt_count(PT_CNT_FILTERED);
 		return;
 	}
 	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
