@@ -42,7 +42,7 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 		return;
 	pt_rec_join_task(ev, PT_STAGE_QUEUE);
 	if (ev->flow.proto == PT_IPPROTO_TCP)
-		pt_tcp_attr(ev, skb, trusted);
+		pt_tcp_attr(ev, skb, key, trusted);
 }
 
 /* A later stage of a followed skb: false if it is not followed. */

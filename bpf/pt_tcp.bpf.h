@@ -39,6 +39,7 @@
 #define PT_TCP_WRITES (1 << PT_TCP_WRITE_BITS)	/* a socket's writes kept */
 #define PT_TCP_SOCKS 1024	/* sockets followed at once (least recently used go) */
 #define PT_GSO_STASH 8		/* split originals waiting for their segments, per CPU */
+#define PT_TCP_GSO 4		/* a socket's originals to be split, remembered */
 #define PT_TCP_SYN_SENT 2	/* enum tcp_state */
 #define PT_TCP_CLOSE 7
 
@@ -51,8 +52,16 @@ struct pt_tcp_write {
 	char comm[16];
 };
 
+/* An skb of the socket that GSO will split, followed from the queue. */
+struct pt_tcp_gso {
+	__u64 key;		/* its record's key; 0: none */
+	__u32 seq, end;		/* its sequence range */
+};
+
 struct pt_tcp_sock {
 	struct pt_tcp_write w[PT_TCP_WRITES];
+	struct pt_tcp_gso gso[PT_TCP_GSO];
+	__u32 gso_next;		/* the next of gso[] to fill (unmasked) */
 	__u32 head;		/* writes recorded (the next one's index, unmasked) */
 	__u32 owner_pid, owner_tid;
 	__u32 snd_hi;		/* the highest end of data seen at the device */
@@ -229,13 +238,44 @@ static __always_inline struct pt_tcp_write *pt_tcp_write_of(struct pt_tcp_sock *
 	return &s->w[(first + lo) & (PT_TCP_WRITES - 1)];
 }
 
+/* The skb's gso_size: non-zero if GSO will split it. */
+static __always_inline __u16 pt_gso_size(struct sk_buff *skb, bool trusted)
+{
+	struct skb_shared_info *sh;
+	__u16 size = 0;
+
+	if (trusted)
+		sh = (struct skb_shared_info *)(skb->head + skb->end);
+	else
+		sh = (struct skb_shared_info *)(BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end));
+	if (bpf_probe_read_kernel(&size, sizeof(size), &sh->gso_size))
+		return 0;
+	return size;
+}
+
+/*
+ * A TCP skb GSO will split, at its first sighting: its socket remembers
+ * it, in case its consume_skb goes unseen (pt_gso_late).
+ */
+static __always_inline void pt_tcp_gso_note(struct pt_tcp_sock *s, const struct pt_event *ev,
+					    __u64 key, __u32 len)
+{
+	struct pt_tcp_gso *g = &s->gso[s->gso_next & (PT_TCP_GSO - 1)];
+
+	g->key = key;
+	g->seq = ev->flow.tcp_seq;
+	g->end = ev->flow.tcp_seq + len;
+	s->gso_next++;
+}
+
 /*
  * A TCP segment's first sighting: its sender. A task joined at the first
  * sighting is this segment's sender only if it wrote the data (found
  * below); otherwise its syscall and l4 stamps go (the stages stamped in
  * this context just before, ip and neigh, stay).
  */
-static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb, bool trusted)
+static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb, __u64 key,
+					bool trusted)
 {
 	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
 	struct pt_tcp_sock *s = NULL;
@@ -256,6 +296,8 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 				ev->flags |= PT_EV_RETRANS;
 			else
 				s->snd_hi = end;
+			if (pt_gso_size(skb, trusted))
+				pt_tcp_gso_note(s, ev, key, len);
 		}
 	}
 	ev->flags &= ~(PT_EV_IN_SYSCALL | PT_EV_BY_WRITE | PT_EV_BY_OWNER | PT_EV_TCP_KERNEL);
@@ -301,27 +343,12 @@ static __always_inline struct pt_gso_cpu *pt_gso_cpu(void)
  * original once its segments exist): its stages wait for them. True when
  * stashed (the record is not handed over).
  */
-static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *skb)
+/* Record @ev's stages into @c's stash, for its @len bytes' segments. */
+static __always_inline struct pt_gso *pt_gso_put(struct pt_gso_cpu *c, const struct pt_event *ev,
+						 __u32 len)
 {
-	struct pt_event *ev = r->ev;
-	struct skb_shared_info *sh;
-	struct pt_gso_cpu *c;
-	struct pt_gso *e;
-	__u16 gso_size = 0;
-	__u32 len;
+	struct pt_gso *e = &c->e[c->next & (PT_GSO_STASH - 1)];
 
-	if (ev->flow.proto != PT_IPPROTO_TCP || (ev->flags & PT_EV_RX) ||
-	    ev->ts[PT_STAGE_DRIVER] || ev->ts[PT_STAGE_COPY])
-		return false;
-	len = pt_flow_tcp_payload(&ev->flow);
-	sh = (struct skb_shared_info *)(skb->head + skb->end);
-	if (!len || bpf_probe_read_kernel(&gso_size, sizeof(gso_size), &sh->gso_size) ||
-	    !gso_size)
-		return false;
-	c = pt_gso_cpu();
-	if (!c)
-		return false;
-	e = &c->e[c->next & (PT_GSO_STASH - 1)];
 	if (!e->conn)
 		c->live++;
 	c->next++;
@@ -331,6 +358,25 @@ static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *s
 	e->left = len;
 	e->flags = ev->flags & PT_EV_RETRANS;
 	__builtin_memcpy(e->ts, ev->ts, sizeof(e->ts));
+	return e;
+}
+
+static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *skb)
+{
+	struct pt_event *ev = r->ev;
+	struct pt_gso_cpu *c;
+	__u32 len;
+
+	if (ev->flow.proto != PT_IPPROTO_TCP || (ev->flags & PT_EV_RX) ||
+	    ev->ts[PT_STAGE_DRIVER] || ev->ts[PT_STAGE_COPY])
+		return false;
+	len = pt_flow_tcp_payload(&ev->flow);
+	if (!len || !pt_gso_size(skb, true))
+		return false;
+	c = pt_gso_cpu();
+	if (!c)
+		return false;
+	pt_gso_put(c, ev, len);
 	return true;
 }
 
@@ -355,6 +401,50 @@ static __always_inline struct pt_gso *pt_gso_find(struct pt_gso_cpu *c, __u64 co
 
 		if (e->conn == conn && (__s32)(seq - e->seq) >= 0 && (__s32)(e->end - seq) > 0)
 			return e;
+	}
+	return NULL;
+}
+
+/*
+ * A segment of flow @f matches no stashed original: its original's
+ * consume_skb was not seen (the kernel skips a program that fires again on
+ * a CPU where it is already running: softirq split the original while
+ * this CPU ran the consume_skb program for another skb; counted in the
+ * program's recursion_misses). Its record is live still: found through the
+ * segment's socket, which noted it at its first sighting, stashed now and
+ * no longer followed.
+ */
+static __always_inline struct pt_gso *pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb,
+						  bool trusted, const struct pt_flow *f)
+{
+	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+	struct pt_tcp_sock *s;
+	struct pt_skb_ref r;
+	struct pt_gso *e;
+	__u64 skey;
+
+	if (!sk)
+		return NULL;
+	skey = pt_sk_key(sk, trusted);
+	s = bpf_map_lookup_elem(&tcp_socks, &skey);
+	if (!s)
+		return NULL;
+#pragma unroll
+	for (int i = 0; i < PT_TCP_GSO; i++) {
+		struct pt_tcp_gso *g = &s->gso[i];
+		__u32 len = g->end - g->seq;
+
+		if (!g->key || (__s32)(f->tcp_seq - g->seq) < 0 || (__s32)(g->end - f->tcp_seq) <= 0)
+			continue;
+		if (!pt_skb_find(g->key, &r) || r.ev->flow.tcp_seq != g->seq ||
+		    pt_flow_tcp_payload(&r.ev->flow) != len || r.ev->ts[PT_STAGE_DRIVER]) {
+			g->key = 0;
+			return NULL;
+		}
+		g->key = 0;
+		e = pt_gso_put(c, r.ev, len);
+		*r.owner = 0;	/* its segments carry its stages */
+		return e;
 	}
 	return NULL;
 }
@@ -394,6 +484,8 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 		return;
 	e = c->live ? pt_gso_find(c, pt_gso_conn(&f), f.tcp_seq) : NULL;
 	keep = pt_expr_keep(&sf, false);	/* once: pt_rec_open skips it for PT_EV_GSO */
+	if (!e && keep)
+		e = pt_gso_late(c, skb, trusted, &f);
 	if (!e) {
 		if (keep && !proc_filter)
 			pt_count(PT_CNT_GSO_MISS);
@@ -415,7 +507,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 		e->conn = 0;
 		c->live--;
 	}
-	pt_tcp_attr(ev, skb, trusted);
+	pt_tcp_attr(ev, skb, key, trusted);
 }
 
 #endif /* PT_TCP_BPF_H */
