@@ -19,7 +19,7 @@ volatile __u8 reader_unfollowed = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, PT_NESTS);	/* by nesting level, as scratch */
 	__type(key, __u32);
 	__type(value, struct pt_fbuf);
 } fbufs SEC(".maps");
@@ -60,14 +60,14 @@ static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx)
 {
 	unsigned char *start = sf->data;
 	struct pt_fbuf *b;
-	__u32 zero = 0, n;
+	__u32 nest = sf->nest & (PT_NESTS - 1), n;
 	__u64 v;
 
 	if (!pkt_filter)
 		return true;
-	b = bpf_map_lookup_elem(&fbufs, &zero);
+	b = bpf_map_lookup_elem(&fbufs, &nest);
 	if (!b)
-		return true;	/* never: a per-CPU array of one */
+		return true;	/* never: the index is in range */
 	if (rx && sf->mh != (__u16)~0U && sf->head + sf->mh < sf->data)
 		start = sf->head + sf->mh;
 	b->wirelen = sf->len + (__u32)(sf->data - start);

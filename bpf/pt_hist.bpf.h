@@ -149,6 +149,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	if (pkt_filter || proc_filter || hist_by_proto) {
 		/* The facts the filters and the class need tell the device too. */
 		pt_skb_read(skb, trusted, &sf);
+		sf.nest = pt_nest(PT_STAGE_QUEUE);
 		if (sf.ifindex != targ_ifindex || sf.netns != targ_netns ||
 		    !pt_first_keep(&sf, false, false))
 			return;
@@ -176,8 +177,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	h->pclass = 0;
 	if (hist_by_proto) {
 		struct pt_flow f = {};
-		__u32 zero = 0;
-		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &zero);
+		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &sf.nest);
 
 		if (sc) {
 			pt_skb_flow(&sf, &f, sc);	/* sf: read above */

@@ -32,10 +32,10 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	struct pt_skb_ref r;
 	struct pt_scratch *sc;
 	struct pt_event *ev;
-	__u32 zero = 0;
 	__u64 now;
 
 	pt_skb_read(skb, trusted, &sf);
+	sf.nest = pt_nest(stage);
 	if (flags & PT_EV_CLONE) {
 		/*
 		 * Queued on a socket, a packet has lost its device: it came in
@@ -53,7 +53,7 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 		return NULL;
 	/* The clock only for a packet followed. */
 	now = bpf_ktime_get_ns();
-	sc = bpf_map_lookup_elem(&scratch, &zero);
+	sc = bpf_map_lookup_elem(&scratch, &sf.nest);
 	if (!sc)
 		return NULL;
 	if (!pt_skb_open(key, now, &r)) {

@@ -12,7 +12,17 @@
  * Scratch space for the header bytes the key is parsed from (on the stack,
  * clang turns offsets into aligned buffers into pointer ORs, which the
  * verifier rejects).
+ *
+ * Per CPU, one per nesting level: a program that runs in a task with
+ * softirqs enabled (a first sighting at the queue under fentry or kprobe,
+ * or at a read()'s copy) can be interrupted by one that runs in softirq
+ * (the driver, the way in's stages) on the same CPU, in the middle of its
+ * parse; two of the same level never nest (the kernel does not nest a
+ * program in itself, and softirqs do not nest). pt_nest() picks.
  */
+#define PT_NEST_BH 0		/* softirq, or softirqs disabled */
+#define PT_NEST_TASK 1		/* a task with softirqs enabled */
+#define PT_NESTS 2
 struct pt_scratch {
 	__u8 l3[PT_L3_MIN];
 	__u8 l4[PT_L4_MIN];
@@ -20,7 +30,7 @@ struct pt_scratch {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, PT_NESTS);
 	__type(key, __u32);
 	__type(value, struct pt_scratch);
 } scratch SEC(".maps");
@@ -32,7 +42,14 @@ struct pt_skb_facts {
 	__u16 nh, mh;		/* network and mac header offsets (mh: read with a filter) */
 	__u16 proto;		/* skb->protocol, host order */
 	__u32 iif;		/* skb->skb_iif: the device it came in on */
+	__u32 nest;		/* the caller's nesting level: its scratch (PT_NEST_*) */
 };
+
+/* The nesting level of a first sighting at @stage (see scratch). */
+static __always_inline __u32 pt_nest(__u32 stage)
+{
+	return stage == PT_STAGE_QUEUE || stage == PT_STAGE_COPY ? PT_NEST_TASK : PT_NEST_BH;
+}
 
 /*
  * @trusted: @skb is a BTF pointer (tp_btf, fentry) and its fields load

@@ -467,15 +467,15 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	struct pt_event *ev;
 	struct pt_flow f;
 	struct pt_gso *e;
-	__u32 zero = 0;
 	bool keep;
 
 	if (!c)
 		return;
 	pt_skb_read(skb, trusted, &sf);
+	sf.nest = pt_nest(PT_STAGE_DRIVER);
 	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
 		return;
-	sc = bpf_map_lookup_elem(&scratch, &zero);
+	sc = bpf_map_lookup_elem(&scratch, &sf.nest);
 	if (!sc)
 		return;
 	__builtin_memset(&f, 0, sizeof(f));
