@@ -92,6 +92,9 @@ static bool rung_refused(struct rung *r)
 	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe)
 		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load kprobe programs "
 			 "(libbpf's probe of BPF_PROG_TYPE_KPROBE with bpf_get_func_ip failed)");
+	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe_attach)
+		snprintf(r->fell, sizeof(r->fell), "the kernel cannot attach kprobes (no "
+			 "kprobe PMU, no kprobe_events in tracefs: kernel without CONFIG_KPROBES?)");
 	return r->fell[0];
 }
 
@@ -237,7 +240,8 @@ static void plan_hooks(struct rung *r)
 		if (r->level == PT_BACKEND_FENTRY) {
 			plan_fentry(r, h);
 			/* auto: what fentry cannot reach, a kprobe may */
-			p->kprobe = !p->nfentry && !r->forced && (!f->known || f->kprobe);
+			p->kprobe = !p->nfentry && !r->forced &&
+				    (!f->known || (f->kprobe && f->kprobe_attach));
 		} else {
 			p->kprobe = r->level == PT_BACKEND_KPROBE;
 		}

@@ -40,6 +40,20 @@ static bool probe_kprobe_multi(void)
 	return !err;
 }
 
+/*
+ * Whether a kprobe can be made at all, where libbpf 1.1 makes one: with
+ * the kprobe PMU, else by a line in kprobe_events (tracefs, or debugfs's
+ * tracing). A kernel without CONFIG_KPROBES has neither, yet loads kprobe
+ * programs: unprobed, the kprobe rung was loaded and verified in full, and
+ * /proc/kallsyms read, only for every attach to fail (about 160 ms here).
+ */
+static bool probe_kprobe_attach(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", R_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", W_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", W_OK);
+}
+
 static void probe_features(struct pt_features *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -50,14 +64,16 @@ static void probe_features(struct pt_features *f)
 	f->tracing = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) == 1;
 	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1 &&
 		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
-	f->kprobe_multi = f->kprobe && probe_kprobe_multi();
+	f->kprobe_attach = probe_kprobe_attach();
+	f->kprobe_multi = f->kprobe && f->kprobe_attach && probe_kprobe_multi();
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	/* The syscall a task is in (its entry registers), read by every mode. */
 	f->task_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
 					       BPF_FUNC_task_pt_regs, NULL) == 1;
 	if (pt_verbose)
 		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s",
-			f->tracing ? "yes" : "no", f->kprobe ? "yes" : "no",
+			f->tracing ? "yes" : "no",
+			!f->kprobe ? "no" : f->kprobe_attach ? "yes" : "loads, cannot attach",
 			f->kprobe_multi ? "yes" : "no");
 }
 

@@ -20,6 +20,7 @@ struct pt_features {
 	bool known;		/* the probes could run: false without privileges */
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
 	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
+	bool kprobe_attach;	/* kprobes can be made: the kprobe PMU, or kprobe_events */
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
 	bool ringbuf;
 	bool task_regs;		/* the bpf_task_pt_regs helper */		/* BPF_MAP_TYPE_RINGBUF */
