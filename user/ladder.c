@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
 #include "cbpf.h"
@@ -169,6 +170,12 @@ static int open_skel(struct rung *r)
 	tr->skel->rodata->hist_mode = cfg->hist;
 	/* Each mode has records of its own: the other's shrink to nothing. */
 	bpf_map__set_max_entries(cfg->hist ? tr->skel->maps.skbs : tr->skel->maps.hrecs, 1);
+	/*
+	 * --hist hands no record over: its ring, one page (the 4 MiB one,
+	 * mapped twice into our memory by libbpf, was 8 MiB of our RSS).
+	 */
+	if (cfg->hist)
+		bpf_map__set_max_entries(tr->skel->maps.events, getpagesize());
 	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
 	tr->skel->rodata->rx_mode = cfg->rx;
