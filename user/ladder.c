@@ -261,7 +261,11 @@ static void plan_hooks(struct rung *r)
 
 static int load(struct rung *r)
 {
-	int err = pathtrace_bpf__load(r->tr->skel);
+	int err;
+
+	/* Planned: our BTF goes, not to be held beside the copy libbpf parses now. */
+	pt_kernel_drop_btf(&r->tr->kern);
+	err = pathtrace_bpf__load(r->tr->skel);
 
 	if (!err)
 		return 0;
