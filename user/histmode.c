@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <bpf/libbpf.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,7 +12,12 @@
 
 void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run)
 {
-	memset(m, 0, sizeof(*m));
+	/*
+	 * The rows are read only as far as they were written (nr_rows, the
+	 * count taken): left as they are, their 1.7 MB of pages untouched
+	 * (not in our RSS) in journey mode, where the app still has them.
+	 */
+	memset(m, 0, offsetof(struct pt_histmode, rows));
 	m->run = *run;
 }
 

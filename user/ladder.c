@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
 #include "cbpf.h"
@@ -92,6 +93,9 @@ static bool rung_refused(struct rung *r)
 	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe)
 		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load kprobe programs "
 			 "(libbpf's probe of BPF_PROG_TYPE_KPROBE with bpf_get_func_ip failed)");
+	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe_attach)
+		snprintf(r->fell, sizeof(r->fell), "the kernel cannot attach kprobes (no "
+			 "kprobe PMU, no kprobe_events in tracefs: kernel without CONFIG_KPROBES?)");
 	return r->fell[0];
 }
 
@@ -166,6 +170,12 @@ static int open_skel(struct rung *r)
 	tr->skel->rodata->hist_mode = cfg->hist;
 	/* Each mode has records of its own: the other's shrink to nothing. */
 	bpf_map__set_max_entries(cfg->hist ? tr->skel->maps.skbs : tr->skel->maps.hrecs, 1);
+	/*
+	 * --hist hands no record over: its ring, one page (the 4 MiB one,
+	 * mapped twice into our memory by libbpf, was 8 MiB of our RSS).
+	 */
+	if (cfg->hist)
+		bpf_map__set_max_entries(tr->skel->maps.events, getpagesize());
 	tr->skel->rodata->hist_by_proto = cfg->hist_by_proto;
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
 	tr->skel->rodata->rx_mode = cfg->rx;
@@ -237,7 +247,8 @@ static void plan_hooks(struct rung *r)
 		if (r->level == PT_BACKEND_FENTRY) {
 			plan_fentry(r, h);
 			/* auto: what fentry cannot reach, a kprobe may */
-			p->kprobe = !p->nfentry && !r->forced && (!f->known || f->kprobe);
+			p->kprobe = !p->nfentry && !r->forced &&
+				    (!f->known || (f->kprobe && f->kprobe_attach));
 		} else {
 			p->kprobe = r->level == PT_BACKEND_KPROBE;
 		}
@@ -250,7 +261,11 @@ static void plan_hooks(struct rung *r)
 
 static int load(struct rung *r)
 {
-	int err = pathtrace_bpf__load(r->tr->skel);
+	int err;
+
+	/* Planned: our BTF goes, not to be held beside the copy libbpf parses now. */
+	pt_kernel_drop_btf(&r->tr->kern);
+	err = pathtrace_bpf__load(r->tr->skel);
 
 	if (!err)
 		return 0;

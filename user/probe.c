@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "probe.h"
@@ -40,6 +41,20 @@ static bool probe_kprobe_multi(void)
 	return !err;
 }
 
+/*
+ * Whether a kprobe can be made at all, where libbpf 1.1 makes one: with
+ * the kprobe PMU, else by a line in kprobe_events (tracefs, or debugfs's
+ * tracing). A kernel without CONFIG_KPROBES has neither, yet loads kprobe
+ * programs: unprobed, the kprobe rung was loaded and verified in full, and
+ * /proc/kallsyms read, only for every attach to fail (about 160 ms here).
+ */
+static bool probe_kprobe_attach(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", R_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", W_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", W_OK);
+}
+
 static void probe_features(struct pt_features *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -50,42 +65,63 @@ static void probe_features(struct pt_features *f)
 	f->tracing = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) == 1;
 	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1 &&
 		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
-	f->kprobe_multi = f->kprobe && probe_kprobe_multi();
+	f->kprobe_attach = probe_kprobe_attach();
+	f->kprobe_multi = f->kprobe && f->kprobe_attach && probe_kprobe_multi();
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 	/* The syscall a task is in (its entry registers), read by every mode. */
 	f->task_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
 					       BPF_FUNC_task_pt_regs, NULL) == 1;
 	if (pt_verbose)
 		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s",
-			f->tracing ? "yes" : "no", f->kprobe ? "yes" : "no",
+			f->tracing ? "yes" : "no",
+			!f->kprobe ? "no" : f->kprobe_attach ? "yes" : "loads, cannot attach",
 			f->kprobe_multi ? "yes" : "no");
 }
 
-/* The names of enum skb_drop_reason's values. */
-static void load_drop_reasons(struct pt_kernel *k)
+/* A drop reason's name, without its prefix; NULL if it has none to show. */
+static const char *drop_name(const struct btf *btf, const struct btf_enum *e)
 {
 	static const char prefix[] = "SKB_DROP_REASON_";
+	const char *n = btf__name_by_offset(btf, e->name_off);
+
+	if (!n || e->val < 0 || e->val >= PT_MAX_DROP_REASONS)
+		return NULL;
+	return strncmp(n, prefix, sizeof(prefix) - 1) ? n : n + sizeof(prefix) - 1;
+}
+
+/* The names of enum skb_drop_reason's values, copied: the BTF goes before the load. */
+static void load_drop_reasons(struct pt_kernel *k)
+{
 	const struct btf_type *t;
 	const struct btf_enum *e;
 	int id = btf__find_by_name_kind(k->btf, "skb_drop_reason", BTF_KIND_ENUM);
+	size_t len = 0, off = 0;
 
 	if (id <= 0)
 		return;
 	t = btf__type_by_id(k->btf, id);
 	e = btf_enum(t);
-	for (int i = 0; i < btf_vlen(t); i++, e++) {
-		const char *n = btf__name_by_offset(k->btf, e->name_off);
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *n = drop_name(k->btf, e + i);
 
-		if (!n || e->val < 0 || e->val >= PT_MAX_DROP_REASONS)
+		len += n ? strlen(n) + 1 : 0;
+	}
+	k->drop_pool = malloc(len ? len : 1);
+	if (!k->drop_pool)
+		return;
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *n = drop_name(k->btf, e + i);
+
+		if (!n)
 			continue;
-		if (!strncmp(n, prefix, sizeof(prefix) - 1))
-			n += sizeof(prefix) - 1;
-		k->drop_names[e->val] = n;
+		k->drop_names[e[i].val] = memcpy(k->drop_pool + off, n, strlen(n) + 1);
+		off += strlen(n) + 1;
 	}
 }
 
-static int load_btf(struct pt_kernel *k, const char *btf_path)
+static int load_btf(struct pt_kernel *k)
 {
+	const char *btf_path = k->btf_path;
 	int err;
 
 	if (btf_path) {
@@ -117,7 +153,8 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 	int err;
 
 	memset(k, 0, sizeof(*k));
-	err = load_btf(k, btf_path);
+	k->btf_path = btf_path;
+	err = load_btf(k);
 	if (err)
 		return err;
 	load_drop_reasons(k);
@@ -131,20 +168,39 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 	return 0;
 }
 
-void pt_kernel_close(struct pt_kernel *k)
+void pt_kernel_drop_btf(struct pt_kernel *k)
 {
+	/* The module's BTF is split on the kernel's: it goes first. */
 	btf__free(k->mod_btf);
 	k->mod_btf = NULL;
+	k->mod_btf_err = 0;
 	btf__free(k->btf);
 	k->btf = NULL;
 }
 
-bool pt_kernel_has_tracepoint(const struct pt_kernel *k, const char *tp)
+void pt_kernel_close(struct pt_kernel *k)
 {
+	pt_kernel_drop_btf(k);
+	free(k->drop_pool);
+	k->drop_pool = NULL;
+	memset(k->drop_names, 0, sizeof(k->drop_names));
+}
+
+/* The kernel's BTF, parsed again if dropped (NULL if that fails: reported). */
+static struct btf *kernel_btf(struct pt_kernel *k)
+{
+	if (!k->btf)
+		load_btf(k);
+	return k->btf;
+}
+
+bool pt_kernel_has_tracepoint(struct pt_kernel *k, const char *tp)
+{
+	struct btf *btf = kernel_btf(k);
 	char name[128];
 
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	return btf__find_by_name_kind(k->btf, name, BTF_KIND_TYPEDEF) > 0;
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
 }
 
 /* The module a candidate lives in when it is not built in. */
@@ -157,6 +213,10 @@ bool pt_kernel_fn_has_btf(struct pt_kernel *k, const char *fn, char *why, size_t
 {
 	const char *mod = fn_module(fn);
 
+	if (!kernel_btf(k)) {
+		snprintf(why, len, "%s: the kernel's BTF could not be read", fn);
+		return false;
+	}
 	if (btf__find_by_name_kind(k->btf, fn, BTF_KIND_FUNC) > 0)
 		return true;
 	if (mod && !k->mod_btf && !k->mod_btf_err) {

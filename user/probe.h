@@ -20,18 +20,21 @@ struct pt_features {
 	bool known;		/* the probes could run: false without privileges */
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
 	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
+	bool kprobe_attach;	/* kprobes can be made: the kprobe PMU, or kprobe_events */
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
 	bool ringbuf;
 	bool task_regs;		/* the bpf_task_pt_regs helper */		/* BPF_MAP_TYPE_RINGBUF */
 };
 
 struct pt_kernel {
-	struct btf *btf;		/* the kernel's, for names */
-	struct btf *mod_btf;		/* module tun's, if it has one */
+	const char *btf_path;		/* --btf, or NULL: /sys/kernel/btf/vmlinux */
+	struct btf *btf;		/* the kernel's, while the ladder plans a rung */
+	struct btf *mod_btf;		/* module tun's, if it has one (split on btf) */
 	int mod_btf_err;		/* why not: 0 (not looked for yet) or -errno */
 	struct { bool listed; uint64_t addr; } ksym[PT_NR_FN_HOOKS][PT_MAX_FNS];
 	bool ksym_scanned;		/* ksym read from /proc/kallsyms */
-	const char *drop_names[PT_MAX_DROP_REASONS];	/* in btf */
+	const char *drop_names[PT_MAX_DROP_REASONS];	/* in drop_pool */
+	char *drop_pool;
 	struct pt_features feat;
 };
 
@@ -42,9 +45,14 @@ struct pt_kernel {
  */
 int pt_kernel_open(struct pt_kernel *k, const char *btf_path);
 void pt_kernel_close(struct pt_kernel *k);
+/*
+ * Free the kernel's BTF (about 6 MB parsed), before a skeleton load
+ * parses its own copy; parsed again if a later rung asks.
+ */
+void pt_kernel_drop_btf(struct pt_kernel *k);
 
 /* Does tp_btf/@tp exist? */
-bool pt_kernel_has_tracepoint(const struct pt_kernel *k, const char *tp);
+bool pt_kernel_has_tracepoint(struct pt_kernel *k, const char *tp);
 /* Does @fn have BTF, so fentry can attach? Else why not, in @why. */
 bool pt_kernel_fn_has_btf(struct pt_kernel *k, const char *fn, char *why, size_t len);
 /*
