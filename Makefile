@@ -225,7 +225,7 @@ $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@
 
-bench: $(OUT)/pathtrace $(BENCH_BINS)
+bench: $(OUT)/pathtrace $(BENCH_BINS) $(OUT)/tests/tunwire $(OUT)/tests/tcpup
 	$(Q)OUT=$(OUT) bash bench/run.sh
 
 DEMO ?= tun

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
-# under nine set-ups measured in one invocation, round after round so that
+# under ten set-ups measured in one invocation, round after round so that
 # drift hits all alike: RUNS rounds (default 7) of DUR seconds (default 3),
 # each round's overheads against that round's untraced run, medians.
 #
@@ -31,6 +31,10 @@
 # the scheduler, the two sometimes share a CPU and sometimes not, which
 # moved a set-up's throughput by more than the tracing did.
 #
+# Then (by default only when CONFIGS is not given; TCP=0 or 1 to choose)
+# the TCP bulk set-up of bench/tcp.sh: an upload through a VPN-like reader,
+# untraced and followed by pathtrace.
+#
 # Prints a table, the overhead ratios against issue 4's targets and how
 # many rounds were steady (below 3, a warning: the machine changed speed
 # under the runs), and writes $OUT/bench.json. Not a test: it asserts nothing.
@@ -51,6 +55,7 @@ B=$OUT/bench
 DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
+CONFIGS_GIVEN=${CONFIGS:-}
 read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics}"
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
@@ -73,6 +78,7 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	ip netns del "$NS" 2>/dev/null
+	ip netns del "$NS-b" 2>/dev/null	# bench/tcp.sh's
 	[ -n "$STATS_WAS" ] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 	[ -n "$MOUNTED_TRACEFS" ] && umount /sys/kernel/tracing
 	rm -rf "$TMP"
@@ -420,4 +426,8 @@ if [ "$COSTS" = 1 ]; then
 	jq -c --slurpfile c "$TMP/costs.json" '. + $c[0]' "$OUT/bench.json" >"$TMP/bench.json" &&
 		mv "$TMP/bench.json" "$OUT/bench.json"
 	echo "bench: added the BPF costs to $OUT/bench.json" >&2
+fi
+# The TCP bulk set-up: by default only with all the set-ups.
+if [ "${TCP:-$([ -z "${CONFIGS_GIVEN:-}" ] && echo 1)}" = 1 ]; then
+	. bench/tcp.sh
 fi
