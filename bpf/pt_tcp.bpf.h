@@ -20,7 +20,10 @@
  *   driver stage, on the same CPU, in the same dev_hard_start_xmit) takes
  *   them, and the original is not reported. (Its socket is no help
  *   there: GSO hands it to the segments before the original is consumed;
- *   the connection's addresses and ports are.)
+ *   the connection's addresses and ports are.) When that consume_skb
+ *   goes unseen (the kernel skipped the program, nested in itself), the
+ *   segment finds its original's live record through its own socket,
+ *   which notes the skbs GSO will split (pt_gso_late).
  *
  * - Retransmissions: the socket's record keeps the highest sequence number
  *   its data reached the device with; a data segment that ends at or
@@ -337,12 +340,6 @@ static __always_inline struct pt_gso_cpu *pt_gso_cpu(void)
 	return bpf_map_lookup_elem(&gso_stash, &zero);
 }
 
-/*
- * The skb of record @r is consumed: if it is a TCP skb with data that
- * never reached the driver, GSO split it (validate_xmit_skb consumes the
- * original once its segments exist): its stages wait for them. True when
- * stashed (the record is not handed over).
- */
 /* Record @ev's stages into @c's stash, for its @len bytes' segments. */
 static __always_inline struct pt_gso *pt_gso_put(struct pt_gso_cpu *c, const struct pt_event *ev,
 						 __u32 len)
@@ -361,6 +358,12 @@ static __always_inline struct pt_gso *pt_gso_put(struct pt_gso_cpu *c, const str
 	return e;
 }
 
+/*
+ * The skb of record @r is consumed: if it is a TCP skb with data that
+ * never reached the driver, GSO split it (validate_xmit_skb consumes the
+ * original once its segments exist): its stages wait for them. True when
+ * stashed (the record is not handed over).
+ */
 static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *skb)
 {
 	struct pt_event *ev = r->ev;
