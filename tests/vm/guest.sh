@@ -36,6 +36,16 @@ wait_gone() {
 	done
 }
 
+# wait_ready PID: until pathtrace PID writes /tmp/ready or exits
+# (READY_WAIT seconds at most).
+wait_ready() {
+	i=0
+	while [ ! -e /tmp/ready ] && kill -0 "$1" 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # check_out N LEN PROTO BACKEND PID [DPORT [L4_FUNC]]: one complaint per line of
 # stdout for each way /tmp/out is not N journeys as wanted.
 check_out() {
@@ -168,11 +178,7 @@ run_tcp() {
 	while [ ! -e /tmp/listening ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	pathtrace --backend "$1" --dev tcpA --json --ready-file /tmp/ready >/tmp/out 2>/tmp/err &
 	pt=$!
-	i=0
-	while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_ready $pt
 	if [ ! -e /tmp/ready ]; then
 		echo "pathtrace not ready"
 		kill -9 $pt $recv $wire 2>/dev/null
@@ -296,11 +302,7 @@ run_case() {
 		pathtrace --backend "$b" --dev $dev $mode --json $hist -c "$n" --ready-file /tmp/ready \
 			$expr >/tmp/out 2>/tmp/err &
 		pt=$!
-		i=0
-		while [ ! -e /tmp/ready ] && kill -0 $pt 2>/dev/null && [ $i -lt $((READY_WAIT * 10)) ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
+		wait_ready $pt
 		if [ ! -e /tmp/ready ]; then
 			if wait_gone $pt 0; then
 				wait $pt
