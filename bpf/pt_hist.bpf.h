@@ -224,11 +224,6 @@ static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d
 		pt_hist_put(h, d);
 }
 
-/*
- * The skb is freed: its kernel transitions go into the histograms; for the
- * last two (copy -> user, and the whole way) the reader adds its clock
- * after read() returns, from reader_stamp. The record has ended.
- */
 /* A followed packet dropped (@h not read): by the last stage it reached, and @reason. */
 static __always_inline void pt_hist_drop(const struct pt_hrec *h, __u32 reason)
 {
@@ -245,6 +240,11 @@ static __always_inline void pt_hist_drop(const struct pt_hrec *h, __u32 reason)
 		__sync_fetch_and_add(n, 1);
 }
 
+/*
+ * The skb is freed: its kernel transitions go into the histograms; for the
+ * last two (copy -> user, and the whole way) the reader adds its clock
+ * after read() returns, from reader_stamp. The record has ended.
+ */
 static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end,
 					__u32 reason)
 {
