@@ -95,27 +95,16 @@ static void load_drop_reasons(struct pt_kernel *k)
 	const struct btf_type *t;
 	const struct btf_enum *e;
 	int id = btf__find_by_name_kind(k->btf, "skb_drop_reason", BTF_KIND_ENUM);
-	size_t len = 0, off = 0;
 
 	if (id <= 0)
 		return;
 	t = btf__type_by_id(k->btf, id);
 	e = btf_enum(t);
-	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *n = drop_name(k->btf, e + i);
+	for (int i = 0; i < btf_vlen(t); i++, e++) {
+		const char *n = drop_name(k->btf, e);
 
-		len += n ? strlen(n) + 1 : 0;
-	}
-	k->drop_pool = malloc(len ? len : 1);
-	if (!k->drop_pool)
-		return;
-	for (int i = 0; i < btf_vlen(t); i++) {
-		const char *n = drop_name(k->btf, e + i);
-
-		if (!n)
-			continue;
-		k->drop_names[e[i].val] = memcpy(k->drop_pool + off, n, strlen(n) + 1);
-		off += strlen(n) + 1;
+		if (n)
+			k->drop_names[e->val] = strdup(n);	/* NULL if out of memory: unnamed */
 	}
 }
 
@@ -181,9 +170,10 @@ void pt_kernel_drop_btf(struct pt_kernel *k)
 void pt_kernel_close(struct pt_kernel *k)
 {
 	pt_kernel_drop_btf(k);
-	free(k->drop_pool);
-	k->drop_pool = NULL;
-	memset(k->drop_names, 0, sizeof(k->drop_names));
+	for (unsigned int i = 0; i < PT_MAX_DROP_REASONS; i++) {
+		free(k->drop_names[i]);
+		k->drop_names[i] = NULL;
+	}
 }
 
 /* The kernel's BTF, parsed again if dropped (NULL if that fails: reported). */

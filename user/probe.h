@@ -33,8 +33,7 @@ struct pt_kernel {
 	int mod_btf_err;		/* why not: 0 (not looked for yet) or -errno */
 	struct { bool listed; uint64_t addr; } ksym[PT_NR_FN_HOOKS][PT_MAX_FNS];
 	bool ksym_scanned;		/* ksym read from /proc/kallsyms */
-	const char *drop_names[PT_MAX_DROP_REASONS];	/* in drop_pool */
-	char *drop_pool;
+	char *drop_names[PT_MAX_DROP_REASONS];	/* copied out of btf */
 	struct pt_features feat;
 };
 
