@@ -131,7 +131,7 @@ static __always_inline void pt_on_skb_end(struct sk_buff *skb, __u64 key, enum p
 		pt_hist_end(skb, key, end, reason);
 		return;
 	}
-	if (!pt_skb_find(key, &r))
+	if (!pt_skb_find(key, &r) || pt_rx_freed_unseen(r.ev, skb, true))
 		return;
 	if (end == PT_END_CONSUMED && pt_gso_stash(&r, skb)) {
 		*r.owner = 0;	/* its segments carry its stages */

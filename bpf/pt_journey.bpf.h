@@ -18,6 +18,59 @@ struct {
 	__uint(max_entries, PT_RINGBUF_BYTES);
 } events SEC(".maps");
 
+/* Hand a record over (ring buffer full: counted) and free its slot. */
+static __always_inline void pt_rec_submit(struct pt_skb_ref *r, enum pt_end end, __u32 reason)
+{
+	struct pt_event *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+
+	if (rec) {
+		__builtin_memcpy(rec, r->ev, sizeof(*rec));
+		rec->end = end;
+		rec->drop_reason = reason;
+		/*
+		 * No wake-up per record (it costs more than the record): the
+		 * reader drains the ring after each read() and at least every
+		 * 100 ms. Only a ring filling up (a flood of drops) wakes it.
+		 */
+		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
+				   BPF_RB_NO_WAKEUP);
+	} else {
+		pt_count(PT_CNT_RB_FULL);
+	}
+	*r->owner = 0;	/* the slot is free again */
+}
+
+/*
+ * The record @ev, found by @skb's address, is a packet on its way in whose
+ * skb was freed unseen (on tracepoints a UDP socket's receive frees it
+ * without consume_skb), and @skb is another one at that address: the
+ * kernel reuses a freed skb's memory at once, often its data's too. Only
+ * its data's address tells them apart, and only sometimes: a packet's data
+ * stays where it is on its way in to a local socket.
+ */
+static __always_inline bool pt_rx_freed_unseen(const struct pt_event *ev, struct sk_buff *skb,
+					       bool trusted)
+{
+	if (!(ev->flags & PT_EV_RX))
+		return false;
+	return ev->head != (__u64)(trusted ? skb->head : BPF_CORE_READ(skb, head));
+}
+
+/*
+ * As pt_rx_freed_unseen, for @skb seen at the device with @flags: there it
+ * is surely another skb. On its way in a packet passes the device layer
+ * once, and never on the way out (unless forwarded back out of the device
+ * it came in on: its way in ends there).
+ */
+static __always_inline bool pt_rx_superseded(const struct pt_event *ev, struct sk_buff *skb,
+					     bool trusted, __u32 flags)
+{
+	if (!(ev->flags & PT_EV_RX))
+		return false;
+	return !(flags & PT_EV_CLONE) || pt_rx_freed_unseen(ev, skb, trusted);
+}
+
 /*
  * Open the record of @skb, first seen at @stage on the traced device, if it
  * has none: NULL when it had one (stamped at @stage if that was not), or
@@ -57,10 +110,16 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	if (!sc)
 		return NULL;
 	if (!pt_skb_open(key, now, &r)) {
-		/* Seen already (a second pass through the device layer). */
-		if (r.ev && stage < PT_NR_KSTAGES && !r.ev->ts[stage])
-			r.ev->ts[stage] = now;
-		return NULL;
+		if (!r.ev || !pt_rx_superseded(r.ev, skb, trusted, flags)) {
+			/* Seen already (a second pass through the device layer). */
+			if (r.ev && stage < PT_NR_KSTAGES && !r.ev->ts[stage])
+				r.ev->ts[stage] = now;
+			return NULL;
+		}
+		/* A new skb where a packet on its way in was: that one is done. */
+		pt_rec_submit(&r, PT_END_UNSEEN, 0);
+		if (__sync_val_compare_and_swap(r.owner, 0, key))
+			return NULL;	/* another CPU took the slot */
 	}
 	ev = r.ev;
 	if (!ev) {	/* never: the index is in range; give the slot back */
@@ -69,6 +128,7 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	}
 	__builtin_memset(ev->ts, 0, sizeof(*ev) - offsetof(struct pt_event, ts));
 	ev->skb = key;
+	ev->head = (__u64)sf.head;
 	if (stage < PT_NR_KSTAGES)
 		ev->ts[stage] = now;
 	ev->len = sf.len;
@@ -102,29 +162,6 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	ev->syscall_nr = t->nr;
 	ev->flags |= PT_EV_IN_SYSCALL;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-}
-
-/* Hand a record over (ring buffer full: counted) and free its slot. */
-static __always_inline void pt_rec_submit(struct pt_skb_ref *r, enum pt_end end, __u32 reason)
-{
-	struct pt_event *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-
-	if (rec) {
-		__builtin_memcpy(rec, r->ev, sizeof(*rec));
-		rec->end = end;
-		rec->drop_reason = reason;
-		/*
-		 * No wake-up per record (it costs more than the record): the
-		 * reader drains the ring after each read() and at least every
-		 * 100 ms. Only a ring filling up (a flood of drops) wakes it.
-		 */
-		bpf_ringbuf_submit(rec, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
-				   PT_RINGBUF_BYTES / 4 ? BPF_RB_FORCE_WAKEUP :
-				   BPF_RB_NO_WAKEUP);
-	} else {
-		pt_count(PT_CNT_RB_FULL);
-	}
-	*r->owner = 0;	/* the slot is free again */
 }
 
 #endif /* PT_JOURNEY_BPF_H */

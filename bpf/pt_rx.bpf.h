@@ -38,7 +38,7 @@ static __always_inline struct pt_event *pt_on_rx_late(struct sk_buff *skb, __u64
 {
 	struct pt_skb_ref r;
 
-	if (pt_skb_find(key, &r)) {
+	if (pt_skb_find(key, &r) && !pt_rx_freed_unseen(r.ev, skb, trusted)) {
 		if (!r.ev->ts[stage])
 			r.ev->ts[stage] = bpf_ktime_get_ns();
 		return r.ev;

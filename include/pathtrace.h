@@ -101,6 +101,9 @@ _Static_assert(sizeof(struct pt_flow) == 48, "pt_flow: no implicit padding");
 
 /* How a packet's record ended. */
 enum pt_end {
+	PT_END_UNSEEN = 0,	/* the way in: its skb was freed unseen (a UDP
+				 * socket's, on tracepoints), and a new one took
+				 * its address */
 	PT_END_CONSUMED = 1,	/* freed normally (after the copy if copied) */
 	PT_END_DROPPED,		/* kfree_skb: dropped, drop_reason says why */
 };
@@ -144,6 +147,8 @@ struct pt_event {
 	__u32 len;			/* skb->len at first sighting */
 	__u64 t_open;			/* when its record opened (for staleness) */
 	__u64 t_user;			/* a foreign reader's read() returned (else 0) */
+	__u64 head;			/* skb->head at first sighting: the way in tells
+					 * its skb from a later one at its address */
 };
 _Static_assert(__builtin_offsetof(struct pt_event, l4_ip) == 128,
 	       "pt_event: what every stage touches fills two cache lines");

@@ -81,7 +81,7 @@ void pt_echo_journey(struct pt_echo *e, struct pt_journey *j, uint64_t printed, 
 void pt_rxjoin_text(const struct pt_rxjoin *in, char *buf, size_t len)
 {
 	snprintf(buf, len, "the way in: %" PRIu64 " received, %" PRIu64 " dropped, %" PRIu64
-		 " freed without a copy to an application, %" PRIu64 " unfinished (end unseen)",
+		 " freed without a copy to an application, %" PRIu64 " unfinished (a copy neither seen nor ruled out)",
 		 in->received, in->dropped, in->unreceived, in->unfinished);
 }
 

@@ -77,7 +77,9 @@ void pt_jmode_event(const struct pt_event *ev, void *ctx)
 {
 	struct pt_jmode *m = ctx;
 
-	if (ev->flags & PT_EV_RX)
+	if ((ev->flags & PT_EV_RX) && ev->end == PT_END_UNSEEN)
+		pt_rxjoin_unfinished(&m->run.echo->in, ev);
+	else if (ev->flags & PT_EV_RX)
 		pt_rxjoin_kernel(&m->run.echo->in, ev, pt_now_ns());
 	else if (m->run.tun->foreign_pid && ev->t_user) {
 		if (!m->run.o->count || m->joiner.stats.reads < m->run.o->count)

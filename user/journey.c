@@ -182,6 +182,9 @@ static void rx_emit(struct pt_rxjoin *x, const struct pt_event *ev)
 	} else if (ev->end == PT_END_DROPPED) {
 		jr.status = PT_J_DROPPED;
 		x->dropped++;
+	} else if (x->udp_copy_unseen && ev->flow.proto == PT_IPPROTO_UDP) {
+		jr.status = PT_J_UNFINISHED;
+		x->unfinished++;
 	} else {
 		jr.status = PT_J_UNREAD;
 		x->unreceived++;

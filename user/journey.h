@@ -87,6 +87,12 @@ struct pt_rxjoin {
 	 * (NULL: none). A packet no such process read is left out, counted.
 	 */
 	const struct pt_filter *filter;
+	/*
+	 * A UDP socket's receive is unseen (tracepoints): its copy of a linear
+	 * skb is not skb_copy_datagram_iter's, so a UDP packet freed with no
+	 * copy seen may have been received: unfinished, not unread.
+	 */
+	bool udp_copy_unseen;
 	uint64_t received, dropped, unreceived, unfinished, filtered;
 	unsigned int h, n;
 	struct { struct pt_event ev; uint64_t t_arrival; } p[PT_RX_CAP];

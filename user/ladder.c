@@ -415,6 +415,7 @@ static void finish_view(struct rung *r)
 
 	/* The way in: the write is a syscall stage, the receiver's copy a copy stage. */
 	if (cfg->rx) {
+		tr->udp_rx_seen = served[PT_V_RX_COPY];
 		served[PT_V_RX_SYSCALL] = served[PT_STAGE_SYSCALL];
 		memcpy(tr->how[PT_V_RX_SYSCALL], tr->how[PT_STAGE_SYSCALL], sizeof(tr->how[0]));
 		if (served[PT_STAGE_COPY]) {

@@ -101,7 +101,10 @@ static int open_tracer(struct app *a)
 		.filter = &a->filter,
 	};
 
-	return pt_tracer_open(&a->tr, &cfg, pt_jmode_event, &a->jm);
+	int err = pt_tracer_open(&a->tr, &cfg, pt_jmode_event, &a->jm);
+
+	a->echo.in.udp_copy_unseen = !err && !a->tr.udp_rx_seen;
+	return err;
 }
 
 /* The start-up lines: the device, the backend and its stages. */

@@ -186,7 +186,7 @@ static void header_text(FILE *out, const struct pt_journey *j,
 		if (j->status == PT_J_DROPPED)
 			fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
 		else if (j->status == PT_J_UNFINISHED)
-			fprintf(out, " [UNFINISHED: still followed at exit; where it went is "
+			fprintf(out, " [UNFINISHED: whether an application copied it is "
 				"not seen from here]");
 		else if (j->status != PT_J_READ)
 			fprintf(out, " [NOT RECEIVED: freed without a copy to an application]");

@@ -32,6 +32,7 @@ struct pt_tracer {
 	pt_event_fn cb;
 	void *ctx;
 	bool rx;			/* the way in is followed too */
+	bool udp_rx_seen;		/* a UDP socket's receive is (skb_consume_udp) */
 };
 
 /* What to trace and how. */

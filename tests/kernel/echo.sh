@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-CASES=(echo_ping echo_udp echo_tap_arp_and_ping)
+CASES=(echo_ping echo_udp echo_udp_one_cpu echo_tap_arp_and_ping)
 
 # Checks of the rx journeys in $TMP/out: N received by COMM (clone: raw socket).
 check_rx() { # n comm pid clone proto len
@@ -59,6 +59,26 @@ case_echo_udp() {
 	expect_eq "$(jq -c '[.[].round_trip.request_seq] | sort' <<<"$rx")" "[1,2,3,4,5]" "each names its request"
 	expect_ok "summary: $(grep answers "$TMP/err")" grep -q "5 answers written; the way in: 0 received, 0 dropped, 0 freed without a copy to an application, 5 unfinished" "$TMP/err"
 	expect_no_bpf_left
+}
+
+# On one CPU, a UDP reply's skb freed unseen makes room for the next
+# request's or reply's at once, often with its data at the same address
+# too: each is a journey of its own, the requests read by pathtrace and
+# none taken for a reply received.
+case_echo_udp_one_cpu() {
+	pt_start --dev nsfocus_tun0 --echo --json -c 40 || return
+	taskset -apc 0 "$PT_PID" >/dev/null
+	ip netns exec "$NS" taskset -c 0 "$HELPERS/udpsend" 192.0.2.2 40404 40 100 recv >"$TMP/udp" 2>&1 &
+	local s=$!
+	PIDS+=("$s")
+	pt_wait 20
+	wait "$s"
+	expect_eq "$?" 0 "udpsend got every datagram back: $(cat "$TMP/udp")"
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -s -c '[.[] | [.dir, .status]] | group_by(.) | map(.[0] + [length])' "$TMP/out")" \
+		'[["rx","unfinished",40],["tx","read",40]]' "journeys by direction and status"
+	expect_eq "$(jq -s -c '([.[] | select(.dir == "rx") | .round_trip.request_seq] | sort) == [.[] | select(.dir == "tx") | .seq]' "$TMP/out")" true "each reply names its own request"
+	expect_ok "summary: $(grep answers "$TMP/err")" grep -q "40 answers written; the way in: 0 received, 0 dropped, 0 freed without a copy to an application, 40 unfinished" "$TMP/err"
 }
 
 case_echo_tap_arp_and_ping() {

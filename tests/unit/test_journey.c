@@ -596,3 +596,34 @@ UNIT_CASE(rx_statuses)
 	ASSERT_EQ_U64(x->unreceived, 1);
 	ASSERT_EQ_U64(x->unfinished, 1);
 }
+
+/*
+ * Where a UDP socket's receive is unseen (tracepoints), a UDP packet freed
+ * with no copy seen may have been received: unfinished. Others stay unread.
+ */
+UNIT_CASE(rx_udp_copy_unseen)
+{
+	struct pt_flow f = flow(5), g = flow(6);
+	struct pt_event u, i;
+	struct rec *r;
+	struct pt_rxjoin *x = rxjoin(&r);
+
+	f.proto = PT_IPPROTO_UDP;	/* g: ICMP */
+	u = rx_event(&f, false);
+	i = rx_event(&g, false);
+	u.end = i.end = PT_END_CONSUMED;
+	x->udp_copy_unseen = true;
+	pt_rxjoin_kernel(x, &u, 1);
+	pt_rxjoin_kernel(x, &i, 2);
+	pt_rxjoin_expire(x, 3, 0);
+	ASSERT_EQ_U64(r->n, 2);
+	ASSERT_EQ_U64(r->j[0].status, PT_J_UNFINISHED);
+	ASSERT_EQ_U64(r->j[1].status, PT_J_UNREAD);
+	ASSERT_EQ_U64(x->unfinished, 1);
+	ASSERT_EQ_U64(x->unreceived, 1);
+	/* Where it is seen (fentry: skb_consume_udp), no copy means unread. */
+	x->udp_copy_unseen = false;
+	pt_rxjoin_kernel(x, &u, 4);
+	pt_rxjoin_expire(x, 5, 0);
+	ASSERT_EQ_U64(r->j[2].status, PT_J_UNREAD);
+}
