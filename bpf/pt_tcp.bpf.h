@@ -214,6 +214,11 @@ static __always_inline void pt_on_tcp_state(const struct sock *sk, int newstate)
  * The write whose data @seq is: the latest that began at or before it
  * (a binary search: the writes kept are in sequence order, oldest at
  * head - n). NULL if it began before the oldest kept.
+ *
+ * Without a branch in the search: with one per step the verifier walked
+ * each of its 2^7 ways through it (and through what follows it, in every
+ * program that opens a TCP record), most of a program's load time. Once
+ * [lo, hi) is one write wide, a step leaves it so.
  */
 static __always_inline struct pt_tcp_write *pt_tcp_write_of(struct pt_tcp_sock *s, __u32 seq)
 {
@@ -230,13 +235,15 @@ static __always_inline struct pt_tcp_write *pt_tcp_write_of(struct pt_tcp_sock *
 #pragma unroll
 	for (int i = 0; i <= PT_TCP_WRITE_BITS; i++) {
 		__u32 mid = (lo + hi) / 2;
+		__u32 at = s->w[(first + mid) & (PT_TCP_WRITES - 1)].seq - base;
+		__s64 d = (__s64)off - at;
+		__u32 keep;
 
-		if (hi - lo <= 1)
-			break;
-		if (s->w[(first + mid) & (PT_TCP_WRITES - 1)].seq - base <= off)
-			lo = mid;
-		else
-			hi = mid;
+		barrier_var(d);	/* no compare for the compiler to branch on */
+		keep = (__u32)~(d >> 63);	/* all ones if that write began at or before @seq */
+		barrier_var(keep);
+		lo += (mid - lo) & keep;
+		hi = mid + ((hi - mid) & keep);
 	}
 	return &s->w[(first + lo) & (PT_TCP_WRITES - 1)];
 }
@@ -383,6 +390,30 @@ static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *s
 	return true;
 }
 
+/* What a segment takes from its split original. */
+struct pt_gso_seg {
+	__u64 ts[PT_STAGE_XMIT];	/* the original's stages up to the queue */
+	__u32 flags;			/* its PT_EV_RETRANS */
+};
+
+/*
+ * A segment of @len payload bytes takes its stages from the stashed
+ * original @e (into @out); the original is done once its segments have
+ * taken all its bytes. Copied out, not pointed to: the verifier then
+ * follows one way on from the search, not one per stash entry.
+ */
+static __always_inline void pt_gso_use(struct pt_gso_cpu *c, struct pt_gso *e, __u32 len,
+				       struct pt_gso_seg *out)
+{
+	__builtin_memcpy(out->ts, e->ts, sizeof(out->ts));
+	out->flags = e->flags;
+	e->left -= (__s32)len;
+	if (e->left <= 0) {
+		e->conn = 0;
+		c->live--;
+	}
+}
+
 /* dev_hard_start_xmit with an skb of its list not followed: maybe a segment. */
 static __always_inline void pt_gso_xmit_mark(void)
 {
@@ -393,23 +424,27 @@ static __always_inline void pt_gso_xmit_mark(void)
 }
 
 /*
- * The stashed original whose range holds sequence number @seq of
- * connection @conn (NULL: none).
+ * The segment at sequence number @seq of connection @conn, @len bytes,
+ * takes its stages (into @out) from the stashed original whose range holds
+ * it. False if none does.
  */
-static __always_inline struct pt_gso *pt_gso_find(struct pt_gso_cpu *c, __u64 conn, __u32 seq)
+static __always_inline bool pt_gso_claim(struct pt_gso_cpu *c, __u64 conn, __u32 seq, __u32 len,
+					 struct pt_gso_seg *out)
 {
 #pragma unroll
 	for (int i = 0; i < PT_GSO_STASH; i++) {
 		struct pt_gso *e = &c->e[i];
 
-		if (e->conn == conn && (__s32)(seq - e->seq) >= 0 && (__s32)(e->end - seq) > 0)
-			return e;
+		if (e->conn == conn && (__s32)(seq - e->seq) >= 0 && (__s32)(e->end - seq) > 0) {
+			pt_gso_use(c, e, len, out);
+			return true;
+		}
 	}
-	return NULL;
+	return false;
 }
 
 /*
- * A segment of flow @f matches no stashed original: its original's
+ * A segment of flow @f (@len bytes) matches no stashed original: its original's
  * consume_skb was not seen (the kernel skips a program that fires again on
  * a CPU where it is already running: softirq split the original while
  * this CPU ran the consume_skb program for another skb; counted in the
@@ -417,39 +452,38 @@ static __always_inline struct pt_gso *pt_gso_find(struct pt_gso_cpu *c, __u64 co
  * segment's socket, which noted it at its first sighting, stashed now and
  * no longer followed.
  */
-static __always_inline struct pt_gso *pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb,
-						  bool trusted, const struct pt_flow *f)
+static __always_inline bool pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb, bool trusted,
+					const struct pt_flow *f, __u32 len, struct pt_gso_seg *out)
 {
 	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
 	struct pt_tcp_sock *s;
 	struct pt_skb_ref r;
-	struct pt_gso *e;
 	__u64 skey;
 
 	if (!sk)
-		return NULL;
+		return false;
 	skey = pt_sk_key(sk, trusted);
 	s = bpf_map_lookup_elem(&tcp_socks, &skey);
 	if (!s)
-		return NULL;
+		return false;
 #pragma unroll
 	for (int i = 0; i < PT_TCP_GSO; i++) {
 		struct pt_tcp_gso *g = &s->gso[i];
-		__u32 len = g->end - g->seq;
+		__u32 olen = g->end - g->seq;
 
 		if (!g->key || (__s32)(f->tcp_seq - g->seq) < 0 || (__s32)(g->end - f->tcp_seq) <= 0)
 			continue;
 		if (!pt_skb_find(g->key, &r) || r.ev->flow.tcp_seq != g->seq ||
-		    pt_flow_tcp_payload(&r.ev->flow) != len || r.ev->ts[PT_STAGE_DRIVER]) {
+		    pt_flow_tcp_payload(&r.ev->flow) != olen || r.ev->ts[PT_STAGE_DRIVER]) {
 			g->key = 0;
-			return NULL;
+			return false;
 		}
 		g->key = 0;
-		e = pt_gso_put(c, r.ev, len);
+		pt_gso_use(c, pt_gso_put(c, r.ev, olen), len, out);
 		*r.owner = 0;	/* its segments carry its stages */
-		return e;
+		return true;
 	}
-	return NULL;
+	return false;
 }
 
 /*
@@ -467,10 +501,11 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	struct pt_gso_cpu *c = pt_gso_cpu();
 	struct pt_skb_facts sf;
 	struct pt_scratch *sc;
+	struct pt_gso_seg seg;
 	struct pt_event *ev;
 	struct pt_flow f;
-	struct pt_gso *e;
-	bool keep;
+	bool keep, found;
+	__u32 len;
 
 	if (!c)
 		return;
@@ -483,13 +518,15 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 		return;
 	__builtin_memset(&f, 0, sizeof(f));
 	pt_skb_flow(&sf, &f, sc);
-	if (f.proto != PT_IPPROTO_TCP || !pt_flow_tcp_payload(&f))
+	len = pt_flow_tcp_payload(&f);
+	if (f.proto != PT_IPPROTO_TCP || !len)
 		return;
-	e = c->live ? pt_gso_find(c, pt_gso_conn(&f), f.tcp_seq) : NULL;
+	/* Its bytes are taken from its original even if it is not followed. */
+	found = c->live && pt_gso_claim(c, pt_gso_conn(&f), f.tcp_seq, len, &seg);
 	keep = pt_expr_keep(&sf, false);	/* once: pt_rec_open skips it for PT_EV_GSO */
-	if (!e && keep)
-		e = pt_gso_late(c, skb, trusted, &f);
-	if (!e) {
+	if (!found && keep)
+		found = pt_gso_late(c, skb, trusted, &f, len, &seg);
+	if (!found) {
 		if (keep && !proc_filter)
 			pt_count(PT_CNT_GSO_MISS);
 		return;
@@ -501,15 +538,10 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
 	if (!ev)
 		return;
-	__builtin_memcpy(ev->ts, e->ts, sizeof(e->ts));
-	ev->flags |= e->flags;
-	if (c->xmit_ts >= e->ts[PT_STAGE_QUEUE] && e->ts[PT_STAGE_QUEUE])
+	__builtin_memcpy(ev->ts, seg.ts, sizeof(seg.ts));
+	ev->flags |= seg.flags;
+	if (c->xmit_ts >= seg.ts[PT_STAGE_QUEUE] && seg.ts[PT_STAGE_QUEUE])
 		ev->ts[PT_STAGE_XMIT] = c->xmit_ts;
-	e->left -= (__s32)pt_flow_tcp_payload(&f);
-	if (e->left <= 0) {
-		e->conn = 0;
-		c->live--;
-	}
 	pt_tcp_attr(ev, skb, key, trusted);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The slot table's and --hist's logic, run outside any hook: each program
+ * The slot table's, --hist's and TCP's logic, run outside any hook: each program
  * calls one of the real inline functions (the headers of bpf/, not a copy) with
  * what tests/bpf/logic.c puts in its context and the maps, and leaves what
  * it returned there. Syscall programs: BPF_PROG_TEST_RUN runs them with a
@@ -11,6 +11,7 @@
 #include "pt_journey.bpf.h"
 #include "pt_hist.bpf.h"
 #include "pt_task.bpf.h"
+#include "pt_tcp.bpf.h"
 #include "logic.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -146,5 +147,39 @@ int task_mine(struct pt_logic_ctx *c)
 	struct pt_task *t = pt_task_mine_tid(c->a);
 
 	pt_logic_out(c, !!t, t ? (__u32)(c->a & (PT_TASK_SLOTS - 1)) : PT_LOGIC_NONE);
+	return 0;
+}
+
+_Static_assert(PT_LOGIC_TCP_WRITES == PT_TCP_WRITES, "logic.h: a socket's writes kept");
+
+/*
+ * A TCP socket's record (key: key) with its writes kept: a write that
+ * began at sequence b put at index a, and head (writes recorded) now.
+ */
+SEC("syscall")
+int tcp_write_put(struct pt_logic_ctx *c)
+{
+	__u64 key = c->key;
+	struct pt_tcp_sock *s;
+
+	bpf_map_update_elem(&tcp_socks, &key, &pt_tcp_sock_zero, BPF_NOEXIST);
+	s = bpf_map_lookup_elem(&tcp_socks, &key);
+	if (s) {
+		s->w[c->a & (PT_TCP_WRITES - 1)].seq = c->b;
+		s->head = c->now;
+	}
+	pt_logic_out(c, s != NULL, PT_LOGIC_NONE);
+	return 0;
+}
+
+/* pt_tcp_write_of(the record of key, a): ret whether found, idx its index. */
+SEC("syscall")
+int tcp_write_of(struct pt_logic_ctx *c)
+{
+	__u64 key = c->key;
+	struct pt_tcp_sock *s = bpf_map_lookup_elem(&tcp_socks, &key);
+	struct pt_tcp_write *w = s ? pt_tcp_write_of(s, c->a) : NULL;
+
+	pt_logic_out(c, w != NULL, w ? (__u32)(w - s->w) : PT_LOGIC_NONE);
 	return 0;
 }

@@ -167,7 +167,7 @@ void expect_counts(struct counts before, __u64 full, __u64 stale)
 	EXPECT_EQ(now.stale - before.stale, stale, "PT_CNT_STALE counted");
 }
 static const struct pt_logic_case *const tables[] = {
-	pt_logic_slot_cases, pt_logic_hist_cases,
+	pt_logic_slot_cases, pt_logic_hist_cases, pt_logic_tcp_cases,
 };
 #define NR_TABLES (sizeof(tables) / sizeof(tables[0]))
 #define each_case(c) \

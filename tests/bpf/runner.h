@@ -34,7 +34,8 @@ struct pt_logic_case {
 	void (*fn)(void);
 };
 /* Each ends with an entry without a name. */
-extern const struct pt_logic_case pt_logic_slot_cases[], pt_logic_hist_cases[];
+extern const struct pt_logic_case pt_logic_slot_cases[], pt_logic_hist_cases[],
+	pt_logic_tcp_cases[];
 
 /* The packet filter's cases (logic_filter.c): 1 if one failed. */
 int pt_logic_filter_cases(void);
