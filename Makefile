@@ -41,11 +41,16 @@ override CFLAGS += -Wall -Wextra $(WERROR) -std=gnu11 -MMD -MP \
 	-Iinclude -I$(OUT) -DPT_VERSION='"$(VERSION)"'
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
-# libpcap compiles filter expressions (user/filter.c).
+# libpcap compiles filter expressions (user/filter.c); libmicrohttpd serves
+# --metrics (user/metrics.c), from a thread of its own. Both are opened when
+# a run needs them (user/dynlib.h), by the names the linker would record.
 PCAP_LIBS := $(shell $(PKG_CONFIG) --libs libpcap 2>/dev/null || echo -lpcap)
-# libmicrohttpd serves --metrics (user/metrics.c), from a thread of its own.
-MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
-LDLIBS += $(LIBBPF_LIBS) -lelf -lz $(PCAP_LIBS) $(MHD_LIBS) -lpthread
+soname = $(shell readelf -d $$($(CC) -print-file-name=$(1)) 2>/dev/null | \
+	sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+PCAP_SONAME := $(or $(call soname,libpcap.so),libpcap.so.0.8)
+MHD_SONAME := $(or $(call soname,libmicrohttpd.so),libmicrohttpd.so.12)
+override CFLAGS += -DPT_PCAP_SONAME='"$(PCAP_SONAME)"' -DPT_MHD_SONAME='"$(MHD_SONAME)"'
+LDLIBS += $(LIBBPF_LIBS) -lelf -lz -ldl -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) \
 	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS)
@@ -58,7 +63,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c \
 	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c user/filter.c user/cbpf.c \
-	user/prom.c
+	user/prom.c user/dynlib.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c \
 	user/probe.c user/ladder.c user/relay.c user/metrics.c
@@ -144,7 +149,7 @@ $(OUT)/tests/bpf/user/%.o: tests/bpf/%.c $(BPF_LOGIC_SKELS)
 # The filter cases check user/cbpf.c's translation against libpcap.
 $(OUT)/tests/bpf-logic: $(BPF_LOGIC_OBJS) $(OUT)/user/cbpf.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) $(PCAP_LIBS) -o $@
 
 # Static builds for the VM test (tests/vm): its initramfs has no libraries.
 # Debian 12's libelf.a needs only zlib (no -lzstd); its libpcap.a needs
@@ -156,9 +161,15 @@ VM_BINS := $(OUT)/pathtrace-static $(patsubst %,$(OUT)/tests/%-static,$(VM_HELPE
 STATIC_LDLIBS := $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lelf -lz \
 	-lpcap -ldbus-1
 
-STATIC_OBJS := $(filter-out $(OUT)/user/metrics.o,$(APP_OBJS)) $(OUT)/user/metrics_none.o
+# libpcap linked in: filter.c's calls go to it directly (no dlopen).
+STATIC_OBJS := $(filter-out $(OUT)/user/metrics.o,$(APP_OBJS)) $(OUT)/user/metrics_none.o \
+	$(filter-out $(OUT)/user/filter.o $(OUT)/user/dynlib.o,$(LIB_OBJS)) $(OUT)/user/filter-linked.o
 
-$(OUT)/pathtrace-static: $(STATIC_OBJS) $(LIB_OBJS) tests/vm/sd_stubs.c
+$(OUT)/user/filter-linked.o: user/filter.c | $(OUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -DPT_DL_LINKED -c $< -o $@
+
+$(OUT)/pathtrace-static: $(STATIC_OBJS) tests/vm/sd_stubs.c
 	$(call msg,LINK,$@)
 	@# (libpcap and libdbus look up names with glibc's NSS, which a static
 	@# binary warns of: the VM's expressions name no host, and no D-Bus runs.)

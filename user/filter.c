@@ -3,7 +3,11 @@
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dynlib.h"
 #include "filter.h"
+
+#define PCAP_FNS(X) X(pcap_open_dead) X(pcap_compile) X(pcap_geterr) X(pcap_freecode) X(pcap_close)
+PT_DL_LIB(libpcap, PT_PCAP_SONAME, PCAP_FNS)
 
 /* Classic BPF as the kernel's struct sock_filter lays it out (cbpf.c). */
 _Static_assert(sizeof(struct bpf_insn) == 8, "libpcap's bpf_insn is the kernel's sock_filter");
@@ -21,14 +25,16 @@ int pt_filter_compile(struct pt_filter *f, const char *expr, bool tap, char *err
 	f->tap = tap;
 	if (!expr || !*expr)
 		return 0;
-	p = pcap_open_dead(tap ? DLT_EN10MB : DLT_RAW, PT_FILTER_SNAPLEN);
+	if (libpcap_open(err, errlen))
+		return -ELIBACC;
+	p = PT_DL(libpcap, pcap_open_dead)(tap ? DLT_EN10MB : DLT_RAW, PT_FILTER_SNAPLEN);
 	if (!p) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
-		snprintf(err, errlen, "%s", pcap_geterr(p));
-		pcap_close(p);
+	if (PT_DL(libpcap, pcap_compile)(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN)) {
+		snprintf(err, errlen, "%s", PT_DL(libpcap, pcap_geterr)(p));
+		PT_DL(libpcap, pcap_close)(p);
 		return -EINVAL;
 	}
 	f->insns = malloc(prog.bf_len * sizeof(struct bpf_insn));
@@ -40,8 +46,8 @@ int pt_filter_compile(struct pt_filter *f, const char *expr, bool tap, char *err
 		snprintf(err, errlen, "out of memory");
 		ret = -ENOMEM;
 	}
-	pcap_freecode(&prog);
-	pcap_close(p);
+	PT_DL(libpcap, pcap_freecode)(&prog);
+	PT_DL(libpcap, pcap_close)(p);
 	return ret;
 }
 

@@ -28,7 +28,7 @@ struct pt_filter {
 /*
  * Compile @expr ("" or NULL: none) for a TAP device's frames (@tap) or a
  * TUN device's packets. On a bad expression, libpcap's message goes into
- * @err and -EINVAL is returned.
+ * @err and -EINVAL is returned; -ELIBACC if libpcap cannot be opened.
  */
 int pt_filter_compile(struct pt_filter *f, const char *expr, bool tap, char *err, size_t errlen);
 /* Whether anything is left out at all. */

@@ -165,16 +165,20 @@ static int go_live(struct app *a)
 /*
  * The expression, compiled for the device's link type: TAP's (Ethernet)
  * or TUN's (raw IP). A bad one is a usage error, reported with libpcap's
- * word (or what keeps it out of the kernel). 0 or -1.
+ * word (or what keeps it out of the kernel): -1. Without libpcap: -2.
  */
 static int compile_filter(struct app *a, bool tap)
 {
 	char err[512];
+	int ret = pt_filter_compile(&a->filter, a->o.expr, tap, err, sizeof(err));
 
+	if (ret == -ELIBACC) {
+		pt_err("a filter expression needs libpcap (Debian: libpcap0.8): %s", err);
+		return -2;
+	}
 	/* Sized as ladder.c's patch will write it (any of r6 to r9: same length). */
-	if (pt_filter_compile(&a->filter, a->o.expr, tap, err, sizeof(err)) ||
-	    (a->filter.len && pt_cbpf_translate(a->filter.insns, a->filter.len, BPF_REG_6,
-						 NULL, PT_FILTER_REGION, err, sizeof(err)) < 0)) {
+	if (ret || (a->filter.len && pt_cbpf_translate(a->filter.insns, a->filter.len, BPF_REG_6,
+						       NULL, PT_FILTER_REGION, err, sizeof(err)) < 0)) {
 		pt_err("invalid filter expression '%s' for %s: %s", a->o.expr,
 		       tap ? "a TAP device (Ethernet frames)" : "a TUN device (IP packets)", err);
 		return -1;
@@ -336,7 +340,7 @@ int main(int argc, char **argv)
 	};
 	bool started = false, demo_cut = false, usage = false, compiled;
 	unsigned int in_flight;
-	int sfd, err = -1;
+	int sfd, cf, err = -1;
 
 	switch (pt_cli_parse(argc, argv, &a.o)) {
 	case PT_CLI_RUN:
@@ -354,8 +358,8 @@ int main(int argc, char **argv)
 	 * An existing device is compiled for once its kind is known.
 	 */
 	compiled = !if_nametoindex(a.o.dev);
-	if (compiled && compile_filter(&a, a.o.tap))
-		return 2;
+	if (compiled && (cf = compile_filter(&a, a.o.tap)))
+		return cf == -2 ? 1 : 2;
 	for (unsigned int i = 0; i < a.o.nr_pids; i++)
 		if (kill((pid_t)a.o.pids[i], 0) && errno == ESRCH)
 			pt_warn("--pid %u: no such process (none of its packets will show)",
@@ -388,8 +392,8 @@ int main(int argc, char **argv)
 	if (pt_tun_open(&a.tun, &a.o))
 		goto out_files;
 	/* An existing device: its own kind (TAP even without --tap). */
-	if ((!compiled || a.filter.tap != a.tun.tap) && compile_filter(&a, a.tun.tap)) {
-		usage = true;
+	if ((!compiled || a.filter.tap != a.tun.tap) && (cf = compile_filter(&a, a.tun.tap))) {
+		usage = cf != -2;
 		goto out_tun;
 	}
 	if (stop_pending(sfd)) {

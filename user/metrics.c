@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "dynlib.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -24,13 +25,24 @@
 #define CONN_MEMORY (32 * 1024)	/* a request's headers must fit */
 #define CONN_TIMEOUT_S 10
 
+#define MHD_FNS(X) X(MHD_start_daemon) X(MHD_quiesce_daemon) X(MHD_stop_daemon)		\
+	X(MHD_create_response_from_buffer) X(MHD_add_response_header)			\
+	X(MHD_queue_response) X(MHD_destroy_response)
+PT_DL_LIB(libmhd, PT_MHD_SONAME, MHD_FNS)
+
 static const char content_type[] = "text/plain; version=0.0.4; charset=utf-8";
 
 int pt_metrics_listen(struct pt_metrics *m, const struct pt_opts *o)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&o->metrics_addr;
+	char err[256];
 	int one = 1;
 
+	m->fd = -1;
+	if (libmhd_open(err, sizeof(err))) {
+		pt_err("--metrics needs libmicrohttpd (Debian: libmicrohttpd12): %s", err);
+		return -1;
+	}
 	m->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (m->fd < 0) {
 		pt_err("--metrics %s: cannot make a socket: %s", o->metrics, strerror(errno));
@@ -55,14 +67,14 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int code, const 
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	r = PT_DL(libmhd, MHD_create_response_from_buffer)(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	PT_DL(libmhd, MHD_add_response_header)(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+		PT_DL(libmhd, MHD_add_response_header)(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = PT_DL(libmhd, MHD_queue_response)(c, code, r);
+	PT_DL(libmhd, MHD_destroy_response)(r);
 	return ret;
 }
 
@@ -80,14 +92,14 @@ static enum MHD_Result page(struct pt_metrics *m, struct MHD_Connection *c)
 	text = pt_prom_render(&m->snap, &len);
 	if (!text)
 		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
-	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	r = PT_DL(libmhd, MHD_create_response_from_buffer)(len, text, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(text);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	PT_DL(libmhd, MHD_add_response_header)(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	ret = PT_DL(libmhd, MHD_queue_response)(c, MHD_HTTP_OK, r);
+	PT_DL(libmhd, MHD_destroy_response)(r);
 	return ret;
 }
 
@@ -152,7 +164,7 @@ int pt_metrics_start(struct pt_metrics *m)
 	if (!getsockname(m->fd, (struct sockaddr *)&ss, &sl) && ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	pt_metrics_publish(m);
-	m->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, m,
+	m->daemon = PT_DL(libmhd, MHD_start_daemon)(flags, 0, NULL, NULL, handle, m,
 				     MHD_OPTION_LISTEN_SOCKET, m->fd,
 				     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
@@ -196,8 +208,8 @@ void pt_metrics_stop(struct pt_metrics *m)
 {
 	/* Quiesced first: the socket is ours to close, not the library's. */
 	if (m->daemon) {
-		MHD_quiesce_daemon(m->daemon);
-		MHD_stop_daemon(m->daemon);
+		PT_DL(libmhd, MHD_quiesce_daemon)(m->daemon);
+		PT_DL(libmhd, MHD_stop_daemon)(m->daemon);
 	}
 	m->daemon = NULL;
 	if (m->fd >= 0) {
