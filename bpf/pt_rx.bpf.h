@@ -31,7 +31,9 @@ static __always_inline void pt_on_rx_first(struct sk_buff *skb)
 /*
  * A late stage on the way in (the socket queue, the application's copy): a
  * packet not followed may be a raw socket's clone of one that is; it is
- * followed from here, and userspace joins the two.
+ * followed from here, and userspace joins the two. Only a raw socket's: a
+ * TCP socket's skb copied by a second read (its first ended its journey)
+ * is no new packet.
  */
 static __always_inline struct pt_event *pt_on_rx_late(struct sk_buff *skb, __u64 key,
 						      bool trusted, __u32 stage)
@@ -43,7 +45,7 @@ static __always_inline struct pt_event *pt_on_rx_late(struct sk_buff *skb, __u64
 			r.ev->ts[stage] = bpf_ktime_get_ns();
 		return r.ev;
 	}
-	if (!rx_mode)
+	if (!rx_mode || !pt_skb_sk_raw(skb, trusted))
 		return NULL;
 	return pt_rec_open(skb, key, trusted, stage, PT_EV_RX | PT_EV_CLONE);
 }

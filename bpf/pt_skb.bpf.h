@@ -107,6 +107,18 @@ static __always_inline __u32 pt_skb_sk_netns(struct sk_buff *skb, bool trusted)
 	return sk ? BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) : 0;
 }
 
+#define PT_SOCK_RAW 3	/* enum sock_type (a macro in the kernel: not in its BTF) */
+
+/* Whether the socket an skb is queued on is a raw socket. */
+static __always_inline bool pt_skb_sk_raw(struct sk_buff *skb, bool trusted)
+{
+	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+
+	if (!sk)
+		return false;
+	return (trusted ? sk->sk_type : BPF_CORE_READ(sk, sk_type)) == PT_SOCK_RAW;
+}
+
 /* The packet's key, from its network header (see pt_flow.h). */
 static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt_flow *f,
 					struct pt_scratch *sc)

@@ -32,7 +32,7 @@ static const char *const tp_blind[PT_NR_HSLOTS] = {
 			  "(net_dev_start_xmit fires after the taps, at the driver)",
 	[PT_V_RX_TUN] = "no tracepoint in tun_get_user",
 	[PT_V_RX_IP] = "no tracepoint in ip_rcv",
-	[PT_V_RX_L4] = "no tracepoint in icmp_rcv/udp_rcv",
+	[PT_V_RX_L4] = "no tracepoint in icmp_rcv/udp_rcv/tcp_v4_rcv",
 	[PT_V_RX_SOCKQ] = "no tracepoint where a socket queues a packet "
 			  "(sock_rcvqueue_full fires only when the queue is full)",
 	[PT_H_TCP_WRITE] = "no tracepoint in tcp_sendmsg before Linux 6.16's "

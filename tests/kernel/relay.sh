@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 CASES=(relay_ping relay_ping6 relay_udp_server relay_tap_arp_and_ping relay_tcp_upload
+       relay_tcp_download
        relay_hist relay_no_netns relay_own_netns relay_dev_exists relay_usage
        relay_sigterm relay_kill9)
 
@@ -170,6 +171,49 @@ case_relay_tcp_upload() {
 	read -r -a c <<<"$(relay_counts)"
 	expect_eq "$(( c[0] >= 1048576 / 1500 && c[1] > 0 && c[2] == 0 ))" 1 "packets relayed each way (${c[*]})"
 	expect_eq "$(jq '.summary.reads' "$TMP/summary")" "${c[0]}" "every read relayed"
+	expect_no_relay_dev
+	expect_no_bpf_left
+}
+
+# A 64 KiB download from a real server behind the relay: every data
+# segment the server sent is a journey in, received by the client's
+# process, each once (a TCP skb read in two read()s is no second packet),
+# and together they are the 64 KiB; the client's ACKs go out as journeys
+# read by pathtrace.
+case_relay_tcp_download() {
+	if ! command -v socat >/dev/null; then
+		T_SKIP="socat not installed (run tools/setup.sh test)"
+		return
+	fi
+	local n=65536 srv cli i rx
+	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	relay_start --dev nsfocus_tun0 --json || return
+	head -c $n /dev/urandom >"$TMP/data"
+	ip netns exec "$PEER" socat -u "OPEN:$TMP/data" TCP4-LISTEN:5001,bind=192.0.2.2 2>"$TMP/socat" &
+	srv=$!
+	PIDS+=("$srv")
+	for ((i = 0; i < 100; i++)); do
+		ip netns exec "$PEER" ss -Hltn 'sport = :5001' | grep -q . && break
+		sleep 0.05
+	done
+	ip netns exec "$NS" socat -u TCP4:192.0.2.2:5001 "OPEN:$TMP/recv,creat,trunc" 2>"$TMP/client" &
+	cli=$!
+	PIDS+=("$cli")
+	wait "$cli"
+	expect_eq "$?" 0 "the client's download: $(cat "$TMP/client")"
+	expect_eq "$(sha256sum <"$TMP/recv")" "$(sha256sum <"$TMP/data")" "sha256 of what the client got"
+	sleep 0.3	# the last ACKs
+	kill -TERM "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	rx=$(jq -s -c '[.[] | select(.dir == "rx" and .proto == "tcp" and .sport == 5001 and .tcp.payload > 0)]' "$TMP/out")
+	expect_eq "$(jq '[.[] | select(.status == "received" and .receiver.comm == "socat" and .receiver.pid == '"$cli"' and .receiver.clone == false)] | length' <<<"$rx")" \
+		"$(jq 'length' <<<"$rx")" "data segments in, each received by the client"
+	expect_eq "$(jq '[.[].tcp.seq] | unique | length' <<<"$rx")" "$(jq 'length' <<<"$rx")" "each data segment once"
+	expect_eq "$(jq '[.[].tcp.payload] | add' <<<"$rx")" $n "their payload: the whole download"
+	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$rx")" "$TP_RX_STAGES" "their stages (tracepoints)"
+	expect_eq "$(jq -s '[.[] | select(.dir == "tx" and .status != "read")] | length' "$TMP/out")" 0 "the client's segments out: all read by pathtrace"
+	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
 	expect_no_relay_dev
 	expect_no_bpf_left
 }
