@@ -104,7 +104,7 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 		pt_hist_copy(skb, key, trusted);
 		return;
 	}
-	ev = pt_on_rx_late(skb, key, trusted, PT_STAGE_COPY);
+	ev = pt_on_rx_late(NULL, skb, key, trusted, PT_STAGE_COPY);
 	/*
 	 * Our reader reads a packet another process sent: userspace must not
 	 * take it for one whose record went missing.

@@ -33,9 +33,9 @@ static __always_inline void pt_on_rx_first(struct sk_buff *skb)
  * packet not followed may be a raw socket's clone of one that is; it is
  * followed from here, and userspace joins the two. Only a raw socket's: a
  * TCP socket's skb copied by a second read (its first ended its journey)
- * is no new packet.
+ * is no new packet. @sk: the socket queueing it (NULL: the one it is on).
  */
-static __always_inline struct pt_event *pt_on_rx_late(struct sk_buff *skb, __u64 key,
+static __always_inline struct pt_event *pt_on_rx_late(void *sk, struct sk_buff *skb, __u64 key,
 						      bool trusted, __u32 stage)
 {
 	struct pt_skb_ref r;
@@ -45,7 +45,7 @@ static __always_inline struct pt_event *pt_on_rx_late(struct sk_buff *skb, __u64
 			r.ev->ts[stage] = bpf_ktime_get_ns();
 		return r.ev;
 	}
-	if (!rx_mode || !pt_skb_sk_raw(skb, trusted))
+	if (!rx_mode || !pt_sk_raw(sk, skb, trusted))
 		return NULL;
 	return pt_rec_open(skb, key, trusted, stage, PT_EV_RX | PT_EV_CLONE);
 }

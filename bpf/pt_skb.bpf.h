@@ -109,11 +109,16 @@ static __always_inline __u32 pt_skb_sk_netns(struct sk_buff *skb, bool trusted)
 
 #define PT_SOCK_RAW 3	/* enum sock_type (a macro in the kernel: not in its BTF) */
 
-/* Whether the socket an skb is queued on is a raw socket. */
-static __always_inline bool pt_skb_sk_raw(struct sk_buff *skb, bool trusted)
+/*
+ * Whether @s is a raw socket; NULL: the socket @skb is on (none before the
+ * socket's queue takes it).
+ */
+static __always_inline bool pt_sk_raw(void *s, struct sk_buff *skb, bool trusted)
 {
-	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+	struct sock *sk = s;
 
+	if (!sk)
+		sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
 	if (!sk)
 		return false;
 	return (trusted ? sk->sk_type : BPF_CORE_READ(sk, sk_type)) == PT_SOCK_RAW;
