@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
-# under ten set-ups measured in one invocation, round after round so that
+# under twelve set-ups measured in one invocation, round after round so that
 # drift hits all alike: RUNS rounds (default 7) of DUR seconds (default 3),
 # each round's overheads against that round's untraced run, medians.
 #
@@ -21,6 +21,9 @@
 #   metrics     pathtrace --hist --metrics 127.0.0.1:MPORT reads, scraped
 #               every second by one curl process (one connection) while
 #               the flood runs
+#   untraced-busy  tunsink reads without ever sleeping (epoll, no timeout)
+#   hist-busy   pathtrace --hist --busy-poll reads: against untraced-busy,
+#               hist's overhead without the cost of waking its reader
 #
 # The filter set-ups' reads are the device's own count (its tx packets:
 # what its reader read), since pathtrace counts only the reads it follows;
@@ -56,7 +59,7 @@ DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
 CONFIGS_GIVEN=${CONFIGS:-}
-read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics}"
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy}"
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
 # The filter set-ups' expressions: both read the UDP header through the IP
@@ -149,10 +152,11 @@ run() {
 	rm -f "$TMP/ready" "$TMP/xready"
 	[ -n "${COST_RUN:-}" ] && bpftool prog show -j | jq '[.[].id]' >"$TMP/ids.json"
 	case $cfg in
-	hist | journey | hist-*match | journey-*match | metrics)
+	hist | journey | hist-*match | journey-*match | metrics | hist-busy)
 		local mode=(--hist) expr=()
 		[ "${cfg%%-*}" = journey ] && mode=(--json)
 		[ "$cfg" = metrics ] && mode=(--hist --metrics 127.0.0.1:$MPORT)
+		[ "$cfg" = hist-busy ] && mode=(--hist --busy-poll)
 		case $cfg in
 		*-nomatch) expr=("$NOMATCH") ;;
 		*-match) expr=("$MATCH") ;;
@@ -163,7 +167,9 @@ run() {
 		wait_file "$TMP/ready" "$reader" || die "pathtrace did not start: $(cat "$TMP/pt.err")"
 		;;
 	*)
-		ip netns exec "$NS" "${PIN_READ[@]}" "$B/tunsink" $DEV "$TMP/ready" >"$TMP/sink.out" &
+		local busy=()
+		[ "$cfg" = untraced-busy ] && busy=(busy)
+		ip netns exec "$NS" "${PIN_READ[@]}" "$B/tunsink" $DEV "$TMP/ready" "${busy[@]}" >"$TMP/sink.out" &
 		reader=$!
 		wait_file "$TMP/ready" "$reader" || die "tunsink did not start"
 		ip netns exec "$NS" ip addr add 198.18.0.1/24 dev $DEV
@@ -215,7 +221,7 @@ run() {
 	stop "$reader"
 	PIDS=()		# stopped: nothing of this run left for cleanup
 	case $cfg in
-	hist | hist-*match | metrics)
+	hist | hist-*match | metrics | hist-busy)
 		reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/pt.err")
 		lost=$(sed -n 's/.* \([0-9]*\) samples lost.*, \([0-9]*\) packets not followed.*/\1 \2/p' "$TMP/pt.err" | awk '{print $1 + $2}')
 		;;
@@ -323,6 +329,19 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 		for (i = 1; i <= nt; i++)
 			printf "%-23s %6s %7s%s\n", rname[i], rval[i], (rtarget[i] == "" ? "" : "<= " rtarget[i]),
 				(rtarget[i] == "" ? "" : (rmet[i] ? "  met" : "  not met"))
+		# A reader that never sleeps is never woken: hist-busy against
+		# untraced-busy is the overhead of hist without the wake-ups.
+		m = 0
+		for (r = 1; r <= nr; r++)
+			if (use[r] && ((r, "hist-busy") in rd) && rd[r, "untraced-busy"] > 0)
+				o[++m] = 1 - rd[r, "hist-busy"] / rd[r, "untraced-busy"]
+		if (m) {
+			busy = med(o, m)
+			printf "\nbusy-polling reader: hist-busy overhead %.1f%% against untraced-busy", busy * 100
+			if ("hist" in ovh)
+				printf " (hist, sleeping: %.1f%% against untraced)", ovh["hist"] * 100
+			printf "\n"
+		}
 		if ((1, "untraced") in rd) {
 			printf "\nsteady rounds (untraced before and after within 10%%): %d of %d\n", steady, nr
 			if (steady < 3)
@@ -335,7 +354,7 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 			printf "%s{\"config\":\"%s\",\"sent_pps\":%.0f,\"read_pps\":%.0f,\"overhead\":%.4f,\"lost\":%d}",
 				(i > 1 ? "," : ""), c, msent[c], mread[c], ovh[c], lost[c] > json
 		}
-		printf "],\"ratios\":{" > json
+		printf "]%s,\"ratios\":{", (m ? sprintf(",\"hist_busy_overhead\":%.4f", busy) : "") > json
 		for (i = 1; i <= nt; i++)
 			printf "%s\"%s\":{\"value\":%s%s}", (i > 1 ? "," : ""), rname[i], rval[i],
 				(rtarget[i] == "" ? "" : ",\"target\":" rtarget[i] ",\"met\":" (rmet[i] ? "true" : "false")) > json
@@ -358,7 +377,7 @@ if [ "$COSTS" = 1 ]; then
 	declare -A CNS=()	# set-up: its ns per packet, one a cost run
 	for ((r = 1; r <= COST_RUNS; r++)); do
 		for c in "${CONFIGS[@]}"; do
-			[ "$c" = untraced ] && continue
+			[[ $c == untraced* ]] && continue
 			COST_RUN=1 run "$c" >"$TMP/res"
 			res=$(<"$TMP/res")
 			sent=${res%% *}

@@ -2,7 +2,8 @@
 /*
  * The benchmark's untraced reader: creates TUN device NAME, writes
  * READY_FILE, reads what arrives the way pathtrace does (epoll, non-blocking
- * reads), and on SIGINT/SIGTERM prints how many packets it read.
+ * reads; with "busy", as pathtrace --busy-poll does: epoll without ever
+ * sleeping), and on SIGINT/SIGTERM prints how many packets it read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,13 +23,15 @@ int main(int argc, char **argv)
 	struct ifreq ifr = { 0 };
 	unsigned long long reads = 0;
 	unsigned char buf[65536];
-	int fd, sfd, ep, rfd, stop = 0;
+	int fd, sfd, ep, rfd, stop = 0, timeout = 100;
 	sigset_t mask;
 
-	if (argc != 3 || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: tunsink NAME READY_FILE\n");
+	if ((argc != 3 && (argc != 4 || strcmp(argv[3], "busy"))) || strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: tunsink NAME READY_FILE [busy]\n");
 		return 2;
 	}
+	if (argc == 4)
+		timeout = 0;	/* never sleep */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -57,7 +60,7 @@ int main(int argc, char **argv)
 	}
 	close(rfd);
 	while (!stop) {
-		int n = epoll_wait(ep, evs, 2, 100);
+		int n = epoll_wait(ep, evs, 2, timeout);
 
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {

@@ -61,6 +61,8 @@ static const char usage[] =
 "                        exit if none), count times\n"
 "      --hist-by proto   one histogram per protocol too\n"
 "      --ready-file FILE create FILE once tracing and reading are live\n"
+"      --busy-poll       never sleep waiting for packets: spins a CPU, so that\n"
+"                        no packet waits for the reader to wake (measurements)\n"
 "  -w FILE               write what was read as pcapng, each packet with its\n"
 "                        journey as a comment (gzip-compressed if FILE ends\n"
 "                        in .gz); an existing FILE only with --force\n"
@@ -222,6 +224,7 @@ enum {
 	OPT_RELAY_ADDR,
 	OPT_METRICS,
 	OPT_JOURNEYS,
+	OPT_BUSY_POLL,
 };
 
 /* An option by its long name ("--dev" for -i too). */
@@ -251,6 +254,7 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "ready-file", required_argument, NULL, OPT_READY_FILE },
+	{ "busy-poll", no_argument, NULL, OPT_BUSY_POLL },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "hist", no_argument, NULL, OPT_HIST },
 	{ "hist-by", required_argument, NULL, OPT_HIST_BY },
@@ -389,6 +393,9 @@ static enum pt_cli_result one_option(int c, char **argv, struct pt_opts *o, cons
 		break;
 	case OPT_JSON:
 		o->json = true;
+		break;
+	case OPT_BUSY_POLL:
+		o->busy_poll = true;
 		break;
 	case OPT_FORCE:
 		o->force = true;

@@ -51,6 +51,7 @@ struct pt_opts {
 	uint64_t intervals;	/* --hist: prints before exiting; 0: no limit */
 	const char *write_file;	/* -w: pcapng of what was read */
 	bool force;		/* -w may replace an existing file */
+	bool busy_poll;		/* never sleep waiting for packets */
 	bool explain;		/* label stages with the walk-through's steps */
 	const char *report;	/* --report: an HTML report at exit */
 	char expr[PT_MAX_EXPR + 1];	/* the pcap-filter expression ("": none) */

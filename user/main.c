@@ -230,6 +230,8 @@ static int poll_timeout(const struct app *a)
 	uint64_t now = pt_now_ns();
 	int t = pt_sink_timeout(&a->out, now);
 
+	if (a->o.busy_poll)
+		return 0;
 	if (t >= 0)
 		return t;
 	return a->o.hist ? pt_histmode_timeout(&a->hm, now) : 100;

@@ -437,6 +437,18 @@ UNIT_CASE(cli_backend)
 	ASSERT_EQ_U64(pt_backend_from_name("FENTRY"), (uint64_t)-1);
 }
 
+UNIT_CASE(cli_busy_poll)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", NULL), PT_CLI_RUN);
+	ASSERT_FALSE(o.busy_poll);
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "--hist", "--busy-poll", NULL),
+		      PT_CLI_RUN);
+	ASSERT_TRUE(o.busy_poll && o.hist);
+}
+
 UNIT_CASE(cli_demo_tun_tap)
 {
 	struct pt_opts o;
