@@ -74,6 +74,28 @@ COST_RUNS=${COST_RUNS:-3}
 
 die() { echo "bench: $*" >&2; exit 1; }
 
+# The cost runs' kernel.bpf_stats_enabled: on, and back as it was (cleanup
+# restores it too, if a run stops in between). Also bench/tcp.sh's.
+stats_on() {
+	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) ||
+		die "kernel.bpf_stats_enabled not available: rerun with COSTS=0"
+	sysctl -qw kernel.bpf_stats_enabled=1
+}
+stats_off() {
+	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
+	STATS_WAS=
+}
+
+# prog_cost N: the programs of $TMP/progs.json (a cost run's) over N
+# packets: "NS<tab>name NSxRUNS ..." (ns a packet; per program, ns a run
+# times runs a packet).
+prog_cost() {
+	jq -r --argjson n "$1" '[.[] | select(.run_cnt > 0)] as $p
+		| "\(($p | map(.run_time_ns) | add // 0) / $n | floor)\t"
+		  + ($p | map("\(.name) \(.run_time_ns / .run_cnt | floor)x\(.run_cnt / $n * 100 | floor / 100)") | join(" "))' \
+		"$TMP/progs.json"
+}
+
 cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
@@ -369,10 +391,12 @@ echo "bench: wrote $OUT/bench.json" >&2
 # at most 100 ns a packet to the same mode without one. Issue 19's: the
 # metrics set-up's programs within 5% of hist's (the exporter costs the
 # packet path nothing: same programs, userspace only).
-if [ "$COSTS" = 1 ]; then
-	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) ||
-		die "kernel.bpf_stats_enabled not available: rerun with COSTS=0"
-	sysctl -qw kernel.bpf_stats_enabled=1
+TRACED=0	# set-ups with programs: the cost runs' (untraced ones have none)
+for c in "${CONFIGS[@]}"; do
+	[[ $c == untraced* ]] || TRACED=1
+done
+if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
+	stats_on
 	printf '\n%-13s %3s %14s  %s\n' "config" "run" "BPF ns/packet" "per program (ns per run x runs per packet)"
 	declare -A CNS=()	# set-up: its ns per packet, one a cost run
 	for ((r = 1; r <= COST_RUNS; r++)); do
@@ -382,17 +406,12 @@ if [ "$COSTS" = 1 ]; then
 			res=$(<"$TMP/res")
 			sent=${res%% *}
 			[ "${sent:-0}" -gt 0 ] || die "cost run of $c sent nothing"
-			line=$(jq -r --argjson sent "$sent" '
-				[.[] | select(.run_cnt > 0)] as $p
-				| "\(($p | map(.run_time_ns) | add // 0) / $sent | floor)\t"
-				  + ($p | map("\(.name) \(.run_time_ns / .run_cnt | floor)x\(.run_cnt / $sent * 100 | floor / 100)") | join(" "))' \
-				"$TMP/progs.json")
+			line=$(prog_cost "$sent")
 			printf '%-13s %3d %14s  %s\n' "$c" "$r" "${line%%$'\t'*}" "${line#*$'\t'}"
 			CNS[$c]+="${CNS[$c]:+ }${line%%$'\t'*}"
 		done
 	done
-	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
-	STATS_WAS=
+	stats_off
 	for c in "${CONFIGS[@]}"; do
 		[ -n "${CNS[$c]:-}" ] && echo "$c ${CNS[$c]}"
 	done | awk -v runs="$COST_RUNS" -v json="$TMP/costs.json" '

@@ -84,19 +84,13 @@ for ((r = 1; r <= TCP_RUNS; r++)); do
 done
 tcp_ns=
 if [ "$COSTS" = 1 ]; then
-	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) ||
-		die "kernel.bpf_stats_enabled not available: rerun with COSTS=0"
-	sysctl -qw kernel.bpf_stats_enabled=1
+	stats_on
 	bpftool prog show -j | jq '[.[].id]' >"$TMP/ids.json"
 	COST_RUN=1 tcp_traced
 	set -- $(<"$TMP/traced")
-	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
-	STATS_WAS=
+	stats_off
 	[ "${2:-0}" -gt 0 ] || die "tcp cost run: no journey"
-	tcp_ns=$(jq -r --argjson n "$2" '[.[] | select(.run_cnt > 0)] as $p
-		| "\(($p | map(.run_time_ns) | add // 0) / $n | floor)\t"
-		  + ($p | map("\(.name) \(.run_time_ns / .run_cnt | floor)x\(.run_cnt / $n * 100 | floor / 100)") | join(" "))' \
-		"$TMP/progs.json")
+	tcp_ns=$(prog_cost "$2")
 	printf '\ntcp-journey cost run: %s BPF ns per segment  %s\n' "${tcp_ns%%$'\t'*}" "${tcp_ns#*$'\t'}"
 	tcp_ns=${tcp_ns%%$'\t'*}
 fi
