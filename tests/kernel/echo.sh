@@ -43,15 +43,24 @@ case_echo_ping() {
 # without skb_copy_datagram_iter and frees it without consume_skb. The way
 # in is reported at exit, unfinished (fentry and kprobe see skb_consume_udp:
 # the VM test).
-case_echo_udp() {
-	pt_start --dev nsfocus_tun0 --echo --json -c 5 || return
-	ip netns exec "$NS" "$HELPERS/udpsend" 192.0.2.2 40404 5 100 recv >"$TMP/udp" 2>&1 &
-	local s=$!
+# udp_echoed N [CMD...]: N datagrams of 100 bytes to port 40404 from the
+# case's namespace (udpsend run through CMD, if any), each answered by
+# pathtrace; then pathtrace's exit (its -c).
+udp_echoed() {
+	local n=$1 s
+	shift
+	ip netns exec "$NS" "$@" "$HELPERS/udpsend" 192.0.2.2 40404 "$n" 100 recv >"$TMP/udp" 2>&1 &
+	s=$!
 	PIDS+=("$s")
 	pt_wait 20
 	wait "$s"
 	expect_eq "$?" 0 "udpsend got every datagram back: $(cat "$TMP/udp")"
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
+}
+
+case_echo_udp() {
+	pt_start --dev nsfocus_tun0 --echo --json -c 5 || return
+	udp_echoed 5
 	local rx
 	rx=$(jq -s -c '[.[] | select(.dir == "rx")]' "$TMP/out")
 	expect_eq "$(jq '[.[] | select(.status == "unfinished" and .proto == "udp" and .len == 128 and .sport == 40404 and .comm == "pathtrace" and .syscall == "write")] | length' <<<"$rx")" 5 "unfinished UDP replies of 128 bytes from port 40404, written by pathtrace"
@@ -68,13 +77,7 @@ case_echo_udp() {
 case_echo_udp_one_cpu() {
 	pt_start --dev nsfocus_tun0 --echo --json -c 40 || return
 	taskset -apc 0 "$PT_PID" >/dev/null
-	ip netns exec "$NS" taskset -c 0 "$HELPERS/udpsend" 192.0.2.2 40404 40 100 recv >"$TMP/udp" 2>&1 &
-	local s=$!
-	PIDS+=("$s")
-	pt_wait 20
-	wait "$s"
-	expect_eq "$?" 0 "udpsend got every datagram back: $(cat "$TMP/udp")"
-	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	udp_echoed 40 taskset -c 0
 	expect_eq "$(jq -s -c '[.[] | [.dir, .status]] | group_by(.) | map(.[0] + [length])' "$TMP/out")" \
 		'[["rx","unfinished",40],["tx","read",40]]' "journeys by direction and status"
 	expect_eq "$(jq -s -c '([.[] | select(.dir == "rx") | .round_trip.request_seq] | sort) == [.[] | select(.dir == "tx") | .seq]' "$TMP/out")" true "each reply names its own request"
