@@ -227,11 +227,13 @@ static int read_packets(struct app *a)
 /* epoll's timeout: until the next output flush or histogram print, or 100 ms. */
 static int poll_timeout(const struct app *a)
 {
-	uint64_t now = pt_now_ns();
-	int t = pt_sink_timeout(&a->out, now);
+	uint64_t now;
+	int t;
 
 	if (a->o.busy_poll)
 		return 0;
+	now = pt_now_ns();
+	t = pt_sink_timeout(&a->out, now);
 	if (t >= 0)
 		return t;
 	return a->o.hist ? pt_histmode_timeout(&a->hm, now) : 100;
