@@ -32,6 +32,12 @@ const volatile __u32 reader_tgid = 0;
 /* The filters (pt_filter.bpf.h): an expression, and --pid/--comm. */
 const volatile bool pkt_filter = false;
 const volatile __u32 filter_need = 0;		/* bytes of a packet it may read */
+/*
+ * The kernel lets a program load an skb's bytes through the skb's own
+ * pointers (read-only untrusted memory, whose faults read 0): filters and
+ * parses read them in place instead of copying them (user/probe.c).
+ */
+const volatile bool skb_bytes_direct = false;
 const volatile bool proc_filter = false;
 const volatile __u32 proc_pids[PT_MAX_PIDS] = {};
 const volatile __u64 proc_comm[2] = {};		/* a task's comm, 16 bytes */

@@ -25,17 +25,19 @@ struct {
 } fbufs SEC(".maps");
 
 /*
- * Run the filter on the struct pt_fbuf @v points at; @v (a __u64) becomes
- * the verdict: 0 leaves the packet out.
+ * Run the filter on the packet whose first byte @p points at, with the
+ * lengths in the struct pt_fbuf @v points at; @v (a __u64) becomes the
+ * verdict: 0 leaves the packet out.
  */
-#define PT_FILTER_RUN(v)							\
+#define PT_FILTER_RUN(v, p)							\
 	asm volatile("r0 = " PT_FILTER_STR(PT_FILTER_MARK_START) " ll\n\t"	\
 		     "%[rb] = %[rb]\n\t"					\
+		     "%[rp] = %[rp]\n\t"					\
 		     ".rept " PT_FILTER_STR(PT_FILTER_ROOM) "\n\t"		\
 		     "goto +0\n\t"						\
 		     ".endr\n\t"						\
 		     "r0 = " PT_FILTER_STR(PT_FILTER_MARK_END) " ll\n\t"	\
-		     : [rb] "+r"(v) : : "r0", "r1", "r2", "r3", "r4", "r5")
+		     : [rb] "+r"(v) : [rp] "r"(p) : "r0", "r1", "r2", "r3", "r4", "r5")
 
 /* Whether the current process is one of --pid's or --comm's. */
 static __always_inline bool pt_proc_match(void)
@@ -55,10 +57,12 @@ static __always_inline bool pt_proc_match(void)
 /*
  * Whether the expression keeps the packet of @sf: its bytes from the link
  * layer on (the way in: from its mac header, which the stack has pulled).
+ * @trusted: @sf was read through a BTF pointer, whose data pointers the
+ * filter may read in place where the kernel allows it; else a copy.
  */
-static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx)
+static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx, bool trusted)
 {
-	unsigned char *start = sf->data;
+	unsigned char *start = sf->data, *p;
 	struct pt_fbuf *b;
 	__u32 nest = sf->nest & (PT_NESTS - 1), n;
 	__u64 v;
@@ -73,15 +77,20 @@ static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx)
 	b->wirelen = sf->len + (__u32)(sf->data - start);
 	/* Only the linear bytes are at start + n. */
 	n = sf->len - sf->data_len + (__u32)(sf->data - start);
-	if (n > filter_need)
-		n = filter_need;
 	if (n > PT_FILTER_CAP)
 		n = PT_FILTER_CAP;
-	if (bpf_probe_read_kernel(b->pkt, n, start))
-		n = 0;
+	if (trusted && skb_bytes_direct) {
+		p = start;
+	} else {
+		if (n > filter_need)	/* a copy of what the filter may read */
+			n = filter_need;
+		if (bpf_probe_read_kernel(b->pkt, n, start))
+			n = 0;
+		p = b->pkt;
+	}
 	b->caplen = n;
 	v = (__u64)b;
-	PT_FILTER_RUN(v);
+	PT_FILTER_RUN(v, p);
 	return v != 0;
 }
 
@@ -91,11 +100,12 @@ static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx)
  * expression. A packet left out is counted, unless @clone: a received
  * packet's clone, whose original was counted already.
  */
-static __always_inline bool pt_first_keep(const struct pt_skb_facts *sf, bool rx, bool clone)
+static __always_inline bool pt_first_keep(const struct pt_skb_facts *sf, bool rx, bool clone,
+					  bool trusted)
 {
 	if (proc_filter && !rx && (!pt_in_send() || !pt_proc_match()))
 		goto out;
-	if (pt_expr_keep(sf, rx))
+	if (pt_expr_keep(sf, rx, trusted))
 		return true;
 out:
 	if (!clone)

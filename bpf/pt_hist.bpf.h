@@ -151,7 +151,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		pt_skb_read(skb, trusted, &sf);
 		sf.nest = pt_nest(PT_STAGE_QUEUE);
 		if (sf.ifindex != targ_ifindex || sf.netns != targ_netns ||
-		    !pt_first_keep(&sf, false, false))
+		    !pt_first_keep(&sf, false, false, trusted))
 			return;
 	} else if (!pt_skb_on_target(skb, trusted)) {
 		return;

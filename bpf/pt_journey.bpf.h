@@ -102,7 +102,8 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 		return NULL;
 	}
 	/* A GSO segment was filtered by pt_gso_take (the expression inlined once) */
-	if (!(flags & PT_EV_GSO) && !pt_first_keep(&sf, flags & PT_EV_RX, flags & PT_EV_CLONE))
+	if (!(flags & PT_EV_GSO) &&
+	    !pt_first_keep(&sf, flags & PT_EV_RX, flags & PT_EV_CLONE, trusted))
 		return NULL;
 	/* The clock only for a packet followed. */
 	now = bpf_ktime_get_ns();

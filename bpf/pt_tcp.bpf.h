@@ -523,7 +523,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 		return;
 	/* Its bytes are taken from its original even if it is not followed. */
 	found = c->live && pt_gso_claim(c, pt_gso_conn(&f), f.tcp_seq, len, &seg);
-	keep = pt_expr_keep(&sf, false);	/* once: pt_rec_open skips it for PT_EV_GSO */
+	keep = pt_expr_keep(&sf, false, trusted);	/* once: pt_rec_open skips it for PT_EV_GSO */
 	if (!found && keep)
 		found = pt_gso_late(c, skb, trusted, &f, len, &seg);
 	if (!found) {

@@ -9,15 +9,20 @@
  *
  *   [0, 2)   r0 = PT_FILTER_MARK_START ll    (the marker userspace finds)
  *   [2]      rB = rB                         (names the register rB)
- *   [3, 3 + PT_FILTER_ROOM)   goto +0        (room for the filter)
+ *   [3]      rP = rP                         (names the register rP)
+ *   [4, 4 + PT_FILTER_ROOM)   goto +0        (room for the filter)
  *   [.., +2) r0 = PT_FILTER_MARK_END ll
  *
  * PT_FILTER_REGION instructions in all. On entry rB points at a struct
- * pt_fbuf (a map value) with the packet's first bytes; the filter may use
- * r0 to r5 (clobbered for the compiler) and must leave its verdict in rB
- * (0: leave the packet out; else: keep it) and go on at the instruction
- * after the region. Unpatched, the region keeps every packet (rB is a
- * pointer) and costs nothing once verified (the verifier removes goto +0).
+ * pt_fbuf (a map value) with the packet's lengths, and rP at the packet's
+ * first byte: the fbuf's pkt[], a copy, or, where the kernel lets a
+ * program load an skb's bytes itself (as read-only untrusted memory,
+ * whose faults read 0), the skb's own data, with no copy made. The filter
+ * reads at most caplen bytes from rP, may use r0 to r5 (clobbered for the
+ * compiler) and must leave its verdict in rB (0: leave the packet out;
+ * else: keep it) and go on at the instruction after the region.
+ * Unpatched, the region keeps every packet (rB is a pointer) and costs
+ * nothing once verified (the verifier removes goto +0).
  */
 #ifndef PT_FILTER_H
 #define PT_FILTER_H
@@ -32,7 +37,7 @@
 #define PT_FILTER_MEMWORDS 16
 /* eBPF instructions of room for a translated filter. */
 #define PT_FILTER_ROOM 2048
-#define PT_FILTER_REGION (PT_FILTER_ROOM + 5)
+#define PT_FILTER_REGION (PT_FILTER_ROOM + 6)
 #define PT_FILTER_MARK_START 0x50544631
 #define PT_FILTER_MARK_END 0x50544632
 

@@ -24,13 +24,12 @@
 #define RA BPF_REG_0	/* classic A */
 #define RX BPF_REG_1	/* classic X */
 #define RCAP BPF_REG_2	/* the packet's caplen */
-#define RPTR BPF_REG_3	/* rB plus a variable offset */
+#define RPTR BPF_REG_3	/* rP plus a variable offset */
 #define ROFF BPF_REG_4	/* an indirect load's end offset */
 
 #define OFF_CAPLEN ((__s16)__builtin_offsetof(struct pt_fbuf, caplen))
 #define OFF_WIRELEN ((__s16)__builtin_offsetof(struct pt_fbuf, wirelen))
 #define OFF_MEM ((__s16)__builtin_offsetof(struct pt_fbuf, mem))
-#define OFF_PKT ((__s16)__builtin_offsetof(struct pt_fbuf, pkt))
 
 #define MAX_JUMP 32767	/* eBPF jump offsets are s16 */
 #define UNREACHED 0xffffffffu
@@ -38,7 +37,8 @@
 struct xlate {
 	const struct sock_filter *c;
 	unsigned int n;
-	__u8 rb;
+	__u8 rb;		/* the struct pt_fbuf, then the verdict */
+	__u8 rp;		/* the packet's first byte */
 	struct bpf_insn *out;	/* NULL while sizing */
 	unsigned int len;	/* instructions so far */
 	unsigned int room;	/* out[room]: where the code goes on */
@@ -119,7 +119,7 @@ static int load_abs(struct xlate *x, __u8 dst, __u32 k, unsigned int size)
 			    PT_FILTER_CAP);
 	if (end > x->avail[x->cur])
 		jump_ret0(x, BPF_JMP32 | BPF_JLT | BPF_K, RCAP, 0, (__s32)end);
-	emit(x, BPF_LDX | BPF_MEM | ldx_size(size), dst, x->rb, OFF_PKT + (__s16)k, 0);
+	emit(x, BPF_LDX | BPF_MEM | ldx_size(size), dst, x->rp, (__s16)k, 0);
 	if (size > 1)
 		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, (__s32)size * 8);
 	return 0;
@@ -128,7 +128,8 @@ static int load_abs(struct xlate *x, __u8 dst, __u32 k, unsigned int size)
 /*
  * The packet's bytes [X + k, X + k + size) into A. The end offset is
  * bounded by PT_FILTER_CAP as well as by caplen: the verifier must see the
- * variable offset bounded by a constant before it is added to rB.
+ * variable offset bounded by a constant before it is added to rP (when rP
+ * points at the fbuf's copy).
  */
 static int load_ind(struct xlate *x, __u32 k, unsigned int size)
 {
@@ -142,9 +143,9 @@ static int load_ind(struct xlate *x, __u32 k, unsigned int size)
 	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, ROFF, 0, 0, (__s32)end);
 	jump_ret0(x, BPF_JMP | BPF_JGT | BPF_X, ROFF, RCAP, 0);
 	jump_ret0(x, BPF_JMP | BPF_JGT | BPF_K, ROFF, 0, PT_FILTER_CAP);
-	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RPTR, x->rb, 0, 0);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RPTR, x->rp, 0, 0);
 	emit(x, BPF_ALU64 | BPF_ADD | BPF_X, RPTR, ROFF, 0, 0);
-	emit(x, BPF_LDX | BPF_MEM | ldx_size(size), RA, RPTR, OFF_PKT - (__s16)size, 0);
+	emit(x, BPF_LDX | BPF_MEM | ldx_size(size), RA, RPTR, -(__s16)size, 0);
 	if (size > 1)
 		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, RA, 0, 0, (__s32)size * 8);
 	return 0;
@@ -411,10 +412,10 @@ static int pass(struct xlate *x)
 	return 0;
 }
 
-int pt_cbpf_translate(const struct sock_filter *c, unsigned int n, int rb,
+int pt_cbpf_translate(const struct sock_filter *c, unsigned int n, int rb, int rp,
 		      struct bpf_insn *out, unsigned int room, char *err, size_t errlen)
 {
-	struct xlate x = { .c = c, .n = n, .rb = (__u8)rb, .room = room,
+	struct xlate x = { .c = c, .n = n, .rb = (__u8)rb, .rp = (__u8)rp, .room = room,
 			   .err = err, .errlen = errlen };
 	unsigned int len;
 	int ret = -1;
@@ -425,6 +426,9 @@ int pt_cbpf_translate(const struct sock_filter *c, unsigned int n, int rb,
 		return fail(&x, "the classic BPF program is empty");
 	if (rb < BPF_REG_6 || rb > BPF_REG_9)
 		return fail(&x, "the region's register is r%d, not one of r6 to r9", rb);
+	if (rp < BPF_REG_6 || rp > BPF_REG_9 || rp == rb)
+		return fail(&x, "the region's packet register is r%d, not another of r6 to r9",
+			    rp);
 	if (room > MAX_JUMP)
 		return fail(&x, "a room of %u instructions is beyond a jump's reach", room);
 	x.at = calloc(2 * (size_t)n, sizeof(*x.at));
@@ -486,27 +490,35 @@ static bool any_marker(const struct bpf_insn *p, __s32 imm)
 	return p->code == (BPF_LD | BPF_IMM | BPF_DW) && p->imm == imm;
 }
 
-/* The register region @p names (its rB = rB), or -1 if it is not laid out right. */
-static int region_reg(const struct bpf_insn *p)
+/* Whether @p is "rN = rN": N, else -1. */
+static int naming_reg(const struct bpf_insn *p)
 {
-	const struct bpf_insn *mov = &p[2];
+	if (p->code != (BPF_ALU64 | BPF_MOV | BPF_X) || p->dst_reg != p->src_reg ||
+	    p->off || p->imm)
+		return -1;
+	return p->dst_reg;
+}
 
+/* The registers region @p names (rB, rP), or false if it is not laid out right. */
+static bool region_regs(const struct bpf_insn *p, int *rb, int *rp)
+{
 	if (!is_marker(p, PT_FILTER_MARK_START) ||
 	    !is_marker(&p[PT_FILTER_REGION - 2], PT_FILTER_MARK_END))
-		return -1;
-	if (mov->code != (BPF_ALU64 | BPF_MOV | BPF_X) || mov->dst_reg != mov->src_reg ||
-	    mov->off || mov->imm)
-		return -1;
-	for (unsigned int i = 3; i < PT_FILTER_REGION - 2; i++)
+		return false;
+	*rb = naming_reg(&p[2]);
+	*rp = naming_reg(&p[3]);
+	if (*rb < 0 || *rp < 0)
+		return false;
+	for (unsigned int i = 4; i < PT_FILTER_REGION - 2; i++)
 		if (!is_nop(&p[i]))
-			return -1;
-	return mov->dst_reg;
+			return false;
+	return true;
 }
 
 int pt_cbpf_patch(struct bpf_insn *insns, size_t n, const struct sock_filter *c,
 		  unsigned int cn, char *err, size_t errlen)
 {
-	int done = 0, len, rb;
+	int done = 0, len, rb, rp;
 	char why[200];
 
 	if (errlen)
@@ -519,13 +531,13 @@ int pt_cbpf_patch(struct bpf_insn *insns, size_t n, const struct sock_filter *c,
 		}
 		if (!any_marker(&insns[i], PT_FILTER_MARK_START))
 			continue;
-		rb = n - i >= PT_FILTER_REGION ? region_reg(&insns[i]) : -1;
-		if (rb < 0) {
+		if (n - i < PT_FILTER_REGION || !region_regs(&insns[i], &rb, &rp)) {
 			snprintf(err, errlen, "the filter region at instruction %zu is not laid "
 				 "out as include/pt_filter.h says", i);
 			return -1;
 		}
-		len = pt_cbpf_translate(c, cn, rb, &insns[i], PT_FILTER_REGION, why, sizeof(why));
+		len = pt_cbpf_translate(c, cn, rb, rp, &insns[i], PT_FILTER_REGION, why,
+					sizeof(why));
 		if (len < 0) {
 			snprintf(err, errlen, "%s", why);
 			return -1;

@@ -15,12 +15,13 @@
 
 /*
  * Translate the @n instructions of @c for a region whose struct pt_fbuf
- * pointer is in register @rb (6 to 9). The code goes on at out[@room] (the
+ * pointer is in register @rb and the packet's first byte in @rp (two of
+ * r6 to r9). The code goes on at out[@room] (the
  * caller fills what is left of the room with goto +0) with the verdict in
  * @rb. Returns the eBPF instructions written, or -1 with a one-line reason
  * in @err. @out NULL: only whether it translates and fits, and its length.
  */
-int pt_cbpf_translate(const struct sock_filter *c, unsigned int n, int rb,
+int pt_cbpf_translate(const struct sock_filter *c, unsigned int n, int rb, int rp,
 		      struct bpf_insn *out, unsigned int room, char *err, size_t errlen);
 
 /* Leading packet bytes the program can read (at most PT_FILTER_CAP). */

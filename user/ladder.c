@@ -199,6 +199,7 @@ static int open_skel(struct rung *r)
 	tr->skel->rodata->reader_tgid = cfg->reader_tgid;
 	tr->skel->rodata->rx_mode = cfg->rx;
 	tr->skel->rodata->foreign_tgid = cfg->foreign_tgid;
+	tr->skel->rodata->skb_bytes_direct = tr->kern.feat.skb_bytes;
 	for (unsigned int i = 0; i < pt_nr_send_syscalls; i++) {
 		long nr = pt_send_syscalls[i].nr;
 

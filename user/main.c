@@ -178,7 +178,8 @@ static int compile_filter(struct app *a, bool tap)
 	}
 	/* Sized as ladder.c's patch will write it (any of r6 to r9: same length). */
 	if (ret || (a->filter.len && pt_cbpf_translate(a->filter.insns, a->filter.len, BPF_REG_6,
-						       NULL, PT_FILTER_REGION, err, sizeof(err)) < 0)) {
+						       BPF_REG_7, NULL, PT_FILTER_REGION, err,
+						       sizeof(err)) < 0)) {
 		pt_err("invalid filter expression '%s' for %s: %s", a->o.expr,
 		       tap ? "a TAP device (Ethernet frames)" : "a TUN device (IP packets)", err);
 		return -1;

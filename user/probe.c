@@ -55,7 +55,64 @@ static bool probe_kprobe_attach(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", W_OK);
 }
 
-static void probe_features(struct pt_features *f)
+/* The byte offset of member @name of struct @type in @btf, or -1. */
+static int member_offset(const struct btf *btf, const char *type, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	const struct btf_member *m;
+	const struct btf_type *t;
+
+	if (id <= 0)
+		return -1;
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), name))
+			return (int)(btf_member_bit_offset(t, i) / 8);
+	return -1;
+}
+
+/*
+ * Whether a tp_btf program may load the bytes skb->data points at, a
+ * pointer to char that older kernels give programs as a number only (6.18
+ * gives it as read-only untrusted memory, at any offset): a program on
+ * net_dev_queue that reads the first byte and one at an offset it found
+ * there, loaded, never attached. Without it, packet bytes are copied
+ * with bpf_probe_read_kernel (tens of ns a packet more).
+ */
+static bool probe_skb_bytes(const struct btf *btf)
+{
+	int data = btf ? member_offset(btf, "sk_buff", "data") : -1;
+	int tp = btf ? btf__find_by_name_kind(btf, "btf_trace_net_dev_queue",
+					      BTF_KIND_TYPEDEF) : -1;
+	const struct bpf_insn insns[] = {
+		/* r1 = ctx[0] (the skb); r1 = skb->data */
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1,
+		  .off = (__s16)data },
+		/* r0 = data[0] & 15; r1 += r0; r0 = data[r0] */
+		{ .code = BPF_LDX | BPF_MEM | BPF_B, .dst_reg = BPF_REG_0, .src_reg = BPF_REG_1 },
+		{ .code = BPF_ALU64 | BPF_AND | BPF_K, .dst_reg = BPF_REG_0, .imm = 15 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_X, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_0 },
+		{ .code = BPF_LDX | BPF_MEM | BPF_B, .dst_reg = BPF_REG_0, .src_reg = BPF_REG_1 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_RAW_TP);
+	int prog;
+
+	if (data < 0 || data > 0x7fff || tp <= 0)
+		return false;
+	lo.attach_btf_id = (__u32)tp;
+	prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), &lo);
+	if (prog < 0)
+		return false;
+	close(prog);
+	return true;
+}
+
+static void probe_features(struct pt_features *f, const struct btf *btf)
 {
 	memset(f, 0, sizeof(*f));
 	/* Every rung needs tp_btf: if even raw tracepoints fail, the probes cannot tell. */
@@ -71,11 +128,13 @@ static void probe_features(struct pt_features *f)
 	/* The syscall a task is in (its entry registers), read by every mode. */
 	f->task_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
 					       BPF_FUNC_task_pt_regs, NULL) == 1;
+	f->skb_bytes = probe_skb_bytes(btf);
 	if (pt_verbose)
-		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s",
+		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, packet bytes read %s",
 			f->tracing ? "yes" : "no",
 			!f->kprobe ? "no" : f->kprobe_attach ? "yes" : "loads, cannot attach",
-			f->kprobe_multi ? "yes" : "no");
+			f->kprobe_multi ? "yes" : "no",
+			f->skb_bytes ? "in place" : "by copy");
 }
 
 /* A drop reason's name, without its prefix; NULL if it has none to show. */
@@ -147,7 +206,7 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 	if (err)
 		return err;
 	load_drop_reasons(k);
-	probe_features(&k->feat);
+	probe_features(&k->feat, k->btf_path ? NULL : k->btf);	/* ids of this kernel only */
 	if (k->feat.known && (!k->feat.ringbuf || !k->feat.task_regs)) {
 		pt_err("this kernel has no BPF %s: pathtrace needs Linux 5.15 or later",
 		       k->feat.ringbuf ? "bpf_task_pt_regs helper" : "ring buffer maps");

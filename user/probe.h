@@ -24,6 +24,7 @@ struct pt_features {
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
 	bool ringbuf;
 	bool task_regs;		/* the bpf_task_pt_regs helper */		/* BPF_MAP_TYPE_RINGBUF */
+	bool skb_bytes;		/* tp_btf programs load an skb's bytes through skb->data */
 };
 
 struct pt_kernel {

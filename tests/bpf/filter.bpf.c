@@ -26,7 +26,7 @@ int filter_run(struct pt_filter_ctx *c)
 	f->wirelen = c->wirelen;
 	__builtin_memcpy(f->pkt, c->pkt, PT_FILTER_CAP);
 	v = (__u64)f;
-	PT_FILTER_RUN(v);
+	PT_FILTER_RUN(v, f->pkt);
 	/* Through a pointer the compiler knows nothing of: see logic.bpf.c. */
 	asm volatile("" : "+r"(c));
 	c->verdict = v != 0;

@@ -13,6 +13,7 @@
 
 #define ROOM 64
 #define RB BPF_REG_7
+#define RP BPF_REG_8
 #define NOP ((struct bpf_insn){ .code = BPF_JMP | BPF_JA })
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -47,7 +48,7 @@ static int xlate(const struct sock_filter *c, unsigned int n, struct bpf_insn *o
 		 unsigned int room, char *err)
 {
 	memset(out, 0xee, room * sizeof(*out));
-	return pt_cbpf_translate(c, n, RB, out, room, err, 200);
+	return pt_cbpf_translate(c, n, RB, RP, out, room, err, 200);
 }
 
 UNIT_CASE(cbpf_ret_k_only)
@@ -79,7 +80,7 @@ UNIT_CASE(cbpf_load_byte_and_compare)
 		I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, 0),
 		I(BPF_LDX | BPF_MEM | BPF_W, 2, RB, 0, 0),		/* caplen */
 		I(BPF_JMP32 | BPF_JLT | BPF_K, 2, 0, to(3, 8), 10),	/* caplen < 10 */
-		I(BPF_LDX | BPF_MEM | BPF_B, 0, RB, 72 + 9, 0),
+		I(BPF_LDX | BPF_MEM | BPF_B, 0, RP, 9, 0),
 		I(BPF_JMP32 | BPF_JNE | BPF_K, 0, 0, to(5, 8), 17),
 		I(BPF_ALU | BPF_MOV | BPF_K, RB, 0, 0, 262144),
 		I(BPF_JMP | BPF_JA, 0, 0, to(7, ROOM), 0),		/* out of the region */
@@ -103,12 +104,13 @@ UNIT_CASE(cbpf_size_only)
 	};
 	struct bpf_insn out[ROOM];
 	char err[128];
-	int n = pt_cbpf_translate(c, N(c), RB, out, ROOM, err, sizeof(err));
+	int n = pt_cbpf_translate(c, N(c), RB, RP, out, ROOM, err, sizeof(err));
 
 	ASSERT_TRUE(n > 0);
-	ASSERT_EQ_I64(pt_cbpf_translate(c, N(c), BPF_REG_6, NULL, ROOM, err, sizeof(err)), n);
-	ASSERT_EQ_I64(pt_cbpf_translate(c, N(c), BPF_REG_6, NULL, (unsigned int)n - 1, err,
-					sizeof(err)), -1);
+	ASSERT_EQ_I64(pt_cbpf_translate(c, N(c), BPF_REG_6, BPF_REG_9, NULL, ROOM, err,
+					sizeof(err)), n);
+	ASSERT_EQ_I64(pt_cbpf_translate(c, N(c), BPF_REG_6, BPF_REG_9, NULL, (unsigned int)n - 1,
+					err, sizeof(err)), -1);
 	ASSERT_CONTAINS(err, "the room is");
 }
 
@@ -124,9 +126,9 @@ UNIT_CASE(cbpf_load_be_and_known_bytes)
 		I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, 0),
 		I(BPF_LDX | BPF_MEM | BPF_W, 2, RB, 0, 0),
 		I(BPF_JMP32 | BPF_JLT | BPF_K, 2, 0, to(3, 10), 16),
-		I(BPF_LDX | BPF_MEM | BPF_W, 0, RB, 72 + 12, 0),
+		I(BPF_LDX | BPF_MEM | BPF_W, 0, RP, 12, 0),
 		I(BPF_ALU | BPF_END | BPF_TO_BE, 0, 0, 0, 32),
-		I(BPF_LDX | BPF_MEM | BPF_H, 0, RB, 72 + 14, 0),
+		I(BPF_LDX | BPF_MEM | BPF_H, 0, RP, 14, 0),
 		I(BPF_ALU | BPF_END | BPF_TO_BE, 0, 0, 0, 16),
 		I(BPF_ALU | BPF_MOV | BPF_X, RB, 0, 0, 0),		/* ret a */
 		I(BPF_JMP | BPF_JA, 0, 0, to(9, ROOM), 0),		/* over the block */
@@ -151,16 +153,16 @@ UNIT_CASE(cbpf_msh_and_indirect_load)
 		I(BPF_ALU | BPF_MOV | BPF_K, 1, 0, 0, 0),
 		I(BPF_LDX | BPF_MEM | BPF_W, 2, RB, 0, 0),
 		I(BPF_JMP32 | BPF_JLT | BPF_K, 2, 0, to(3, 17), 1),
-		I(BPF_LDX | BPF_MEM | BPF_B, 1, RB, 72, 0),
+		I(BPF_LDX | BPF_MEM | BPF_B, 1, RP, 0, 0),
 		I(BPF_ALU | BPF_AND | BPF_K, 1, 0, 0, 0xf),
 		I(BPF_ALU | BPF_LSH | BPF_K, 1, 0, 0, 2),
 		I(BPF_ALU64 | BPF_MOV | BPF_X, 4, 1, 0, 0),		/* r4 = X + 2 + 2 */
 		I(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, 4),
 		I(BPF_JMP | BPF_JGT | BPF_X, 4, 2, to(9, 17), 0),	/* past caplen */
 		I(BPF_JMP | BPF_JGT | BPF_K, 4, 0, to(10, 17), PT_FILTER_CAP),
-		I(BPF_ALU64 | BPF_MOV | BPF_X, 3, RB, 0, 0),
+		I(BPF_ALU64 | BPF_MOV | BPF_X, 3, RP, 0, 0),
 		I(BPF_ALU64 | BPF_ADD | BPF_X, 3, 4, 0, 0),
-		I(BPF_LDX | BPF_MEM | BPF_H, 0, 3, 72 - 2, 0),
+		I(BPF_LDX | BPF_MEM | BPF_H, 0, 3, -2, 0),
 		I(BPF_ALU | BPF_END | BPF_TO_BE, 0, 0, 0, 16),
 		I(BPF_ALU | BPF_MOV | BPF_X, RB, 0, 0, 0),
 		I(BPF_JMP | BPF_JA, 0, 0, to(16, ROOM), 0),
@@ -369,9 +371,15 @@ UNIT_CASE(cbpf_refuses_bad_programs)
 	/* An instruction after the last return is never run: fine. */
 	ASSERT_EQ_I64(xlate(past_end, N(past_end), out, ROOM, err), 3);
 	/* The register must survive r0 to r5's use. */
-	ASSERT_EQ_I64(pt_cbpf_translate(falls, N(falls), BPF_REG_5, out, ROOM, err,
+	ASSERT_EQ_I64(pt_cbpf_translate(falls, N(falls), BPF_REG_5, RP, out, ROOM, err,
 					sizeof(err)), -1);
 	ASSERT_CONTAINS(err, "r5, not one of r6 to r9");
+	ASSERT_EQ_I64(pt_cbpf_translate(falls, N(falls), RB, BPF_REG_1, out, ROOM, err,
+					sizeof(err)), -1);
+	ASSERT_CONTAINS(err, "packet register is r1");
+	ASSERT_EQ_I64(pt_cbpf_translate(falls, N(falls), RB, RB, out, ROOM, err,
+					sizeof(err)), -1);
+	ASSERT_CONTAINS(err, "packet register is r7, not another");
 }
 
 UNIT_CASE(cbpf_need)
@@ -402,13 +410,14 @@ UNIT_CASE(cbpf_need)
 	ASSERT_EQ_U64(pt_cbpf_need(beyond, N(beyond)), PT_FILTER_CAP);
 }
 
-/* A program's instructions with the region of PT_FILTER_RUN, register @rb, at @at. */
-static void region(struct bpf_insn *p, unsigned int at, __u8 rb)
+/* A program's instructions with the region of PT_FILTER_RUN, registers @rb and @rp, at @at. */
+static void region(struct bpf_insn *p, unsigned int at, __u8 rb, __u8 rp)
 {
 	p[at] = I(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, PT_FILTER_MARK_START);
 	p[at + 1] = I(0, 0, 0, 0, 0);
 	p[at + 2] = I(BPF_ALU64 | BPF_MOV | BPF_X, rb, rb, 0, 0);
-	for (unsigned int i = 3; i < PT_FILTER_REGION - 2; i++)
+	p[at + 3] = I(BPF_ALU64 | BPF_MOV | BPF_X, rp, rp, 0, 0);
+	for (unsigned int i = 4; i < PT_FILTER_REGION - 2; i++)
 		p[at + i] = NOP;
 	p[at + PT_FILTER_REGION - 2] = I(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, PT_FILTER_MARK_END);
 	p[at + PT_FILTER_REGION - 1] = I(0, 0, 0, 0, 0);
@@ -418,17 +427,17 @@ static void region(struct bpf_insn *p, unsigned int at, __u8 rb)
 #define AT1 2
 #define AT2 (PT_FILTER_REGION + 4)
 
-/* exit, r9 = 1, region (r7), r1 = r9, r2 = 3, region (r8), exit, exit. */
+/* exit, r9 = 1, region (r7, r6), r1 = r9, r2 = 3, region (r8, r9), exit, exit. */
 static struct bpf_insn *fake_prog(void)
 {
 	struct bpf_insn *p = unit_track(calloc(PROG_LEN, sizeof(*p)));
 
 	p[0] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	p[1] = I(BPF_ALU64 | BPF_MOV | BPF_K, 9, 0, 0, 1);
-	region(p, AT1, 7);
+	region(p, AT1, 7, 6);
 	p[AT1 + PT_FILTER_REGION] = I(BPF_ALU64 | BPF_MOV | BPF_X, 1, 9, 0, 0);
 	p[AT1 + PT_FILTER_REGION + 1] = I(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 3);
-	region(p, AT2, 8);
+	region(p, AT2, 8, 9);
 	p[PROG_LEN - 2] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	p[PROG_LEN - 1] = I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	return p;
@@ -459,8 +468,8 @@ UNIT_CASE(cbpf_patch_two_regions)
 	for (int r = 0; r < 2; r++) {
 		unsigned int at = r ? AT2 : AT1;
 
-		len = pt_cbpf_translate(ip_udp, N(ip_udp), r ? 8 : 7, want, PT_FILTER_REGION,
-					err, sizeof(err));
+		len = pt_cbpf_translate(ip_udp, N(ip_udp), r ? 8 : 7, r ? 9 : 6, want,
+					PT_FILTER_REGION, err, sizeof(err));
 		ASSERT_EQ_I64(len, 9);
 		expect_insns(&p[at], len, want, len);
 		ASSERT_EQ_U64(p[at + 6].dst_reg, r ? 8 : 7);	/* the verdict */
@@ -496,18 +505,24 @@ UNIT_CASE(cbpf_patch_refuses_bad_regions)
 	expect_patch_refused(p, PROG_LEN, "the filter region at instruction 2 is not laid out");
 	p = fake_prog();
 	p[AT2 + 2].src_reg = 6;						/* r8 = r6 */
-	expect_patch_refused(p, PROG_LEN, "at instruction 2057 is not laid out");
+	expect_patch_refused(p, PROG_LEN, "at instruction 2058 is not laid out");
 	p = fake_prog();
 	p[AT1 + 2] = I(BPF_ALU64 | BPF_MOV | BPF_X, 3, 3, 0, 0);	/* r3: the filter's */
 	expect_patch_refused(p, PROG_LEN, "the region's register is r3");
 	p = fake_prog();
+	p[AT1 + 3] = I(BPF_ALU64 | BPF_MOV | BPF_X, 7, 7, 0, 0);	/* rP: rB's */
+	expect_patch_refused(p, PROG_LEN, "packet register is r7, not another");
+	p = fake_prog();
+	p[AT1 + 3] = NOP;						/* rP not named */
+	expect_patch_refused(p, PROG_LEN, "the filter region at instruction 2 is not laid out");
+	p = fake_prog();
 	p[AT1 + PT_FILTER_REGION - 1].imm = 1;				/* end marker's half */
 	expect_patch_refused(p, PROG_LEN, "at instruction 2 is not laid out");
 	p = fake_prog();
-	expect_patch_refused(p, AT2 + PT_FILTER_REGION - 1, "at instruction 2057 is not laid");
+	expect_patch_refused(p, AT2 + PT_FILTER_REGION - 1, "at instruction 2058 is not laid");
 	p = fake_prog();
 	p[AT1] = NOP;							/* no start */
-	expect_patch_refused(p, PROG_LEN, "end marker without its start at instruction 2053");
+	expect_patch_refused(p, PROG_LEN, "end marker without its start at instruction 2054");
 	p = fake_prog();
 	ASSERT_EQ_I64(pt_cbpf_patch(p, PROG_LEN, far, N(far), err, sizeof(err)), -1);
 	ASSERT_CONTAINS(err, "reads byte 400");
