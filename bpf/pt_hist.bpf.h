@@ -180,7 +180,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &sf.nest);
 
 		if (sc) {
-			pt_skb_flow(&sf, &f, sc);	/* sf: read above */
+			pt_skb_flow(&sf, &f, sc, trusted);	/* sf: read above */
 			h->pclass = pt_hist_pclass(f.proto);
 		}
 	}

@@ -133,7 +133,7 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	if (stage < PT_NR_KSTAGES)
 		ev->ts[stage] = now;
 	ev->len = sf.len;
-	pt_skb_flow(&sf, &ev->flow, sc);
+	pt_skb_flow(&sf, &ev->flow, sc, trusted);
 	ev->t_open = now;
 	ev->flags = flags;
 	ev->ifindex = targ_ifindex;

@@ -124,11 +124,16 @@ static __always_inline bool pt_sk_raw(void *s, struct sk_buff *skb, bool trusted
 	return (trusted ? sk->sk_type : BPF_CORE_READ(sk, sk_type)) == PT_SOCK_RAW;
 }
 
-/* The packet's key, from its network header (see pt_flow.h). */
+/*
+ * The packet's key, from its network header (see pt_flow.h): read in
+ * place where the kernel lets the program (@trusted, skb_bytes_direct),
+ * else copied into @sc first.
+ */
 static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt_flow *f,
-					struct pt_scratch *sc)
+					struct pt_scratch *sc, bool trusted)
 {
 	unsigned char *nh = sf->head + sf->nh;
+	const __u8 *l3, *l4;
 	__u32 avail;
 	int off;
 
@@ -136,18 +141,28 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 	avail = sf->len + (__u32)(sf->data - sf->head) - sf->nh;
 	if (avail > sf->len + 256)	/* network header not set yet */
 		return;
-	if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), nh))
-		return;
+	if (trusted && skb_bytes_direct) {
+		l3 = nh;
+	} else {
+		if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), nh))
+			return;
+		l3 = sc->l3;
+	}
 	if (sf->proto == PT_ETH_P_ARP) {
-		pt_flow_arp(f, sc->l3, avail);
+		pt_flow_arp(f, l3, avail);
 		return;
 	}
-	off = pt_flow_l3(f, sc->l3, avail);
+	off = pt_flow_l3(f, l3, avail);
 	if (off < 0 || off > 60)
 		return;
-	if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), nh + off))
-		return;
-	pt_flow_l4(f, sc->l4, avail > (__u32)off ? avail - off : 0);
+	if (trusted && skb_bytes_direct) {
+		l4 = nh + off;
+	} else {
+		if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), nh + off))
+			return;
+		l4 = sc->l4;
+	}
+	pt_flow_l4(f, l4, avail > (__u32)off ? avail - off : 0);
 }
 
 /* Whether @skb is on the traced device (its ifindex, in its network namespace). */

@@ -517,7 +517,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 	if (!sc)
 		return;
 	__builtin_memset(&f, 0, sizeof(f));
-	pt_skb_flow(&sf, &f, sc);
+	pt_skb_flow(&sf, &f, sc, trusted);
 	len = pt_flow_tcp_payload(&f);
 	if (f.proto != PT_IPPROTO_TCP || !len)
 		return;
