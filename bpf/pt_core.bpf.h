@@ -116,7 +116,7 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 	id = bpf_get_current_pid_tgid();
 	ev->copy_pid = id >> 32;
 	ev->copy_tid = (__u32)id;
-	bpf_get_current_comm(ev->copy_comm, sizeof(ev->copy_comm));
+	pt_current_comm(ev->copy_comm);
 	if ((ev->flags & PT_EV_RX) && pt_skb_find(key, &r))
 		pt_rec_submit(&r, PT_END_CONSUMED, 0);
 }

@@ -49,8 +49,9 @@ static __always_inline bool pt_proc_match(void)
 	for (int i = 0; i < PT_MAX_PIDS; i++)
 		if (proc_pids[i] && proc_pids[i] == tgid)
 			return true;
-	if (!proc_comm[0] || bpf_get_current_comm(comm, sizeof(comm)))
+	if (!proc_comm[0])
 		return false;
+	pt_current_comm(comm);
 	return comm[0] == proc_comm[0] && comm[1] == proc_comm[1];
 }
 

@@ -162,7 +162,7 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	ev->tid = (__u32)id;
 	ev->syscall_nr = t->nr;
 	ev->flags |= PT_EV_IN_SYSCALL;
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	pt_current_comm(ev->comm);
 }
 
 #endif /* PT_JOURNEY_BPF_H */

@@ -26,6 +26,13 @@ static __always_inline __u32 pt_current_tid(void)
 	return bpf_get_current_task_btf()->pid;
 }
 
+/*
+ * The current thread's name (16 bytes) into @dst: loads through its BTF,
+ * where bpf_get_current_comm is a helper call and a string copy.
+ */
+#define pt_current_comm(dst)							\
+	__builtin_memcpy((dst), bpf_get_current_task_btf()->comm, 16)
+
 /* The current task's slot, whoever holds it (NULL: never, the index is masked). */
 static __always_inline struct pt_task *pt_task_slot(__u32 tid)
 {

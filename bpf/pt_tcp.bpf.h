@@ -141,7 +141,7 @@ static __always_inline void pt_tcp_owner_is_current(struct pt_tcp_sock *s)
 
 	s->owner_pid = id >> 32;
 	s->owner_tid = (__u32)id;
-	bpf_get_current_comm(s->owner_comm, sizeof(s->owner_comm));
+	pt_current_comm(s->owner_comm);
 }
 
 /*
@@ -176,7 +176,7 @@ static __always_inline void pt_on_tcp_write(const struct sock *sk, __u64 skey, _
 	id = bpf_get_current_pid_tgid();
 	w->pid = id >> 32;
 	w->tid = (__u32)id;
-	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	pt_current_comm(w->comm);
 	__builtin_memcpy(s->owner_comm, w->comm, sizeof(w->comm));
 	s->owner_pid = w->pid;
 	s->owner_tid = w->tid;
