@@ -232,6 +232,11 @@ $(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(OUT)/bench $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
 
+# tunsink answers with --echo's own code (user/echo.c: memcpy only).
+$(OUT)/bench/tunsink: bench/tunsink.c $(OUT)/user/echo.o | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Iuser $(LIBBPF_CFLAGS) $^ -o $@
+
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< -o $@

@@ -3,7 +3,9 @@
  * The benchmark's untraced reader: creates TUN device NAME, writes
  * READY_FILE, reads what arrives the way pathtrace does (epoll, non-blocking
  * reads; with "busy", as pathtrace --busy-poll does: epoll without ever
- * sleeping), and on SIGINT/SIGTERM prints how many packets it read.
+ * sleeping; with "echo", it writes back each packet's answer, as pathtrace
+ * --echo does, with its code: user/echo.c), and on SIGINT/SIGTERM prints
+ * how many packets it read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,21 +18,25 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+#include "echo.h"
 
 int main(int argc, char **argv)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, evs[2];
 	struct ifreq ifr = { 0 };
 	unsigned long long reads = 0;
-	unsigned char buf[65536];
-	int fd, sfd, ep, rfd, stop = 0, timeout = 100;
+	unsigned char buf[65536], out[65536];
+	int fd, sfd, ep, rfd, stop = 0, timeout = 100, echo = 0;
 	sigset_t mask;
 
-	if ((argc != 3 && (argc != 4 || strcmp(argv[3], "busy"))) || strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: tunsink NAME READY_FILE [busy]\n");
+	if (argc == 4)
+		echo = !strcmp(argv[3], "echo");
+	if ((argc != 3 && (argc != 4 || (!echo && strcmp(argv[3], "busy")))) ||
+	    strlen(argv[1]) >= IFNAMSIZ) {
+		fprintf(stderr, "usage: tunsink NAME READY_FILE [busy|echo]\n");
 		return 2;
 	}
-	if (argc == 4)
+	if (argc == 4 && !echo)
 		timeout = 0;	/* never sleep */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -68,9 +74,15 @@ int main(int argc, char **argv)
 				continue;
 			}
 			for (int k = 0; k < 64; k++) {
-				if (read(fd, buf, sizeof(buf)) < 0)
+				ssize_t r = read(fd, buf, sizeof(buf));
+				size_t a;
+
+				if (r < 0)
 					break;
 				reads++;
+				a = echo ? pt_echo_reply(buf, (size_t)r, false, out, sizeof(out)) : 0;
+				if (a && write(fd, out, a) < 0)
+					break;	/* as --echo: a full device drops the answer */
 			}
 		}
 	}

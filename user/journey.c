@@ -45,11 +45,8 @@ static void kernel_only(struct pt_joiner *j, const struct pt_event *ev,
 	emit(j, &jr);
 }
 
-/* Position @i (0: oldest) of a ring starting at @head. */
-static unsigned int at(unsigned int head, unsigned int i)
-{
-	return (head + i) % PT_JOIN_CAP;
-}
+/* Position @i (0: oldest) of ring array @arr starting at @head: modulo its own size. */
+#define AT(arr, head, i) (((head) + (i)) % (unsigned int)(sizeof(arr) / sizeof((arr)[0])))
 
 /*
  * Remove entry @i of a ring: the older ones move up by one, so taking the
@@ -58,8 +55,8 @@ static unsigned int at(unsigned int head, unsigned int i)
 #define RING_REMOVE(arr, head, n, i)						\
 	do {									\
 		for (unsigned int m_ = (i); m_ > 0; m_--)			\
-			(arr)[at(head, m_)] = (arr)[at(head, m_ - 1)];		\
-		(head) = at(head, 1);						\
+			(arr)[AT(arr, head, m_)] = (arr)[AT(arr, head, m_ - 1)]; \
+		(head) = AT(arr, head, 1);					\
 		(n)--;								\
 	} while (0)
 
@@ -73,7 +70,7 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 		return;
 	}
 	for (i = 0; i < j->nr; i++) {
-		struct pt_journey *r = &j->r[at(j->hr, i)];
+		struct pt_journey *r = &j->r[AT(j->r, j->hr, i)];
 
 		if (pt_flow_equal(&r->flow, &ev->flow)) {
 			struct pt_journey jr = *r;
@@ -90,8 +87,8 @@ void pt_joiner_kernel(struct pt_joiner *j, const struct pt_event *ev, uint64_t n
 		kernel_only(j, &j->k[j->hk].ev, PT_J_UNJOINED);
 		RING_REMOVE(j->k, j->hk, j->nk, 0);
 	}
-	j->k[at(j->hk, j->nk)].ev = *ev;
-	j->k[at(j->hk, j->nk)].t_arrival = now;
+	j->k[AT(j->k, j->hk, j->nk)].ev = *ev;
+	j->k[AT(j->k, j->hk, j->nk)].t_arrival = now;
 	j->nk++;
 }
 
@@ -106,7 +103,7 @@ void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 	unsigned int i;
 
 	for (i = 0; i < j->nk; i++) {
-		unsigned int k = at(j->hk, i);
+		unsigned int k = AT(j->k, j->hk, i);
 
 		if (pt_flow_equal(&j->k[k].ev.flow, f)) {
 			jr.have_kernel = true;
@@ -121,7 +118,7 @@ void pt_joiner_read(struct pt_joiner *j, const struct pt_flow *f, uint32_t len,
 		emit(j, &j->r[j->hr]);
 		RING_REMOVE(j->r, j->hr, j->nr, 0);
 	}
-	j->r[at(j->hr, j->nr++)] = jr;
+	j->r[AT(j->r, j->hr, j->nr++)] = jr;
 }
 
 void pt_joiner_foreign(struct pt_joiner *j, const struct pt_event *ev)
@@ -232,7 +229,7 @@ void pt_rxjoin_kernel(struct pt_rxjoin *x, const struct pt_event *ev, uint64_t n
 	 * the other kind with the same key is the match.
 	 */
 	for (unsigned int i = 0; i < x->n; i++) {
-		struct pt_event *o = &x->p[at(x->h, i)].ev;
+		struct pt_event *o = &x->p[AT(x->p, x->h, i)].ev;
 
 		if (!(o->flags & PT_EV_CLONE) == !clone || !pt_flow_equal(&o->flow, &ev->flow))
 			continue;
@@ -247,8 +244,8 @@ void pt_rxjoin_kernel(struct pt_rxjoin *x, const struct pt_event *ev, uint64_t n
 		rx_emit(x, &x->p[x->h].ev);
 		RING_REMOVE(x->p, x->h, x->n, 0);
 	}
-	x->p[at(x->h, x->n)].ev = *ev;
-	x->p[at(x->h, x->n)].t_arrival = now;
+	x->p[AT(x->p, x->h, x->n)].ev = *ev;
+	x->p[AT(x->p, x->h, x->n)].t_arrival = now;
 	x->n++;
 }
 

@@ -567,6 +567,33 @@ UNIT_CASE(rx_clone_before_original)
 	check_merged(&r->j[0]);
 }
 
+/*
+ * More unmatched packets than the ring holds, three times over: the oldest
+ * goes out first each time, and the ring's head goes round its own size
+ * (it went round the reader's ring's, twice as long: past its end under a
+ * flood, into what followed it in memory).
+ */
+UNIT_CASE(rx_ring_wraps)
+{
+	struct rec *r;
+	struct pt_rxjoin *x = rxjoin(&r);
+
+	for (unsigned int i = 0; i < 3 * PT_RX_CAP; i++) {
+		struct pt_flow f = flow((uint16_t)i);
+		struct pt_event o = rx_event(&f, false);
+
+		pt_rxjoin_kernel(x, &o, 1000 + i);
+		ASSERT_EQ_U64(x->n, i < PT_RX_CAP ? i + 1 : PT_RX_CAP);
+	}
+	pt_rxjoin_expire(x, 1000 + 3 * PT_RX_CAP, 0);
+	ASSERT_EQ_U64(x->n, 0);
+	ASSERT_EQ_U64(r->n, 3 * PT_RX_CAP);
+	for (unsigned int i = 0; i < 3 * PT_RX_CAP && i < REC_MAX; i++)
+		if (r->j[i].flow.dport != i)
+			FAIL_CASE("journey %u is packet %u's, not packet %u's", i,
+				  r->j[i].flow.dport, i);
+}
+
 UNIT_CASE(rx_statuses)
 {
 	struct pt_flow f = flow(4);
