@@ -6,13 +6,14 @@
 # sent = journeys (read, dropped with the kernel's reason, unread, kernel
 # records without a read) + records lost + packets not followed. And the
 # same flood with --hist: sent = read + dropped + unread + not followed.
+# And through --echo: every answer written accounted for on its way in.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 DEV=nsfocus_tun0
 SECS=${PT_FLOOD_SECONDS:-5}
-CASES=(flood_accounted hist_flood_accounted)
+CASES=(flood_accounted hist_flood_accounted echo_flood_accounted)
 
 # The number before WHAT in the summary line on stderr.
 num() { # what
@@ -84,6 +85,26 @@ case_hist_flood_accounted() {
 	xfer=$(jq '[.hists[] | select(.transition == "driver->copy") | .count] | add' "$TMP/out")
 	expect_ok "driver->copy samples ($xfer) as many as whole-way ones, or a few fewer (reordered)" \
 		test "$xfer" -le "$total" -a "$xfer" -ge "$((total - $(jq .summary.lost.samples "$TMP/summary")))"
+	expect_no_dev "$DEV"
+	expect_no_bpf_left
+}
+
+# --echo under the flood: pathtrace answers every datagram it reads while
+# following both ways (the way in's records wait in a ring of their own,
+# which once overflowed here); every answer written is accounted for on its
+# way in, and pathtrace exits cleanly.
+case_echo_flood_accounted() {
+	local sent reads written ended lost
+	flood 40412 --json --echo || return
+	expect_ok "a flood: more than 10000 sent (${sent:-none})" test "${sent:-0}" -gt 10000
+	read -r reads written ended lost < <(jq -r '.summary | "\(.reads) \(.rx.answers_written)
+		\(.rx.received + .rx.dropped + .rx.unread + .rx.unfinished)
+		\(.lost.ring_buffer_full + .lost.not_followed)"' "$TMP/summary" | tr '\n' ' ')
+	expect_ok "answers written (${written:-none}) for most reads (${reads:-none})" \
+		test "${written:-0}" -gt 1000 -a "${written:-0}" -le "${reads:-0}"
+	# Records lost or packets not followed are counted for both ways at once.
+	expect_ok "answers written ($written) = their ways in with an end ($ended), but for records lost or not followed ($lost): $(jq -c .summary.rx "$TMP/summary")" \
+		test "${ended:-0}" -le "${written:-0}" -a "$((written - ended))" -le "${lost:-0}"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
 }
