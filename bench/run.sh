@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
-# under twelve set-ups measured in one invocation, round after round so that
+# under fourteen set-ups measured in one invocation, round after round so that
 # drift hits all alike: RUNS rounds (default 7) of DUR seconds (default 3),
 # each round's overheads against that round's untraced run, medians.
 #
@@ -24,6 +24,10 @@
 #   untraced-busy  tunsink reads without ever sleeping (epoll, no timeout)
 #   hist-busy   pathtrace --hist --busy-poll reads: against untraced-busy,
 #               hist's overhead without the cost of waking its reader
+#   untraced-echo  tunsink reads and writes back each datagram's answer
+#               (--echo's code), which the sender reads as it sends
+#   echo        pathtrace --json --echo reads and answers, following both
+#               ways: against untraced-echo, the way in's cost
 #
 # The filter set-ups' reads are the device's own count (its tx packets:
 # what its reader read), since pathtrace counts only the reads it follows;
@@ -59,7 +63,7 @@ DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
 CONFIGS_GIVEN=${CONFIGS:-}
-read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy}"
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo}"
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
 # The filter set-ups' expressions: both read the UDP header through the IP
@@ -170,15 +174,16 @@ check_filter() {
 
 # run CONFIG: prints "sent reads lost"
 run() {
-	local cfg=$1 reader extra= sent reads lost=0
+	local cfg=$1 reader extra= sent reads lost=0 drain=() got
 	rm -f "$TMP/ready" "$TMP/xready"
 	[ -n "${COST_RUN:-}" ] && bpftool prog show -j | jq '[.[].id]' >"$TMP/ids.json"
 	case $cfg in
-	hist | journey | hist-*match | journey-*match | metrics | hist-busy)
+	hist | journey | hist-*match | journey-*match | metrics | hist-busy | echo)
 		local mode=(--hist) expr=()
 		[ "${cfg%%-*}" = journey ] && mode=(--json)
 		[ "$cfg" = metrics ] && mode=(--hist --metrics 127.0.0.1:$MPORT)
 		[ "$cfg" = hist-busy ] && mode=(--hist --busy-poll)
+		[ "$cfg" = echo ] && mode=(--json --echo)
 		case $cfg in
 		*-nomatch) expr=("$NOMATCH") ;;
 		*-match) expr=("$MATCH") ;;
@@ -189,9 +194,10 @@ run() {
 		wait_file "$TMP/ready" "$reader" || die "pathtrace did not start: $(cat "$TMP/pt.err")"
 		;;
 	*)
-		local busy=()
-		[ "$cfg" = untraced-busy ] && busy=(busy)
-		ip netns exec "$NS" "${PIN_READ[@]}" "$B/tunsink" $DEV "$TMP/ready" "${busy[@]}" >"$TMP/sink.out" &
+		local how=()
+		[ "$cfg" = untraced-busy ] && how=(busy)
+		[ "$cfg" = untraced-echo ] && how=(echo)
+		ip netns exec "$NS" "${PIN_READ[@]}" "$B/tunsink" $DEV "$TMP/ready" "${how[@]}" >"$TMP/sink.out" &
 		reader=$!
 		wait_file "$TMP/ready" "$reader" || die "tunsink did not start"
 		ip netns exec "$NS" ip addr add 198.18.0.1/24 dev $DEV
@@ -227,7 +233,10 @@ run() {
 		;;
 	esac
 	[ -n "$extra" ] && PIDS+=("$extra")
-	sent=$(ip netns exec "$NS" "${PIN_SEND[@]}" "$B/flood" 198.18.0.2 $PORT "$DUR" 64)
+	# The echo set-ups' sender reads the answers as it sends.
+	[[ $cfg == *echo ]] && drain=(drain)
+	read -r sent got < <(ip netns exec "$NS" "${PIN_SEND[@]}" "$B/flood" 198.18.0.2 $PORT "$DUR" 64 "${drain[@]}")
+	[ -n "${drain[*]}" ] && [ "${got:-0}" = 0 ] && die "$cfg: no answer came back to the sender"
 	sleep 0.2
 	# What the device's reader read (the device goes with pathtrace).
 	local devreads=
@@ -247,7 +256,7 @@ run() {
 		reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/pt.err")
 		lost=$(sed -n 's/.* \([0-9]*\) samples lost.*, \([0-9]*\) packets not followed.*/\1 \2/p' "$TMP/pt.err" | awk '{print $1 + $2}')
 		;;
-	journey | journey-*match)
+	journey | journey-*match | echo)
 		reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/pt.err")
 		lost=$(sed -n 's/.* \([0-9]*\) records lost.*, \([0-9]*\) packets not followed.*/\1 \2/p' "$TMP/pt.err" | awk '{print $1 + $2}')
 		;;
@@ -294,6 +303,15 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 		for (i = 1; i <= m; i++) v[i] = arr[i]
 		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
 		return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+	}
+	# The median, over the steady rounds, of the overhead of set-up a against
+	# set-up b of the same round ("" if they did not both run).
+	function against(a, b,   r, m, o) {
+		m = 0
+		for (r = 1; r <= nr; r++)
+			if (use[r] && ((r, a) in rd) && rd[r, b] > 0)
+				o[++m] = 1 - rd[r, a] / rd[r, b]
+		return m ? med(o, m) : ""
 	}
 	# Overhead ratio a/b, against target (none: ""), if both set-ups ran;
 	# compared at the three decimals shown.
@@ -353,15 +371,19 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 				(rtarget[i] == "" ? "" : (rmet[i] ? "  met" : "  not met"))
 		# A reader that never sleeps is never woken: hist-busy against
 		# untraced-busy is the overhead of hist without the wake-ups.
-		m = 0
-		for (r = 1; r <= nr; r++)
-			if (use[r] && ((r, "hist-busy") in rd) && rd[r, "untraced-busy"] > 0)
-				o[++m] = 1 - rd[r, "hist-busy"] / rd[r, "untraced-busy"]
-		if (m) {
-			busy = med(o, m)
+		busy = against("hist-busy", "untraced-busy")
+		if (busy != "") {
 			printf "\nbusy-polling reader: hist-busy overhead %.1f%% against untraced-busy", busy * 100
 			if ("hist" in ovh)
 				printf " (hist, sleeping: %.1f%% against untraced)", ovh["hist"] * 100
+			printf "\n"
+		}
+		# The way in: echo against untraced-echo, both answering.
+		echo_ovh = against("echo", "untraced-echo")
+		if (echo_ovh != "") {
+			printf "\nthe way in: echo overhead %.1f%% against untraced-echo", echo_ovh * 100
+			if ("journey" in ovh)
+				printf " (journey, one way: %.1f%% against untraced)", ovh["journey"] * 100
 			printf "\n"
 		}
 		if ((1, "untraced") in rd) {
@@ -376,7 +398,8 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 			printf "%s{\"config\":\"%s\",\"sent_pps\":%.0f,\"read_pps\":%.0f,\"overhead\":%.4f,\"lost\":%d}",
 				(i > 1 ? "," : ""), c, msent[c], mread[c], ovh[c], lost[c] > json
 		}
-		printf "]%s,\"ratios\":{", (m ? sprintf(",\"hist_busy_overhead\":%.4f", busy) : "") > json
+		printf "]%s%s,\"ratios\":{", (busy != "" ? sprintf(",\"hist_busy_overhead\":%.4f", busy) : ""),
+			(echo_ovh != "" ? sprintf(",\"echo_overhead\":%.4f", echo_ovh) : "") > json
 		for (i = 1; i <= nt; i++)
 			printf "%s\"%s\":{\"value\":%s%s}", (i > 1 ? "," : ""), rname[i], rval[i],
 				(rtarget[i] == "" ? "" : ",\"target\":" rtarget[i] ",\"met\":" (rmet[i] ? "true" : "false")) > json
