@@ -352,7 +352,7 @@ struct fexpr {
 
 /*
  * Long ones, made at start: "tcp port 1001 or ... or tcp port 1300 or udp
- * port 1" (about 1650 of the region's 2053 instructions on TAP), and 40
+ * port 1" (about 1650 of the region's 2054 instructions on TAP), and 40
  * "(ip[i] & m = v and udp[j:2] > w) or" (many loads and branches for the
  * verifier to walk).
  */
@@ -494,8 +494,9 @@ static struct filter_bpf *load(const struct sock_filter *c, unsigned int n, int 
 			goto fail;
 		}
 		/* The translation's length first, in what will be the region. */
-		*len = pt_cbpf_translate(c, n, BPF_REG_6, insns, cnt < PT_FILTER_REGION ?
-					 (unsigned int)cnt : PT_FILTER_REGION, err, sizeof(err));
+		*len = pt_cbpf_translate(c, n, BPF_REG_6, BPF_REG_7, insns,
+					 cnt < PT_FILTER_REGION ? (unsigned int)cnt : PT_FILTER_REGION,
+					 err, sizeof(err));
 		memcpy(insns, bpf_program__insns(prog), cnt * sizeof(*insns));
 		r = pt_cbpf_patch(insns, cnt, c, n, err, sizeof(err));
 		if (r != 1) {
