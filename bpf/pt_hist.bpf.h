@@ -199,15 +199,16 @@ static __always_inline void pt_hist_stage(__u64 key, __u32 stage)
 		h->off[stage] = pt_hoff(bpf_ktime_get_ns(), h->first);
 }
 
-/* The reader's copy (of any datagram: the device's are looked up). */
+/*
+ * The reader's copy (of any datagram: the device's are looked up). The
+ * record first: most copies of a packet not followed (another device's, or
+ * one a filter left out) end there, without the device's pointer chase.
+ */
 static __always_inline void pt_hist_copy(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	struct pt_hrec *h;
+	struct pt_hrec *h = pt_hrec_probe(key);
 
-	if (!pt_skb_on_target(skb, trusted))
-		return;
-	h = pt_hrec_probe(key);
-	if (h && !h->copy)
+	if (h && !h->copy && pt_skb_on_target(skb, trusted))
 		h->copy = bpf_ktime_get_ns();
 }
 
@@ -252,10 +253,8 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 	__u64 prev = 0, first;
 	__u8 pclass, from = 0;
 
-	if (!pt_skb_on_target(skb, true))
-		return;
-	h = pt_hrec_probe(key);
-	if (!h)
+	h = pt_hrec_probe(key);		/* first, as pt_hist_copy */
+	if (!h || !pt_skb_on_target(skb, true))
 		return;
 	first = h->first;
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
