@@ -38,9 +38,14 @@
 #include "pt_slots.bpf.h"
 #include "pt_journey.bpf.h"
 
-#define PT_TCP_WRITE_BITS 6
-#define PT_TCP_WRITES (1 << PT_TCP_WRITE_BITS)	/* a socket's writes kept */
-#define PT_TCP_SOCKS 1024	/* sockets followed at once (least recently used go) */
+/*
+ * A socket's writes kept: a full send buffer (4 MiB by default) of 64 KiB
+ * writes is 64, and a full-speed upload retransmits from its oldest: with
+ * 64 kept, 37 of 23 000 segments of a 32 MiB upload had lost their write.
+ */
+#define PT_TCP_WRITE_BITS 7
+#define PT_TCP_WRITES (1 << PT_TCP_WRITE_BITS)
+#define PT_TCP_SOCKS 512	/* sockets followed at once (least recently used go) */
 #define PT_GSO_STASH 8		/* split originals waiting for their segments, per CPU */
 #define PT_TCP_GSO 4		/* a socket's originals to be split, remembered */
 #define PT_TCP_SYN_SENT 2	/* enum tcp_state */

@@ -10,7 +10,7 @@
 #include "pathtrace.h"
 
 #define PT_LOGIC_NONE 0xffffffffu	/* no slot */
-#define PT_LOGIC_TCP_WRITES 64		/* a TCP socket's writes kept (PT_TCP_WRITES) */
+#define PT_LOGIC_TCP_WRITES 128		/* a TCP socket's writes kept (PT_TCP_WRITES) */
 
 struct pt_logic_ctx {
 	__u64 key;	/* the skb's key */

@@ -9,10 +9,10 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-CASES=(tcp_upload_segments tcp_loss_retransmit)
+CASES=(tcp_upload_segments tcp_loss_retransmit tcp_full_speed_accounted)
 
-# The wire, the receiver and pathtrace; the upload of $TMP/in ($1 extra
-# tunwire arguments: a loss). Sets NSB, WIRE, CLIENT.
+# The wire, the receiver and pathtrace; the upload of $TMP/in, TCP_BYTES
+# (default 1 MiB) ($1 extra tunwire arguments: a loss). Sets NSB, WIRE, CLIENT.
 tcp_setup() {
 	NSB=$NS-b
 	ip netns add "$NSB" || { fail "cannot add namespace $NSB"; return 1; }
@@ -32,7 +32,7 @@ tcp_setup() {
 	nsx ip link set tcpA up
 	ip netns exec "$NSB" ip addr add 192.0.2.2/24 dev tcpB
 	ip netns exec "$NSB" ip link set tcpB up
-	head -c 1048576 /dev/urandom >"$TMP/in"
+	head -c "${TCP_BYTES:-1048576}" /dev/urandom >"$TMP/in"
 	ip netns exec "$NSB" "$HELPERS/tcpup" recv 192.0.2.2 5001 "$TMP/got" "$TMP/listening" &
 	RECV=$!
 	PIDS+=("$RECV")
@@ -48,7 +48,7 @@ tcp_upload() {
 	expect_eq "$?" 0 "tcpup send exit status"
 	wait "$RECV"
 	expect_eq "$?" 0 "tcpup recv exit status"
-	expect_eq "$(sha256sum <"$TMP/got")" "$(sha256sum <"$TMP/in")" "the receiver got the 1 MiB intact (sha256)"
+	expect_eq "$(sha256sum <"$TMP/got")" "$(sha256sum <"$TMP/in")" "the receiver got the $(stat -c %s "$TMP/in") bytes intact (sha256)"
 	sleep 0.3	# the last ACKs
 	kill -INT "$PT_PID"
 	pt_wait 20
@@ -60,6 +60,12 @@ tcp_upload() {
 
 count_of() { # name: tunwire's count
 	awk -v k="$1" '$1 == k {print $2}' "$TMP/count"
+}
+
+# The TCP segments the case's namespace has sent: its stack's OutSegs (new
+# data and control) plus RetransSegs (the rest).
+tcp_out_segs() {
+	ip netns exec "$NS" awk '$1 == "Tcp:" { if (!h) { for (i = 2; i <= NF; i++) { if ($i == "OutSegs") o = i; if ($i == "RetransSegs") r = i }; h = 1 } else print $o + $r }' /proc/net/snmp
 }
 
 case_tcp_upload_segments() {
@@ -101,6 +107,38 @@ case_tcp_loss_retransmit() {
 	# Each retransmission's data went out before: an earlier journey of the same sequence number.
 	expect_eq "$(jq -s '. as $all | [.[] | select(.retransmit == true) | .tcp.seq as $s | .seq as $n | [$all[] | select(.tcp.seq == $s and .seq < $n)] | length >= 1] | all' "$TMP/out")" true "every retransmission's sequence number seen before"
 	expect_eq "$(jq -s '[.[] | select(.retransmit == false and .tcp.payload > 0) | .tcp.seq] | length == (unique | length)' "$TMP/out")" true "first transmissions: each sequence number once"
+	expect_no_bpf_left
+}
+
+# The flood's exact accounting, for TCP at full speed: a 32 MiB upload as
+# fast as the two stacks and tunwire go. Every segment the client's stack
+# sent (its namespace's OutSegs) is one journey out: read by tunwire, or
+# dropped with the kernel's reason (the tun queue full: TCP sends again,
+# a journey marked retransmit), or counted as lost or not followed; every
+# data segment read names the client's write().
+case_tcp_full_speed_accounted() {
+	TCP_BYTES=$((32 << 20)) tcp_setup || return
+	pt_start --dev tcpA --json || return
+	local out0 sent tcp data read dropped unread lost nf journeys
+	out0=$(tcp_out_segs)
+	tcp_upload
+	sent=$(($(tcp_out_segs) - out0))
+	tcp=$(count_of a2b_tcp)
+	data=$(count_of a2b_tcp_data)
+	expect_ok "a flood: more than 20000 segments sent ($sent)" test "$sent" -gt 20000
+	read -r read dropped unread lost nf < <(jq -r '.summary | "\(.journeys.read) \(.journeys.dropped)
+		\(.journeys.unread) \(.lost.ring_buffer_full) \(.lost.not_followed)"' "$TMP/summary" | tr '\n' ' ')
+	expect_eq "$((read + dropped + unread + lost + nf))" "$sent" \
+		"segments sent = read $read + dropped $dropped + unread $unread + lost $lost + not followed $nf"
+	expect_eq "$read" "$tcp" "journeys read = segments tunwire read"
+	journeys=$(jq -s -c '[.[] | select(.dir == "tx")] | [length, ([.[] | select(.proto == "tcp")] | length)]' "$TMP/out")
+	expect_eq "$journeys" "[$((read + dropped + unread)),$((read + dropped + unread))]" "journeys out printed, all TCP"
+	local odd
+	odd=$(jq -s -c '[.[] | select(.tcp.payload > 0 and .status == "read" and (.pid != '"$CLIENT"' or .sender != "write"))]' "$TMP/out")
+	expect_eq "$(jq length <<<"$odd")" 0 "data segments read not named after the client's write() (the first: $(jq -c '.[0] | del(.stages)' <<<"$odd"))"
+	expect_eq "$(jq -s '[.[] | select(.tcp.payload > 0 and .status == "read")] | length' "$TMP/out")" "$data" "data segments read = those tunwire read"
+	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
+	expect_eq "$(jq '.summary.lost.gso_segments_unmatched' "$TMP/summary")" 0 "GSO segments that found no original"
 	expect_no_bpf_left
 }
 
