@@ -45,8 +45,14 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 		pt_tcp_attr(ev, skb, key, trusted);
 }
 
-/* A later stage of a followed skb: false if it is not followed. */
-static __always_inline bool pt_on_skb_stage(__u64 key, __u32 stage)
+/*
+ * A later stage of a followed skb: false if it is not followed. On the way
+ * out (@tx), a record of a packet on its way in at the skb's address is not
+ * its own: that skb was freed unseen and its address reused (a TCP ACK
+ * written by --relay, then a segment the ACK let out), and the new skb is a
+ * stranger, which its driver stage opens (superseding that record).
+ */
+static __always_inline bool pt_on_skb_stage(__u64 key, __u32 stage, bool tx)
 {
 	struct pt_skb_ref r;
 
@@ -54,7 +60,7 @@ static __always_inline bool pt_on_skb_stage(__u64 key, __u32 stage)
 		pt_hist_stage(key, stage);
 		return true;
 	}
-	if (!pt_skb_find(key, &r))
+	if (!pt_skb_find(key, &r) || (tx && (r.ev->flags & PT_EV_RX)))
 		return false;
 	if (!r.ev->ts[stage])
 		r.ev->ts[stage] = bpf_ktime_get_ns();
@@ -70,10 +76,10 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 
 	for (int i = 0; i < PT_MAX_XMIT_LIST && skb; i++) {
 		if (trusted) {
-			missed |= !pt_on_skb_stage(pt_key(skb), stage);
+			missed |= !pt_on_skb_stage(pt_key(skb), stage, true);
 			skb = skb->next;
 		} else {
-			missed |= !pt_on_skb_stage((__u64)skb - base, stage);
+			missed |= !pt_on_skb_stage((__u64)skb - base, stage, true);
 			skb = BPF_CORE_READ(skb, next);
 		}
 	}
@@ -85,7 +91,7 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 /* The driver gets the skb: a stranger may be a segment of a GSO split. */
 static __always_inline void pt_on_skb_driver(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	if (!pt_on_skb_stage(key, PT_STAGE_DRIVER) && !hist_mode)
+	if (!pt_on_skb_stage(key, PT_STAGE_DRIVER, true) && !hist_mode)
 		pt_gso_take(skb, key, trusted);
 }
 

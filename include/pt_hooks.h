@@ -74,10 +74,10 @@
 	/* the writer's bytes become an skb (no skb yet at entry: by task) */	\
 	X(rx_tun, PT_V_RX_TUN, FIRST, PT_A_NONE, pt_on_task_stage(PT_RX_TUN),	\
 	  pt_on_task_stage(PT_RX_TUN), "tun_get_user")				\
-	X(rx_ip, PT_V_RX_IP, 2, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_IP), \
-	  pt_on_skb_stage(pt_key(skb), PT_RX_IP), "ip_rcv", "ipv6_rcv")		\
-	X(rx_l4, PT_V_RX_L4, 6, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_L4), \
-	  pt_on_skb_stage(pt_key(skb), PT_RX_L4),				\
+	X(rx_ip, PT_V_RX_IP, 2, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_IP, false), \
+	  pt_on_skb_stage(pt_key(skb), PT_RX_IP, false), "ip_rcv", "ipv6_rcv")	\
+	X(rx_l4, PT_V_RX_L4, 6, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_L4, false), \
+	  pt_on_skb_stage(pt_key(skb), PT_RX_L4, false),			\
 	  "icmp_rcv", "udp_rcv", "tcp_v4_rcv", "icmpv6_rcv", "udpv6_rcv", "tcp_v6_rcv") \
 	/* the socket's receive queue: UDP's, or any other's (ping, raw sockets' clones) */ \
 	X(rx_sockq, PT_V_RX_SOCKQ, 3, PT_A_SK_SKB,				\

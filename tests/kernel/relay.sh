@@ -141,8 +141,10 @@ case_relay_tap_arp_and_ping() {
 	expect_no_relay_dev
 }
 
-# A 1 MiB TCP upload to a real server behind the relay arrives intact.
-# (TCP journeys themselves are not asserted here.)
+# A 1 MiB TCP upload from the case's namespace to a real server behind the
+# relay (socat), checked by sha256, with pathtrace following. Every data
+# segment out is a journey read by pathtrace, named after the client's
+# write(), with TCP's stages; nothing unjoined, every read relayed.
 case_relay_tcp_upload() {
 	if ! command -v socat >/dev/null; then
 		T_SKIP="socat not installed (run tools/setup.sh test)"
@@ -151,26 +153,36 @@ case_relay_tcp_upload() {
 	relay_start --dev nsfocus_tun0 --json || return
 	head -c 1048576 /dev/urandom >"$TMP/data"
 	ip netns exec "$PEER" socat -u TCP4-LISTEN:5001,bind=192.0.2.2 "OPEN:$TMP/recv,creat,trunc" 2>"$TMP/socat" &
-	local srv=$! i
+	local srv=$! i c data cli
 	PIDS+=("$srv")
 	for ((i = 0; i < 100; i++)); do
 		ip netns exec "$PEER" ss -Hltn 'sport = :5001' | grep -q . && break
 		sleep 0.05
 	done
-	timeout 30 ip netns exec "$NS" socat -u "OPEN:$TMP/data" TCP4:192.0.2.2:5001 2>"$TMP/client"
+	ip netns exec "$NS" socat -u "OPEN:$TMP/data" TCP4:192.0.2.2:5001 2>"$TMP/client" &
+	cli=$!		# (ip netns exec execs socat: the client's pid)
+	PIDS+=("$cli")
+	wait "$cli"
 	expect_eq "$?" 0 "the client's upload: $(cat "$TMP/client")"
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$srv" 2>/dev/null || break
 		sleep 0.05
 	done
 	expect_eq "$(sha256sum <"$TMP/recv")" "$(sha256sum <"$TMP/data")" "sha256 of what the server got"
+	sleep 0.3	# the last ACKs
 	kill -TERM "$PT_PID"
 	pt_wait 10
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
-	local c
 	read -r -a c <<<"$(relay_counts)"
 	expect_eq "$(( c[0] >= 1048576 / 1500 && c[1] > 0 && c[2] == 0 ))" 1 "packets relayed each way (${c[*]})"
 	expect_eq "$(jq '.summary.reads' "$TMP/summary")" "${c[0]}" "every read relayed"
+	data=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out")
+	expect_ok "data segments out: at least 1 MiB's ($(jq length <<<"$data"))" \
+		test "$(jq '[.[] | select(.retransmit != true) | .tcp.payload] | add // 0' <<<"$data")" -ge 1048576
+	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$cli"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
+		"every data segment out read by pathtrace, named after the client's write() (the first that is not)"
+	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 queue driver copy user" "their stages (l4: tcp_sendmsg_locked)"
+	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
 	expect_no_relay_dev
 	expect_no_bpf_left
 }
