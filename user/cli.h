@@ -36,7 +36,7 @@ struct pt_opts {
 	bool tap;		/* create a TAP device (Ethernet frames), not TUN */
 	bool echo;		/* answer what is read; follow the answers in */
 	bool relay;		/* --relay: a wire to a device in another netns */
-	char relay_ns[256];	/* its network namespace (/run/netns/NAME) */
+	char relay_ns[256];	/* its network namespace (/var/run/netns/NAME) */
 	char relay_dev[IFNAMSIZ];	/* the device made there */
 	struct pt_ifaddr relay_addrs[PT_MAX_RELAY_ADDRS];	/* --relay-addr */
 	unsigned int nr_relay_addrs;

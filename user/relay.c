@@ -61,7 +61,8 @@ int pt_relay_check(struct pt_relay *r, const struct pt_opts *o)
 	int err;
 
 	snprintf(r->ns, sizeof(r->ns), "%s", o->relay_ns);
-	snprintf(path, sizeof(path), "/run/netns/%s", o->relay_ns);
+	/* iproute2's NETNS_RUN_DIR (on most systems /var/run is /run) */
+	snprintf(path, sizeof(path), "/var/run/netns/%s", o->relay_ns);
 	r->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->ns_fd < 0) {
 		if (errno == ENOENT)
