@@ -150,10 +150,8 @@ check_hist() {
 # client: through its write() where a hook records TCP writes (fentry and
 # kprobe on tcp_sendmsg), else as the socket's owner (tracepoints: these
 # kernels predate tcp_sendmsg_locked).
-run_tcp() {
-	ran=$1
-	[ "$1" = auto ] && ran=fentry
-	rm -f /tmp/wired /tmp/count /tmp/listening /tmp/got /tmp/ready
+# Namespaces a (the guest's own) and b (a second stack), named, once.
+netns_ab() {
 	mkdir -p /var/run/netns
 	[ -e /var/run/netns/a ] || { touch /var/run/netns/a && mount --bind /proc/1/ns/net /var/run/netns/a; }
 	if [ ! -e /var/run/netns/b ]; then
@@ -163,10 +161,22 @@ run_tcp() {
 		sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 		nsenter --net=/var/run/netns/b sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	fi
+}
+
+# wait_file FILE: up to 10 s.
+wait_file() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
+run_tcp() {
+	ran=$1
+	[ "$1" = auto ] && ran=fentry
+	rm -f /tmp/wired /tmp/count /tmp/listening /tmp/got /tmp/ready
+	netns_ab
 	tunwire a tcpA b tcpB /tmp/wired /tmp/count >/tmp/sender 2>&1 &
 	wire=$!
-	i=0
-	while [ ! -e /tmp/wired ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_file /tmp/wired
 	[ -e /tmp/wired ] || { echo "tunwire did not start: $(cat /tmp/sender)"; return; }
 	ip addr add 192.0.2.1/24 dev tcpA && ip link set tcpA up
 	nsenter --net=/var/run/netns/b ip addr add 192.0.2.2/24 dev tcpB
@@ -174,8 +184,7 @@ run_tcp() {
 	head -c 1048576 /dev/urandom >/tmp/in
 	nsenter --net=/var/run/netns/b tcpup recv 192.0.2.2 5001 /tmp/got /tmp/listening &
 	recv=$!
-	i=0
-	while [ ! -e /tmp/listening ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_file /tmp/listening
 	pathtrace --backend "$1" --dev tcpA --json --ready-file /tmp/ready >/tmp/out 2>/tmp/err &
 	pt=$!
 	wait_ready $pt
@@ -237,6 +246,80 @@ run_tcp() {
 	ip link del tcpA 2>/dev/null
 }
 
+# run_relay BACKEND: TCP both ways through --relay into namespace b, a
+# real stack behind pathtrace: a 1 MiB upload to tcpup in b, then a 256 KiB
+# download from b to tcpup in the guest's namespace; complaints on stdout.
+# Nothing unjoined; the upload's data segments are read by pathtrace and
+# name the client (through its write() where a hook records TCP writes,
+# else as the socket's owner); the download's come in as journeys received
+# by the client's read(), or unfinished where TCP merged one into the
+# segment before it.
+run_relay() {
+	ran=$1
+	[ "$1" = auto ] && ran=fentry
+	rm -f /tmp/listening /tmp/listening2 /tmp/got /tmp/got2 /tmp/ready
+	netns_ab
+	pathtrace --backend "$1" --dev nsfocus_tun0 --json --relay b:relay0 --ready-file /tmp/ready \
+		>/tmp/out 2>/tmp/err &
+	pt=$!
+	wait_ready $pt
+	if [ ! -e /tmp/ready ]; then
+		echo "pathtrace not ready: $(tail -1 /tmp/err)"
+		kill -9 $pt 2>/dev/null
+		return
+	fi
+	head -c 1048576 /dev/urandom >/tmp/in
+	nsenter --net=/var/run/netns/b tcpup recv 192.0.2.2 5001 /tmp/got /tmp/listening &
+	recv=$!
+	wait_file /tmp/listening
+	tcpup send 192.0.2.2 5001 /tmp/in >/tmp/sender 2>&1 &
+	up=$!
+	wait $up || echo "upload: tcpup send failed"
+	wait $recv || echo "upload: tcpup recv failed"
+	[ "$(sha256sum </tmp/in)" = "$(sha256sum </tmp/got)" ] || echo "the upload did not arrive intact"
+	head -c 262144 /dev/urandom >/tmp/in2
+	tcpup recv 192.0.2.1 5002 /tmp/got2 /tmp/listening2 &
+	down=$!
+	wait_file /tmp/listening2
+	nsenter --net=/var/run/netns/b tcpup send 192.0.2.1 5002 /tmp/in2 >>/tmp/sender 2>&1 &
+	srv=$!
+	wait $srv || echo "download: tcpup send failed"
+	wait $down || echo "download: tcpup recv failed"
+	[ "$(sha256sum </tmp/in2)" = "$(sha256sum </tmp/got2)" ] || echo "the download did not arrive intact"
+	sleep 1	# the last ACKs
+	kill -INT $pt
+	wait_gone $pt "$EXIT_WAIT" || echo "pathtrace still running ${EXIT_WAIT}s after SIGINT: killed"
+	wait $pt || echo "pathtrace exit status not 0"
+	cp /tmp/out /tmp/out.all
+	grep -v '^{"summary":' /tmp/out.all >/tmp/out
+	grep -q '"unjoined_reads":0,"unjoined_kernel":0' /tmp/out.all ||
+		echo "summary: unjoined: $(tail -1 /tmp/out.all | head -c 300)"
+	sender=write
+	[ "$ran" = tracepoint ] && sender=owner
+	awk -v up="$up" -v down="$down" -v sender="$sender" '
+	/"dir":"tx"/ && /"dport":5001/ && /"payload":[1-9]/ {
+		if ($0 ~ /"status":"read"/ && $0 ~ ("\"pid\":" up ",") && $0 ~ ("\"sender\":\"" sender "\""))
+			named++
+		else if (bad++ < 3)
+			printf "upload journey %d not read and named %s by %s: %s\n", NR, up, sender, substr($0, 1, 400)
+	}
+	/"dir":"rx"/ && /"dport":5002/ && /"payload":[1-9]/ {
+		# (unfinished: merged into the segment before it on the socket
+		# queue, its skb freed with no tracepoint: a known limit)
+		if ($0 ~ /"status":"received"/ && $0 ~ ("\"receiver\":\\{\"pid\":" down ","))
+			got++
+		else if ($0 ~ /"status":"unfinished"/)
+			merged++
+		else if (rbad++ < 3)
+			printf "download journey %d not received by %s: %s\n", NR, down, substr($0, 1, 400)
+	}
+	END {
+		if (named < 724) printf "upload data segments read, named after the client: %d, want 724 or more\n", named
+		if (got + merged < 181 || got < 90)
+			printf "download data segments received by the client: %d (and %d merged), want 181 or more, most received\n", got, merged
+	}' /tmp/out
+}
+
 # run_demo BACKEND: `pathtrace demo tap` as a teacher runs it; complaints
 # on stdout. Its summary must be the classic result, and in the first ping's
 # journey (#4) the stages this backend sees must carry their steps, with
@@ -295,6 +378,8 @@ run_case() {
 		run_demo "$b" >/tmp/why
 	elif [ "$c" = tcp ]; then
 		run_tcp "$b" >/tmp/why
+	elif [ "$c" = relay ]; then
+		run_relay "$b" >/tmp/why
 	else
 		expr=
 		[ "$c" = filter ] && expr="udp dst port 40404"

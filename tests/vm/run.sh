@@ -23,7 +23,7 @@ OUT=${OUT:-build}
 
 # auto must pick fentry on these kernels (they allow it, with module BTF).
 BACKENDS='fentry kprobe tracepoint auto'
-CASES='ping udp hist tap echo echo6 filter demo tcp'
+CASES='ping udp hist tap echo echo6 filter demo tcp relay'
 # Per kernel: a label, then the meta packages to take it from, best first
 # (cloud kernels are smaller and boot faster).
 KERNELS=('6.1 linux-image-cloud-amd64 linux-image-amd64'
