@@ -315,6 +315,17 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 				pt_tcp_gso_note(s, ev, key, len);
 		}
 	}
+	/*
+	 * The stages the task stamped between its send and the queue (route,
+	 * ip, neigh) are this segment's only if it left in the write() that
+	 * queued its data; else they are another send's (or none: a route
+	 * lookup in a write whose data went out later).
+	 */
+	if (!(ev->flags & PT_EV_IN_SYSCALL) || !w || ev->ts[PT_STAGE_SYSCALL] != w->ts_syscall) {
+#pragma unroll
+		for (int i = PT_STAGE_L4 + 1; i < PT_STAGE_QUEUE; i++)
+			ev->ts[i] = 0;
+	}
 	ev->flags &= ~(PT_EV_IN_SYSCALL | PT_EV_BY_WRITE | PT_EV_BY_OWNER | PT_EV_TCP_KERNEL);
 	if (w) {
 		ev->ts[PT_STAGE_SYSCALL] = w->ts_syscall;
