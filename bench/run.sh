@@ -313,6 +313,18 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 				o[++m] = 1 - rd[r, a] / rd[r, b]
 		return m ? med(o, m) : ""
 	}
+	# Prints the overhead of a against b (see against) beside that of
+	# set-up ref against untraced, named what; returns it ("": not both ran).
+	function paired(label, a, b, ref, what,   o) {
+		o = against(a, b)
+		if (o == "")
+			return ""
+		printf "\n%s: %s overhead %.1f%% against %s", label, a, o * 100, b
+		if (ref in ovh)
+			printf " (%s: %.1f%% against untraced)", what, ovh[ref] * 100
+		printf "\n"
+		return o
+	}
 	# Overhead ratio a/b, against target (none: ""), if both set-ups ran;
 	# compared at the three decimals shown.
 	function ratio(a, b, target) {
@@ -371,21 +383,9 @@ awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.jso
 				(rtarget[i] == "" ? "" : (rmet[i] ? "  met" : "  not met"))
 		# A reader that never sleeps is never woken: hist-busy against
 		# untraced-busy is the overhead of hist without the wake-ups.
-		busy = against("hist-busy", "untraced-busy")
-		if (busy != "") {
-			printf "\nbusy-polling reader: hist-busy overhead %.1f%% against untraced-busy", busy * 100
-			if ("hist" in ovh)
-				printf " (hist, sleeping: %.1f%% against untraced)", ovh["hist"] * 100
-			printf "\n"
-		}
+		busy = paired("busy-polling reader", "hist-busy", "untraced-busy", "hist", "hist, sleeping")
 		# The way in: echo against untraced-echo, both answering.
-		echo_ovh = against("echo", "untraced-echo")
-		if (echo_ovh != "") {
-			printf "\nthe way in: echo overhead %.1f%% against untraced-echo", echo_ovh * 100
-			if ("journey" in ovh)
-				printf " (journey, one way: %.1f%% against untraced)", ovh["journey"] * 100
-			printf "\n"
-		}
+		echo_ovh = paired("the way in", "echo", "untraced-echo", "journey", "journey, one way")
 		if ((1, "untraced") in rd) {
 			printf "\nsteady rounds (untraced before and after within 10%%): %d of %d\n", steady, nr
 			if (steady < 3)
