@@ -130,13 +130,19 @@ case_tcp_full_speed_accounted() {
 		\(.journeys.unread) \(.lost.ring_buffer_full) \(.lost.not_followed)"' "$TMP/summary" | tr '\n' ' ')
 	expect_eq "$((read + dropped + unread + lost + nf))" "$sent" \
 		"segments sent = read $read + dropped $dropped + unread $unread + lost $lost + not followed $nf"
-	expect_eq "$read" "$tcp" "journeys read = segments tunwire read"
+	# A packet not followed (its set's ways all in flight: counted) may
+	# still be read: tunwire's reads are the journeys read and some of those.
+	expect_ok "segments tunwire read ($tcp) = journeys read ($read) + some not followed ($nf)" \
+		test "$tcp" -ge "$read" -a "$tcp" -le "$((read + nf))"
 	journeys=$(jq -s -c '[.[] | select(.dir == "tx")] | [length, ([.[] | select(.proto == "tcp")] | length)]' "$TMP/out")
 	expect_eq "$journeys" "[$((read + dropped + unread)),$((read + dropped + unread))]" "journeys out printed, all TCP"
 	local odd
 	odd=$(jq -s -c '[.[] | select(.tcp.payload > 0 and .status == "read" and (.pid != '"$CLIENT"' or .sender != "write"))]' "$TMP/out")
 	expect_eq "$(jq length <<<"$odd")" 0 "data segments read not named after the client's write() (the first: $(jq -c '.[0] | del(.stages)' <<<"$odd"))"
-	expect_eq "$(jq -s '[.[] | select(.tcp.payload > 0 and .status == "read")] | length' "$TMP/out")" "$data" "data segments read = those tunwire read"
+	local dread
+	dread=$(jq -s '[.[] | select(.tcp.payload > 0 and .status == "read")] | length' "$TMP/out")
+	expect_ok "data segments tunwire read ($data) = their journeys read ($dread) + some not followed ($nf)" \
+		test "$data" -ge "$dread" -a "$data" -le "$((dread + nf))"
 	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
 	expect_eq "$(jq '.summary.lost.gso_segments_unmatched' "$TMP/summary")" 0 "GSO segments that found no original"
 	expect_no_bpf_left
