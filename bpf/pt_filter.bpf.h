@@ -80,7 +80,7 @@ static __always_inline bool pt_expr_keep(const struct pt_skb_facts *sf, bool rx,
 	n = sf->len - sf->data_len + (__u32)(sf->data - start);
 	if (n > PT_FILTER_CAP)
 		n = PT_FILTER_CAP;
-	if (trusted && skb_bytes_direct) {
+	if (pt_bytes_in_place(trusted)) {
 		p = start;
 	} else {
 		if (n > filter_need)	/* a copy of what the filter may read */

@@ -125,9 +125,17 @@ static __always_inline bool pt_sk_raw(void *s, struct sk_buff *skb, bool trusted
 }
 
 /*
+ * Whether a program with @skb's pointer may load the bytes it points at
+ * (a BTF pointer, on a kernel that allows it), not copy them first.
+ */
+static __always_inline bool pt_bytes_in_place(bool trusted)
+{
+	return trusted && skb_bytes_direct;
+}
+
+/*
  * The packet's key, from its network header (see pt_flow.h): read in
- * place where the kernel lets the program (@trusted, skb_bytes_direct),
- * else copied into @sc first.
+ * place where it may be (pt_bytes_in_place), else copied into @sc first.
  */
 static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt_flow *f,
 					struct pt_scratch *sc, bool trusted)
@@ -141,7 +149,7 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 	avail = sf->len + (__u32)(sf->data - sf->head) - sf->nh;
 	if (avail > sf->len + 256)	/* network header not set yet */
 		return;
-	if (trusted && skb_bytes_direct) {
+	if (pt_bytes_in_place(trusted)) {
 		l3 = nh;
 	} else {
 		if (bpf_probe_read_kernel(sc->l3, sizeof(sc->l3), nh))
@@ -155,7 +163,7 @@ static __always_inline void pt_skb_flow(const struct pt_skb_facts *sf, struct pt
 	off = pt_flow_l3(f, l3, avail);
 	if (off < 0 || off > 60)
 		return;
-	if (trusted && skb_bytes_direct) {
+	if (pt_bytes_in_place(trusted)) {
 		l4 = nh + off;
 	} else {
 		if (bpf_probe_read_kernel(sc->l4, sizeof(sc->l4), nh + off))
