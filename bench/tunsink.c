@@ -29,15 +29,16 @@ int main(int argc, char **argv)
 	int fd, sfd, ep, rfd, stop = 0, timeout = 100, echo = 0;
 	sigset_t mask;
 
-	if (argc == 4)
-		echo = !strcmp(argv[3], "echo");
-	if ((argc != 3 && (argc != 4 || (!echo && strcmp(argv[3], "busy")))) ||
+	const char *how = argc == 4 ? argv[3] : "";
+
+	if (!strcmp(how, "busy"))
+		timeout = 0;	/* never sleep */
+	echo = !strcmp(how, "echo");
+	if (argc < 3 || argc > 4 || (argc == 4 && timeout && !echo) ||
 	    strlen(argv[1]) >= IFNAMSIZ) {
 		fprintf(stderr, "usage: tunsink NAME READY_FILE [busy|echo]\n");
 		return 2;
 	}
-	if (argc == 4 && !echo)
-		timeout = 0;	/* never sleep */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
