@@ -111,15 +111,19 @@ static __always_inline void pt_on_skb_copy(struct sk_buff *skb, __u64 key, bool 
 		return;
 	}
 	ev = pt_on_rx_late(NULL, skb, key, trusted, PT_STAGE_COPY);
+	if (!ev && !pkt_filter && !proc_filter)
+		return;
+	id = bpf_get_current_pid_tgid();
 	/*
 	 * Our reader reads a packet another process sent: userspace must not
-	 * take it for one whose record went missing.
+	 * take it for one whose record went missing. Written only when it
+	 * changes: while every packet is followed, the line stays clean.
 	 */
-	if ((pkt_filter || proc_filter) && (bpf_get_current_pid_tgid() >> 32) == reader_tgid)
+	if ((pkt_filter || proc_filter) && (id >> 32) == reader_tgid &&
+	    reader_unfollowed != !ev)
 		reader_unfollowed = !ev;
 	if (!ev || ev->copy_pid)
 		return;
-	id = bpf_get_current_pid_tgid();
 	ev->copy_pid = id >> 32;
 	ev->copy_tid = (__u32)id;
 	pt_current_comm(ev->copy_comm);
