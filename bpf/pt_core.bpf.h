@@ -56,10 +56,8 @@ static __always_inline bool pt_on_skb_stage(__u64 key, __u32 stage, bool tx)
 {
 	struct pt_skb_ref r;
 
-	if (hist_mode) {
-		pt_hist_stage(key, stage);
-		return true;
-	}
+	if (hist_mode)
+		return pt_hist_stage(key, stage);
 	if (!pt_skb_find(key, &r) || (tx && (r.ev->flags & PT_EV_RX)))
 		return false;
 	if (!r.ev->ts[stage])
@@ -84,15 +82,19 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 		}
 	}
 	/* Segments of a GSO split are strangers here: their driver stage opens them. */
-	if (missed && !hist_mode)
+	if (missed)
 		pt_gso_xmit_mark();
 }
 
 /* The driver gets the skb: a stranger may be a segment of a GSO split. */
 static __always_inline void pt_on_skb_driver(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	if (!pt_on_skb_stage(key, PT_STAGE_DRIVER, true) && !hist_mode)
+	if (hist_mode) {
+		if (!pt_hist_stage(key, PT_STAGE_DRIVER))
+			pt_hist_gso_take(skb, key, trusted);
+	} else if (!pt_on_skb_stage(key, PT_STAGE_DRIVER, true)) {
 		pt_gso_take(skb, key, trusted);
+	}
 }
 
 /*

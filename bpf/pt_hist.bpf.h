@@ -12,6 +12,7 @@
 #include "pt_skb.bpf.h"
 #include "pt_slots.bpf.h"
 #include "pt_filter.bpf.h"
+#include "pt_gso.bpf.h"
 
 /* --hist: the records, one line each (pt_hist.h), by the slots of skb_sets. */
 struct {
@@ -190,13 +191,95 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		pt_task_stamps_taken(t);
 }
 
-/* A later stage of a followed packet, below the copy. */
-static __always_inline void pt_hist_stage(__u64 key, __u32 stage)
+/* A later stage of a followed packet, below the copy. False: not followed. */
+static __always_inline bool pt_hist_stage(__u64 key, __u32 stage)
 {
 	struct pt_hrec *h = pt_hrec_find(key);
 
-	if (h && stage < PT_STAGE_COPY && !h->off[stage])
+	if (!h)
+		return false;
+	if (stage < PT_STAGE_COPY && !h->off[stage])
 		h->off[stage] = pt_hoff(bpf_ktime_get_ns(), h->first);
+	return true;
+}
+
+/*
+ * A TCP skb followed, consumed unread before the driver: if GSO split it,
+ * its stages (@h's, from @first) wait for its segments (pt_gso.bpf.h). Its
+ * key is read from its own bytes: GSO leaves the original's headers as
+ * they were. True when stashed.
+ */
+static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 first,
+					      struct sk_buff *skb)
+{
+	__u64 ts[PT_STAGE_XMIT];
+	struct pt_skb_facts sf;
+	struct pt_scratch *sc;
+	struct pt_gso_cpu *c;
+	struct pt_flow f = {};
+	__u32 len;
+
+	if (h->off[PT_STAGE_DRIVER] || !pt_gso_size(skb, true))
+		return false;
+	c = pt_gso_cpu();
+	pt_skb_read(skb, true, &sf);
+	sf.nest = PT_NEST_BH;	/* validate_xmit_skb: softirqs are off */
+	sc = bpf_map_lookup_elem(&scratch, &sf.nest);
+	if (!c || !sc)
+		return false;
+	pt_skb_flow(&sf, &f, sc, true);
+	len = pt_flow_tcp_payload(&f);
+	if (f.proto != PT_IPPROTO_TCP || !len)
+		return false;
+#pragma unroll
+	for (int i = 0; i < PT_STAGE_XMIT; i++) {
+		__u32 o = h->off[i];
+
+		ts[i] = o && o != PT_HOFF_FAR ? first + o - 1 : 0;
+	}
+	pt_gso_put(c, &f, len, 0, ts);
+	return true;
+}
+
+/*
+ * A stranger at the driver: a segment of a stashed original takes a record
+ * with the original's stages (first: its syscall, else its queue), the
+ * xmit stage of its list where seen, and now. Only while an original
+ * waits: a packet not followed costs one look at this CPU's stash.
+ */
+static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	struct pt_gso_cpu *c = pt_gso_cpu();
+	struct pt_skb_facts sf;
+	struct pt_gso_seg seg;
+	struct pt_flow f;
+	struct pt_hrec *h;
+	__u64 now, first;
+	__u32 len;
+
+	if (!c || !c->live)
+		return;
+	if (!pt_gso_kept(pt_gso_find(c, skb, trusted, &sf, &f, &len, &seg) == PT_GSO_FOUND,
+			 pt_expr_keep(&sf, false, trusted)))
+		return;
+	now = bpf_ktime_get_ns();
+	h = pt_hrec_take(key, now);
+	if (!h)		/* never: the index is in range */
+		return;
+	h->first = 0;
+	h->key = key;
+	pt_store_order();
+	first = seg.ts[PT_STAGE_SYSCALL] ? seg.ts[PT_STAGE_SYSCALL] : seg.ts[PT_STAGE_QUEUE];
+#pragma unroll
+	for (int i = 0; i < PT_STAGE_XMIT; i++)
+		h->off[i] = pt_hoff(seg.ts[i], first);
+	h->off[PT_STAGE_XMIT] = pt_hoff(pt_gso_xmit_ts(c, &seg), first);
+	h->off[PT_STAGE_DRIVER] = pt_hoff(now, first);
+	_Static_assert(PT_STAGE_DRIVER + 1 == PT_STAGE_COPY, "a segment's record: every offset set");
+	h->copy = 0;
+	h->pclass = hist_by_proto ? pt_hist_pclass(PT_IPPROTO_TCP) : 0;
+	pt_store_order();
+	h->first = first;	/* last: live from here */
 }
 
 /*
@@ -260,6 +343,8 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
 	h->first = 0;		/* ended (this line is the record's, not the set's) */
 	if (!h->copy) {
+		if (end == PT_END_CONSUMED && pt_hist_gso_stash(h, first, skb))
+			return;		/* its segments carry its stages */
 		if (end == PT_END_DROPPED) {
 			pt_hist_drop(h, reason);	/* first: userspace reads the counter first */
 			pt_count(PT_CNT_DROPPED);

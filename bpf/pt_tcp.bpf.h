@@ -12,18 +12,11 @@
  *   segment without data (ACK, SYN, FIN, RST) names the socket's owner
  *   (its last writer, or the caller of connect()) when there is one.
  *
- * - GSO. A TUN device without offloads has no TSO: TCP's large skb is
- *   split into segments after the qdisc (validate_xmit_skb), each a new
- *   skb, and the original is consumed there. At that consume its stages
- *   (up to the queue) wait in a small per-CPU stash, keyed by socket and
- *   sequence range; each segment's first sighting on the device (the
- *   driver stage, on the same CPU, in the same dev_hard_start_xmit) takes
- *   them, and the original is not reported. (Its socket is no help
- *   there: GSO hands it to the segments before the original is consumed;
- *   the connection's addresses and ports are.) When that consume_skb
- *   goes unseen (the kernel skipped the program, nested in itself), the
- *   segment finds its original's live record through its own socket,
- *   which notes the skbs GSO will split (pt_gso_late).
+ * - GSO (pt_gso.bpf.h): a segment takes its split original's stages.
+ *   When the original's consume_skb goes unseen (the kernel skipped the
+ *   program, nested in itself), the segment finds its original's live
+ *   record through its own socket, which notes the skbs GSO will split
+ *   (pt_gso_late).
  *
  * - Retransmissions: the socket's record keeps the highest sequence number
  *   its data reached the device with; a data segment that ends at or
@@ -37,6 +30,7 @@
 #include "pt_task.bpf.h"
 #include "pt_slots.bpf.h"
 #include "pt_journey.bpf.h"
+#include "pt_gso.bpf.h"
 
 /*
  * A socket's writes kept: a full send buffer (4 MiB by default) of 64 KiB
@@ -46,7 +40,6 @@
 #define PT_TCP_WRITE_BITS 7
 #define PT_TCP_WRITES (1 << PT_TCP_WRITE_BITS)
 #define PT_TCP_SOCKS 512	/* sockets followed at once (least recently used go) */
-#define PT_GSO_STASH 8		/* split originals waiting for their segments, per CPU */
 #define PT_TCP_GSO 4		/* a socket's originals to be split, remembered */
 #define PT_TCP_SYN_SENT 2	/* enum tcp_state */
 #define PT_TCP_CLOSE 7
@@ -85,41 +78,6 @@ struct {
 
 /* A new socket's record (never written: the map copies it). */
 static struct pt_tcp_sock pt_tcp_sock_zero SEC(".bss");
-
-/* An original split by GSO, waiting for its segments. */
-struct pt_gso {
-	__u64 conn;		/* its connection (pt_gso_conn); 0: empty */
-	__u32 seq, end;		/* its sequence range */
-	__s32 left;		/* payload bytes no segment has taken yet */
-	__u32 flags;		/* its PT_EV_RETRANS */
-	__u64 ts[PT_STAGE_XMIT];	/* its stages up to the queue */
-};
-
-struct pt_gso_cpu {
-	struct pt_gso e[PT_GSO_STASH];
-	__u64 xmit_ts;		/* the last dev_hard_start_xmit with a stranger in its list */
-	__u32 next;		/* the next entry to fill (unmasked) */
-	__u32 live;		/* entries not empty */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pt_gso_cpu);
-} gso_stash SEC(".maps");
-
-/* A connection's identity: a hash of its addresses and ports (never 0). */
-static __always_inline __u64 pt_gso_conn(const struct pt_flow *f)
-{
-	const __u32 *a = (const __u32 *)f->saddr;
-	__u64 h = ((__u64)f->sport << 16 | f->dport) * 0x9E3779B97F4A7C15ull;
-
-#pragma unroll
-	for (int i = 0; i < 8; i++)
-		h = (h ^ a[i]) * 0x100000001B3ull;
-	return h | 1;
-}
 
 /* A socket's key, from a typed pointer (tp_btf, fentry) or a plain address. */
 static __always_inline __u64 pt_sk_key(const void *sk, bool trusted)
@@ -253,21 +211,6 @@ static __always_inline struct pt_tcp_write *pt_tcp_write_of(struct pt_tcp_sock *
 	return &s->w[(first + lo) & (PT_TCP_WRITES - 1)];
 }
 
-/* The skb's gso_size: non-zero if GSO will split it. */
-static __always_inline __u16 pt_gso_size(struct sk_buff *skb, bool trusted)
-{
-	struct skb_shared_info *sh;
-	__u16 size = 0;
-
-	if (trusted)
-		sh = (struct skb_shared_info *)(skb->head + skb->end);
-	else
-		sh = (struct skb_shared_info *)(BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end));
-	if (bpf_probe_read_kernel(&size, sizeof(size), &sh->gso_size))
-		return 0;
-	return size;
-}
-
 /*
  * A TCP skb GSO will split, at its first sighting: its socket remembers
  * it, in case its consume_skb goes unseen (pt_gso_late).
@@ -355,32 +298,6 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 	}
 }
 
-/* This CPU's stash of split originals. */
-static __always_inline struct pt_gso_cpu *pt_gso_cpu(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&gso_stash, &zero);
-}
-
-/* Record @ev's stages into @c's stash, for its @len bytes' segments. */
-static __always_inline struct pt_gso *pt_gso_put(struct pt_gso_cpu *c, const struct pt_event *ev,
-						 __u32 len)
-{
-	struct pt_gso *e = &c->e[c->next & (PT_GSO_STASH - 1)];
-
-	if (!e->conn)
-		c->live++;
-	c->next++;
-	e->conn = pt_gso_conn(&ev->flow);
-	e->seq = ev->flow.tcp_seq;
-	e->end = ev->flow.tcp_seq + len;
-	e->left = len;
-	e->flags = ev->flags & PT_EV_RETRANS;
-	__builtin_memcpy(e->ts, ev->ts, sizeof(e->ts));
-	return e;
-}
-
 /*
  * The skb of record @r is consumed: if it is a TCP skb with data that
  * never reached the driver, GSO split it (validate_xmit_skb consumes the
@@ -402,61 +319,8 @@ static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *s
 	c = pt_gso_cpu();
 	if (!c)
 		return false;
-	pt_gso_put(c, ev, len);
+	pt_gso_put(c, &ev->flow, len, ev->flags, ev->ts);
 	return true;
-}
-
-/* What a segment takes from its split original. */
-struct pt_gso_seg {
-	__u64 ts[PT_STAGE_XMIT];	/* the original's stages up to the queue */
-	__u32 flags;			/* its PT_EV_RETRANS */
-};
-
-/*
- * A segment of @len payload bytes takes its stages from the stashed
- * original @e (into @out); the original is done once its segments have
- * taken all its bytes. Copied out, not pointed to: the verifier then
- * follows one way on from the search, not one per stash entry.
- */
-static __always_inline void pt_gso_use(struct pt_gso_cpu *c, struct pt_gso *e, __u32 len,
-				       struct pt_gso_seg *out)
-{
-	__builtin_memcpy(out->ts, e->ts, sizeof(out->ts));
-	out->flags = e->flags;
-	e->left -= (__s32)len;
-	if (e->left <= 0) {
-		e->conn = 0;
-		c->live--;
-	}
-}
-
-/* dev_hard_start_xmit with an skb of its list not followed: maybe a segment. */
-static __always_inline void pt_gso_xmit_mark(void)
-{
-	struct pt_gso_cpu *c = pt_gso_cpu();
-
-	if (c && c->live)
-		c->xmit_ts = bpf_ktime_get_ns();
-}
-
-/*
- * The segment at sequence number @seq of connection @conn, @len bytes,
- * takes its stages (into @out) from the stashed original whose range holds
- * it. False if none does.
- */
-static __always_inline bool pt_gso_claim(struct pt_gso_cpu *c, __u64 conn, __u32 seq, __u32 len,
-					 struct pt_gso_seg *out)
-{
-#pragma unroll
-	for (int i = 0; i < PT_GSO_STASH; i++) {
-		struct pt_gso *e = &c->e[i];
-
-		if (e->conn == conn && (__s32)(seq - e->seq) >= 0 && (__s32)(e->end - seq) > 0) {
-			pt_gso_use(c, e, len, out);
-			return true;
-		}
-	}
-	return false;
 }
 
 /*
@@ -495,7 +359,7 @@ static __always_inline bool pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *sk
 			return false;
 		}
 		g->key = 0;
-		pt_gso_use(c, pt_gso_put(c, r.ev, olen), len, out);
+		pt_gso_use(c, pt_gso_put(c, &r.ev->flow, olen, r.ev->flags, r.ev->ts), len, out);
 		*r.owner = 0;	/* its segments carry its stages */
 		return true;
 	}
@@ -504,60 +368,37 @@ static __always_inline bool pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *sk
 
 /*
  * An skb not followed reaches the driver: a segment of a stashed original
- * (same connection, its sequence number in the original's range) becomes a
- * journey, with the original's stages up to the queue and, under fentry
- * or kprobe, the xmit stage of the dev_hard_start_xmit it is in. A TCP
- * skb with data on the traced device that the filter keeps and that
- * matches none is a segment whose original was not stashed: counted,
- * never silent (not with --pid/--comm: its original may have been left
- * out). Anything else was left out (and counted) at its first sighting.
+ * becomes a journey, with the original's stages up to the queue and,
+ * under fentry or kprobe, the xmit stage of the dev_hard_start_xmit it is
+ * in. Anything else was left out (and counted) at its first sighting.
  */
 static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
 {
 	struct pt_gso_cpu *c = pt_gso_cpu();
 	struct pt_skb_facts sf;
-	struct pt_scratch *sc;
 	struct pt_gso_seg seg;
+	enum pt_gso_found k;
 	struct pt_event *ev;
 	struct pt_flow f;
-	bool keep, found;
+	bool keep;
 	__u32 len;
 
 	if (!c)
 		return;
-	pt_skb_read(skb, trusted, &sf);
-	sf.nest = pt_nest(PT_STAGE_DRIVER);
-	if (sf.ifindex != targ_ifindex || sf.netns != targ_netns)
+	k = pt_gso_find(c, skb, trusted, &sf, &f, &len, &seg);
+	if (k == PT_GSO_NONE)
 		return;
-	sc = bpf_map_lookup_elem(&scratch, &sf.nest);
-	if (!sc)
-		return;
-	__builtin_memset(&f, 0, sizeof(f));
-	pt_skb_flow(&sf, &f, sc, trusted);
-	len = pt_flow_tcp_payload(&f);
-	if (f.proto != PT_IPPROTO_TCP || !len)
-		return;
-	/* Its bytes are taken from its original even if it is not followed. */
-	found = c->live && pt_gso_claim(c, pt_gso_conn(&f), f.tcp_seq, len, &seg);
 	keep = pt_expr_keep(&sf, false, trusted);	/* once: pt_rec_open skips it for PT_EV_GSO */
-	if (!found && keep)
-		found = pt_gso_late(c, skb, trusted, &f, len, &seg);
-	if (!found) {
-		if (keep && !proc_filter)
-			pt_count(PT_CNT_GSO_MISS);
+	if (k == PT_GSO_UNCLAIMED && keep && pt_gso_late(c, skb, trusted, &f, len, &seg))
+		k = PT_GSO_FOUND;
+	if (!pt_gso_kept(k == PT_GSO_FOUND, keep))
 		return;
-	}
-	if (!keep || (proc_filter && (!pt_in_send() || !pt_proc_match()))) {
-		pt_count(PT_CNT_FILTERED);
-		return;
-	}
 	ev = pt_rec_open(skb, key, trusted, PT_STAGE_DRIVER, PT_EV_GSO);
 	if (!ev)
 		return;
 	__builtin_memcpy(ev->ts, seg.ts, sizeof(seg.ts));
 	ev->flags |= seg.flags;
-	if (c->xmit_ts >= seg.ts[PT_STAGE_QUEUE] && seg.ts[PT_STAGE_QUEUE])
-		ev->ts[PT_STAGE_XMIT] = c->xmit_ts;
+	ev->ts[PT_STAGE_XMIT] = pt_gso_xmit_ts(c, &seg);
 	pt_tcp_attr(ev, skb, key, trusted);
 }
 

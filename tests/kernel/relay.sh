@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 CASES=(relay_ping relay_ping6 relay_udp_server relay_tap_arp_and_ping relay_tcp_upload
-       relay_tcp_download
+       relay_tcp_download relay_tcp_upload_hist
        relay_hist relay_no_netns relay_own_netns relay_dev_exists relay_usage
        relay_sigterm relay_kill9)
 
@@ -145,30 +145,39 @@ case_relay_tap_arp_and_ping() {
 # relay (socat), checked by sha256, with pathtrace following. Every data
 # segment out is a journey read by pathtrace, named after the client's
 # write(), with TCP's stages; nothing unjoined, every read relayed.
-case_relay_tcp_upload() {
-	if ! command -v socat >/dev/null; then
-		T_SKIP="socat not installed (run tools/setup.sh test)"
-		return
-	fi
-	relay_start --dev nsfocus_tun0 --json || return
+# A 1 MiB upload from the case's namespace to a socat server in $PEER,
+# through the relay started already; its integrity checked. CLI: the
+# client's pid.
+tcp_upload() {
+	local srv i
 	head -c 1048576 /dev/urandom >"$TMP/data"
 	ip netns exec "$PEER" socat -u TCP4-LISTEN:5001,bind=192.0.2.2 "OPEN:$TMP/recv,creat,trunc" 2>"$TMP/socat" &
-	local srv=$! i c data cli
+	srv=$!
 	PIDS+=("$srv")
 	for ((i = 0; i < 100; i++)); do
 		ip netns exec "$PEER" ss -Hltn 'sport = :5001' | grep -q . && break
 		sleep 0.05
 	done
 	ip netns exec "$NS" socat -u "OPEN:$TMP/data" TCP4:192.0.2.2:5001 2>"$TMP/client" &
-	cli=$!		# (ip netns exec execs socat: the client's pid)
-	PIDS+=("$cli")
-	wait "$cli"
+	CLI=$!		# (ip netns exec execs socat: the client's pid)
+	PIDS+=("$CLI")
+	wait "$CLI"
 	expect_eq "$?" 0 "the client's upload: $(cat "$TMP/client")"
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$srv" 2>/dev/null || break
 		sleep 0.05
 	done
 	expect_eq "$(sha256sum <"$TMP/recv")" "$(sha256sum <"$TMP/data")" "sha256 of what the server got"
+}
+
+case_relay_tcp_upload() {
+	if ! command -v socat >/dev/null; then
+		T_SKIP="socat not installed (run tools/setup.sh test)"
+		return
+	fi
+	relay_start --dev nsfocus_tun0 --json || return
+	local c data CLI
+	tcp_upload
 	sleep 0.3	# the last ACKs
 	kill -TERM "$PT_PID"
 	pt_wait 10
@@ -179,7 +188,7 @@ case_relay_tcp_upload() {
 	data=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out")
 	expect_ok "data segments out: at least 1 MiB's ($(jq length <<<"$data"))" \
 		test "$(jq '[.[] | select(.retransmit != true) | .tcp.payload] | add // 0' <<<"$data")" -ge 1048576
-	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$cli"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
+	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
 		"every data segment out read by pathtrace, named after the client's write() (the first that is not)"
 	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 queue driver copy user" "their stages (l4: tcp_sendmsg_locked)"
 	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
@@ -242,6 +251,33 @@ case_relay_hist() {
 	expect_eq "$(relay_counts)" "3 3 0" "relayed each way"
 	expect_ok "summary line" grep -q "relay: 3 packets relayed .* 3 from .* their way in is not followed with --hist" "$TMP/err"
 	expect_no_relay_dev
+}
+
+# --hist over a TCP upload: GSO's segments carry their originals' stages
+# into the histograms, and no original is taken for a packet unread.
+case_relay_tcp_upload_hist() {
+	if ! command -v socat >/dev/null; then
+		T_SKIP="socat not installed (run tools/setup.sh test)"
+		return
+	fi
+	relay_start --dev nsfocus_tun0 --hist --json || return
+	local c CLI total
+	tcp_upload
+	sleep 0.3	# the last ACKs
+	kill -TERM "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	read -r -a c <<<"$(relay_counts)"
+	expect_eq "$(jq '.summary.reads' "$TMP/summary")" "${c[0]}" "every read relayed (${c[*]})"
+	expect_eq "$(jq -c '.summary | [.dropped, .unread, .lost.samples, .in_flight]' "$TMP/summary")" '[0,0,0,0]' \
+		"dropped, unread (a split original was), samples lost, in flight"
+	total=$(jq -s '[.[] | select(.hists) | .hists[] | select(.transition == "total") | .count] | add' "$TMP/out")
+	expect_eq "$total" "$(jq '.summary | .reads - .lost.not_followed' "$TMP/summary")" \
+		"whole-way samples: every packet read but those not followed"
+	expect_eq "$(jq -s '[.[] | select(.hists) | .hists[] | select(.transition == "queue->driver") | .count] | add' "$TMP/out")" \
+		"$total" "queue->driver samples: segments too (their originals' queue)"
+	expect_no_relay_dev
+	expect_no_bpf_left
 }
 
 # An error before anything is made: exit 1, one line, nothing left.
