@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 CASES=(relay_ping relay_ping6 relay_udp_server relay_tap_arp_and_ping relay_tcp_upload
-       relay_tcp_download relay_tcp_upload_hist
+       relay_tcp_download relay_tcp_retransmit relay_tcp_upload_hist
        relay_hist relay_no_netns relay_own_netns relay_dev_exists relay_usage
        relay_sigterm relay_kill9)
 
@@ -251,6 +251,62 @@ case_relay_hist() {
 	expect_eq "$(relay_counts)" "3 3 0" "relayed each way"
 	expect_ok "summary line" grep -q "relay: 3 packets relayed .* 3 from .* their way in is not followed with --hist" "$TMP/err"
 	expect_no_relay_dev
+}
+
+# A forced loss: the peer's ACKs are dropped by a blackhole route to the
+# client in the peer's namespace (a drop rule; this kernel has no tc
+# actions, netem or nftables) while the client writes its second half. The
+# peer gets the data but the client hears nothing back, and TCP sends the
+# unacknowledged data again after its retransmission timeout: journeys
+# marked retransmit, each a sequence number that went out before, read,
+# named after the client's write().
+case_relay_tcp_retransmit() {
+	if ! command -v socat >/dev/null; then
+		T_SKIP="socat not installed (run tools/setup.sh test)"
+		return
+	fi
+	relay_start --dev nsfocus_tun0 --json || return
+	local srv cli i data re
+	head -c 131072 /dev/urandom >"$TMP/data"
+	ip netns exec "$PEER" socat -u TCP4-LISTEN:5001,bind=192.0.2.2 "OPEN:$TMP/recv,creat,trunc" 2>"$TMP/socat" &
+	srv=$!
+	PIDS+=("$srv")
+	for ((i = 0; i < 100; i++)); do
+		ip netns exec "$PEER" ss -Hltn 'sport = :5001' | grep -q . && break
+		sleep 0.05
+	done
+	# Half, a pause in which the drop rule goes in, the other half.
+	{ head -c 65536 "$TMP/data"; sleep 0.6; tail -c 65536 "$TMP/data"; sleep 2; } |
+		ip netns exec "$NS" socat -u - TCP4:192.0.2.2:5001 2>"$TMP/client" &
+	cli=$!
+	PIDS+=("$cli")
+	sleep 0.3
+	ip -n "$PEER" route add blackhole 192.0.2.1/32
+	expect_eq "$?" 0 "the drop rule in the peer's namespace"
+	sleep 1.5	# the second half sent, unacknowledged, sent again
+	ip -n "$PEER" route del blackhole 192.0.2.1/32
+	wait "$cli"
+	expect_eq "$?" 0 "the client's upload: $(cat "$TMP/client")"
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.05
+	done
+	expect_eq "$(sha256sum <"$TMP/recv")" "$(sha256sum <"$TMP/data")" "sha256 of what the server got"
+	kill -TERM "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	data=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out")
+	re=$(jq -c '[.[] | select(.retransmit == true)]' <<<"$data")
+	expect_ok "retransmitted data segments: $(jq length <<<"$re")" test "$(jq length <<<"$re")" -ge 1
+	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$cli"' or .comm != "socat" or .sender != "write")] | length' <<<"$re")" 0 \
+		"each retransmission read by pathtrace, named after the client's write()"
+	expect_eq "$(jq -c --argjson re "$re" '[$re[].tcp.seq] - [.[] | select(.retransmit == false) | .tcp.seq] | length' <<<"$data")" 0 \
+		"each retransmission's sequence number went out before, not marked"
+	expect_eq "$(jq '[.[] | select(.retransmit == false) | .tcp.payload] | add' <<<"$data")" 131072 \
+		"the first transmissions: the whole upload, once"
+	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
+	expect_no_relay_dev
+	expect_no_bpf_left
 }
 
 # --hist over a TCP upload: GSO's segments carry their originals' stages
