@@ -248,16 +248,18 @@ run_tcp() {
 
 # run_relay BACKEND: TCP both ways through --relay into namespace b, a
 # real stack behind pathtrace: a 1 MiB upload to tcpup in b, then a 256 KiB
-# download from b to tcpup in the guest's namespace; complaints on stdout.
+# download from b to tcpup in the guest's namespace, then a 128 KiB upload
+# whose ACKs a drop rule in b loses for a while; complaints on stdout.
 # Nothing unjoined; the upload's data segments are read by pathtrace and
 # name the client (through its write() where a hook records TCP writes,
 # else as the socket's owner); the download's come in as journeys received
 # by the client's read(), or unfinished where TCP merged one into the
-# segment before it.
+# segment before it. The last upload's retransmissions are journeys
+# marked retransmit, read and named as the first upload's.
 run_relay() {
 	ran=$1
 	[ "$1" = auto ] && ran=fentry
-	rm -f /tmp/listening /tmp/listening2 /tmp/got /tmp/got2 /tmp/ready
+	rm -f /tmp/listening /tmp/listening2 /tmp/listening3 /tmp/got /tmp/got2 /tmp/got3 /tmp/ready
 	netns_ab
 	pathtrace --backend "$1" --dev nsfocus_tun0 --json --relay b:relay0 --ready-file /tmp/ready \
 		>/tmp/out 2>/tmp/err &
@@ -286,6 +288,23 @@ run_relay() {
 	wait $srv || echo "download: tcpup send failed"
 	wait $down || echo "download: tcpup recv failed"
 	[ "$(sha256sum </tmp/in2)" = "$(sha256sum </tmp/got2)" ] || echo "the download did not arrive intact"
+	# A forced loss: a blackhole route in b drops its ACKs while the client
+	# writes the second half; TCP sends the unacknowledged data again.
+	head -c 131072 /dev/urandom >/tmp/in3
+	nsenter --net=/var/run/netns/b tcpup recv 192.0.2.2 5003 /tmp/got3 /tmp/listening3 &
+	recv=$!
+	wait_file /tmp/listening3
+	{ head -c 65536 /tmp/in3; sleep 0.6; tail -c 65536 /tmp/in3; } |
+		tcpup send 192.0.2.2 5003 /proc/self/fd/0 >>/tmp/sender 2>&1 &
+	re=$!
+	sleep 0.3
+	nsenter --net=/var/run/netns/b ip route add blackhole 192.0.2.1/32 ||
+		echo "retransmit: cannot add the drop rule"
+	sleep 1.5
+	nsenter --net=/var/run/netns/b ip route del blackhole 192.0.2.1/32
+	wait $re || { echo "retransmit: tcpup send failed: $(tail -1 /tmp/sender)"; kill $recv 2>/dev/null; }
+	wait $recv || echo "retransmit: tcpup recv failed"
+	[ "$(sha256sum </tmp/in3)" = "$(sha256sum </tmp/got3)" ] || echo "the upload with a loss did not arrive intact"
 	sleep 1	# the last ACKs
 	kill -INT $pt
 	wait_gone $pt "$EXIT_WAIT" || echo "pathtrace still running ${EXIT_WAIT}s after SIGINT: killed"
@@ -296,7 +315,7 @@ run_relay() {
 		echo "summary: unjoined: $(tail -1 /tmp/out.all | head -c 300)"
 	sender=write
 	[ "$ran" = tracepoint ] && sender=owner
-	awk -v up="$up" -v down="$down" -v sender="$sender" '
+	awk -v up="$up" -v down="$down" -v re="$re" -v sender="$sender" '
 	/"dir":"tx"/ && /"dport":5001/ && /"payload":[1-9]/ {
 		if ($0 ~ /"status":"read"/ && $0 ~ ("\"pid\":" up ",") && $0 ~ ("\"sender\":\"" sender "\""))
 			named++
@@ -306,14 +325,25 @@ run_relay() {
 	/"dir":"rx"/ && /"dport":5002/ && /"payload":[1-9]/ {
 		# (unfinished: merged into the segment before it on the socket
 		# queue, its skb freed with no tracepoint: a known limit)
-		if ($0 ~ /"status":"received"/ && $0 ~ ("\"receiver\":\\{\"pid\":" down ","))
+		if ($0 ~ /"status":"received"/ && $0 ~ ("\"receiver\":\\{\"pid\":" down ",")) {
 			got++
+			# (tcp_queue_rcv: a function hook only)
+			if (sender == "write" && $0 !~ /"stage":"sockq"/ && nosq++ < 3)
+				printf "download journey %d received without its sockq stage: %s\n", NR, substr($0, 1, 400)
+		}
 		else if ($0 ~ /"status":"unfinished"/)
 			merged++
 		else if (rbad++ < 3)
 			printf "download journey %d not received by %s: %s\n", NR, down, substr($0, 1, 400)
 	}
+	/"dir":"tx"/ && /"dport":5003/ && /"payload":[1-9]/ && /"retransmit":true/ {
+		if ($0 ~ /"status":"read"/ && $0 ~ ("\"pid\":" re ",") && $0 ~ ("\"sender\":\"" sender "\""))
+			again++
+		else if (rebad++ < 3)
+			printf "retransmission %d not read and named %s by %s: %s\n", NR, re, sender, substr($0, 1, 400)
+	}
 	END {
+		if (again < 1) printf "retransmitted data segments after the forced loss: none read and named, want 1 or more\n"
 		if (named < 724) printf "upload data segments read, named after the client: %d, want 724 or more\n", named
 		if (got + merged < 181 || got < 90)
 			printf "download data segments received by the client: %d (and %d merged), want 181 or more, most received\n", got, merged
