@@ -79,11 +79,14 @@
 	X(rx_l4, PT_V_RX_L4, 6, PT_A_SKB, pt_on_skb_stage(pt_key_raw(skb), PT_RX_L4, false), \
 	  pt_on_skb_stage(pt_key(skb), PT_RX_L4, false),			\
 	  "icmp_rcv", "udp_rcv", "tcp_v4_rcv", "icmpv6_rcv", "udpv6_rcv", "tcp_v6_rcv") \
-	/* the socket's receive queue: UDP's, or any other's (ping, raw sockets' clones) */ \
-	X(rx_sockq, PT_V_RX_SOCKQ, 3, PT_A_SK_SKB,				\
+	/* the socket's receive queue: UDP's, TCP's (in order; tcp_queue_rcv(sk, \
+	 * skb, fragstolen) may merge the skb into the queue's last), or any	\
+	 * other's (ping, raw sockets' clones) */				\
+	X(rx_sockq, PT_V_RX_SOCKQ, 4, PT_A_SK_SKB,				\
 	  pt_on_rx_late(sk__, skb, pt_key_raw(skb), false, PT_RX_SOCKQ),	\
 	  pt_on_rx_late(sk__, skb, pt_key(skb), true, PT_RX_SOCKQ),		\
-	  "__udp_enqueue_schedule_skb", "sock_queue_rcv_skb_reason", "__sock_queue_rcv_skb") \
+	  "__udp_enqueue_schedule_skb", "tcp_queue_rcv", "sock_queue_rcv_skb_reason", \
+	  "__sock_queue_rcv_skb")						\
 	/* a UDP socket's receive is done (it copies linear skbs without	\
 	 * skb_copy_datagram_iter, and frees them without consume_skb) */	\
 	X(rx_udp_done, PT_V_RX_COPY, FIRST, PT_A_SK_SKB,			\
