@@ -126,6 +126,23 @@ static __always_inline struct pt_hrec *pt_hrec_take(__u64 skb, __u64 now)
 	return h;
 }
 
+/*
+ * The record line of @key, sent now, being written: not live until its
+ * first stamp is (a reader still at the way's last packet lets it be).
+ * NULL: never, the index is in range.
+ */
+static __always_inline struct pt_hrec *pt_hrec_begin(__u64 key, __u64 now)
+{
+	struct pt_hrec *h = pt_hrec_take(key, now);
+
+	if (!h)
+		return NULL;
+	h->first = 0;
+	h->key = key;
+	pt_store_order();
+	return h;
+}
+
 /* @ts as an offset from @first (0 stays 0: unseen). */
 static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
 {
@@ -158,13 +175,9 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 		return;
 	}
 	now = bpf_ktime_get_ns();	/* the clock only for a packet followed */
-	h = pt_hrec_take(key, now);
-	if (!h)		/* never: the index is in range */
+	h = pt_hrec_begin(key, now);
+	if (!h)
 		return;
-	/* Not live while written: a reader still at the way's last packet lets it be. */
-	h->first = 0;
-	h->key = key;
-	pt_store_order();
 	t = pt_task_get();
 	first = t ? t->ts[PT_STAGE_SYSCALL] : now;
 #pragma unroll
@@ -263,12 +276,9 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 			 pt_expr_keep(&sf, false, trusted)))
 		return;
 	now = bpf_ktime_get_ns();
-	h = pt_hrec_take(key, now);
-	if (!h)		/* never: the index is in range */
+	h = pt_hrec_begin(key, now);
+	if (!h)
 		return;
-	h->first = 0;
-	h->key = key;
-	pt_store_order();
 	first = seg.ts[PT_STAGE_SYSCALL] ? seg.ts[PT_STAGE_SYSCALL] : seg.ts[PT_STAGE_QUEUE];
 #pragma unroll
 	for (int i = 0; i < PT_STAGE_XMIT; i++)

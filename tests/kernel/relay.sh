@@ -145,12 +145,14 @@ case_relay_tap_arp_and_ping() {
 # relay (socat), checked by sha256, with pathtrace following. Every data
 # segment out is a journey read by pathtrace, named after the client's
 # write(), with TCP's stages; nothing unjoined, every read relayed.
-# A 1 MiB upload from the case's namespace to a socat server in $PEER,
-# through the relay started already; its integrity checked. CLI: the
+# An upload of SIZE bytes from the case's namespace to a socat server in
+# $PEER, through the relay started already; its integrity checked. With
+# DURING (a function), its input is paced (half, 0.6 s, the other half, 2 s
+# more before the client closes) and DURING runs while it sends. CLI: the
 # client's pid.
-tcp_upload() {
-	local srv i
-	head -c 1048576 /dev/urandom >"$TMP/data"
+tcp_upload() { # size [during]
+	local srv i n=$1
+	head -c "$n" /dev/urandom >"$TMP/data"
 	ip netns exec "$PEER" socat -u TCP4-LISTEN:5001,bind=192.0.2.2 "OPEN:$TMP/recv,creat,trunc" 2>"$TMP/socat" &
 	srv=$!
 	PIDS+=("$srv")
@@ -158,9 +160,15 @@ tcp_upload() {
 		ip netns exec "$PEER" ss -Hltn 'sport = :5001' | grep -q . && break
 		sleep 0.05
 	done
-	ip netns exec "$NS" socat -u "OPEN:$TMP/data" TCP4:192.0.2.2:5001 2>"$TMP/client" &
+	if [ -n "${2:-}" ]; then
+		{ head -c $((n / 2)) "$TMP/data"; sleep 0.6; tail -c +$((n / 2 + 1)) "$TMP/data"; sleep 2; } |
+			ip netns exec "$NS" socat -u - TCP4:192.0.2.2:5001 2>"$TMP/client" &
+	else
+		ip netns exec "$NS" socat -u "OPEN:$TMP/data" TCP4:192.0.2.2:5001 2>"$TMP/client" &
+	fi
 	CLI=$!		# (ip netns exec execs socat: the client's pid)
 	PIDS+=("$CLI")
+	[ -z "${2:-}" ] || "$2"
 	wait "$CLI"
 	expect_eq "$?" 0 "the client's upload: $(cat "$TMP/client")"
 	for ((i = 0; i < 100; i++)); do
@@ -177,7 +185,7 @@ case_relay_tcp_upload() {
 	fi
 	relay_start --dev nsfocus_tun0 --json || return
 	local c data CLI
-	tcp_upload
+	tcp_upload 1048576
 	sleep 0.3	# the last ACKs
 	kill -TERM "$PT_PID"
 	pt_wait 10
@@ -253,6 +261,16 @@ case_relay_hist() {
 	expect_no_relay_dev
 }
 
+# While the client sends its second half: the peer's ACKs to the client
+# dropped for 1.5 s.
+drop_acks_a_while() {
+	sleep 0.3
+	ip -n "$PEER" route add blackhole 192.0.2.1/32
+	expect_eq "$?" 0 "the drop rule in the peer's namespace"
+	sleep 1.5	# the second half sent, unacknowledged, sent again
+	ip -n "$PEER" route del blackhole 192.0.2.1/32
+}
+
 # A forced loss: the peer's ACKs are dropped by a blackhole route to the
 # client in the peer's namespace (a drop rule; this kernel has no tc
 # actions, netem or nftables) while the client writes its second half. The
@@ -266,39 +284,15 @@ case_relay_tcp_retransmit() {
 		return
 	fi
 	relay_start --dev nsfocus_tun0 --json || return
-	local srv cli i data re
-	head -c 131072 /dev/urandom >"$TMP/data"
-	ip netns exec "$PEER" socat -u TCP4-LISTEN:5001,bind=192.0.2.2 "OPEN:$TMP/recv,creat,trunc" 2>"$TMP/socat" &
-	srv=$!
-	PIDS+=("$srv")
-	for ((i = 0; i < 100; i++)); do
-		ip netns exec "$PEER" ss -Hltn 'sport = :5001' | grep -q . && break
-		sleep 0.05
-	done
-	# Half, a pause in which the drop rule goes in, the other half.
-	{ head -c 65536 "$TMP/data"; sleep 0.6; tail -c 65536 "$TMP/data"; sleep 2; } |
-		ip netns exec "$NS" socat -u - TCP4:192.0.2.2:5001 2>"$TMP/client" &
-	cli=$!
-	PIDS+=("$cli")
-	sleep 0.3
-	ip -n "$PEER" route add blackhole 192.0.2.1/32
-	expect_eq "$?" 0 "the drop rule in the peer's namespace"
-	sleep 1.5	# the second half sent, unacknowledged, sent again
-	ip -n "$PEER" route del blackhole 192.0.2.1/32
-	wait "$cli"
-	expect_eq "$?" 0 "the client's upload: $(cat "$TMP/client")"
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$srv" 2>/dev/null || break
-		sleep 0.05
-	done
-	expect_eq "$(sha256sum <"$TMP/recv")" "$(sha256sum <"$TMP/data")" "sha256 of what the server got"
+	local CLI data re
+	tcp_upload 131072 drop_acks_a_while
 	kill -TERM "$PT_PID"
 	pt_wait 10
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	data=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out")
 	re=$(jq -c '[.[] | select(.retransmit == true)]' <<<"$data")
 	expect_ok "retransmitted data segments: $(jq length <<<"$re")" test "$(jq length <<<"$re")" -ge 1
-	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$cli"' or .comm != "socat" or .sender != "write")] | length' <<<"$re")" 0 \
+	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | length' <<<"$re")" 0 \
 		"each retransmission read by pathtrace, named after the client's write()"
 	expect_eq "$(jq -c --argjson re "$re" '[$re[].tcp.seq] - [.[] | select(.retransmit == false) | .tcp.seq] | length' <<<"$data")" 0 \
 		"each retransmission's sequence number went out before, not marked"
@@ -318,7 +312,7 @@ case_relay_tcp_upload_hist() {
 	fi
 	relay_start --dev nsfocus_tun0 --hist --json || return
 	local c CLI total
-	tcp_upload
+	tcp_upload 1048576
 	sleep 0.3	# the last ACKs
 	kill -TERM "$PT_PID"
 	pt_wait 10
