@@ -157,6 +157,23 @@ static __always_inline bool pt_gso_claim(struct pt_gso_cpu *c, __u64 conn, __u32
 	return false;
 }
 
+/*
+ * The TCP key (@f, @len its payload) of the skb whose facts @sf holds,
+ * parsed in @sf's nesting level's scratch: false if it is not TCP data.
+ */
+static __always_inline bool pt_gso_tcp_flow(const struct pt_skb_facts *sf, bool trusted,
+					    struct pt_flow *f, __u32 *len)
+{
+	struct pt_scratch *sc = bpf_map_lookup_elem(&scratch, &sf->nest);
+
+	if (!sc)
+		return false;
+	__builtin_memset(f, 0, sizeof(*f));
+	pt_skb_flow(sf, f, sc, trusted);
+	*len = pt_flow_tcp_payload(f);
+	return f->proto == PT_IPPROTO_TCP && *len;
+}
+
 /* What an skb not followed at the driver is (pt_gso_find). */
 enum pt_gso_found {
 	PT_GSO_NONE = 0,	/* not TCP data on the traced device: not a segment */
@@ -175,19 +192,10 @@ static __always_inline enum pt_gso_found pt_gso_find(struct pt_gso_cpu *c, struc
 						     struct pt_flow *f, __u32 *len,
 						     struct pt_gso_seg *seg)
 {
-	struct pt_scratch *sc;
-
 	pt_skb_read(skb, trusted, sf);
 	sf->nest = pt_nest(PT_STAGE_DRIVER);
-	if (sf->ifindex != targ_ifindex || sf->netns != targ_netns)
-		return PT_GSO_NONE;
-	sc = bpf_map_lookup_elem(&scratch, &sf->nest);
-	if (!sc)
-		return PT_GSO_NONE;
-	__builtin_memset(f, 0, sizeof(*f));
-	pt_skb_flow(sf, f, sc, trusted);
-	*len = pt_flow_tcp_payload(f);
-	if (f->proto != PT_IPPROTO_TCP || !*len)
+	if (sf->ifindex != targ_ifindex || sf->netns != targ_netns ||
+	    !pt_gso_tcp_flow(sf, trusted, f, len))
 		return PT_GSO_NONE;
 	if (c->live && pt_gso_claim(c, pt_gso_conn(f), f->tcp_seq, *len, seg))
 		return PT_GSO_FOUND;

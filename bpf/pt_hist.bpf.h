@@ -227,9 +227,8 @@ static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 fir
 {
 	__u64 ts[PT_STAGE_XMIT];
 	struct pt_skb_facts sf;
-	struct pt_scratch *sc;
 	struct pt_gso_cpu *c;
-	struct pt_flow f = {};
+	struct pt_flow f;
 	__u32 len;
 
 	if (h->off[PT_STAGE_DRIVER] || !pt_gso_size(skb, true))
@@ -237,12 +236,7 @@ static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 fir
 	c = pt_gso_cpu();
 	pt_skb_read(skb, true, &sf);
 	sf.nest = PT_NEST_BH;	/* validate_xmit_skb: softirqs are off */
-	sc = bpf_map_lookup_elem(&scratch, &sf.nest);
-	if (!c || !sc)
-		return false;
-	pt_skb_flow(&sf, &f, sc, true);
-	len = pt_flow_tcp_payload(&f);
-	if (f.proto != PT_IPPROTO_TCP || !len)
+	if (!c || !pt_gso_tcp_flow(&sf, true, &f, &len))
 		return false;
 #pragma unroll
 	for (int i = 0; i < PT_STAGE_XMIT; i++) {
