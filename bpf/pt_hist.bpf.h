@@ -259,6 +259,7 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 	struct pt_gso_cpu *c = pt_gso_cpu();
 	struct pt_skb_facts sf;
 	struct pt_gso_seg seg;
+	enum pt_gso_found k;
 	struct pt_flow f;
 	struct pt_hrec *h;
 	__u64 now, first;
@@ -266,8 +267,10 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 
 	if (!c || !c->live)
 		return;
-	if (!pt_gso_kept(pt_gso_find(c, skb, trusted, &sf, &f, &len, &seg) == PT_GSO_FOUND,
-			 pt_expr_keep(&sf, false, trusted)))
+	/* Not a segment (another device's, not TCP data): nothing to count. */
+	k = pt_gso_find(c, skb, trusted, &sf, &f, &len, &seg);
+	if (k == PT_GSO_NONE ||
+	    !pt_gso_kept(k == PT_GSO_FOUND, pt_expr_keep(&sf, false, trusted)))
 		return;
 	now = bpf_ktime_get_ns();
 	h = pt_hrec_begin(key, now);
