@@ -16,6 +16,18 @@ CASES=(relay_ping relay_ping6 relay_udp_server relay_tap_arp_and_ping relay_tcp_
 TP_STAGES='syscall route queue driver copy user'
 TP_RX_STAGES='syscall netif copy'
 
+# The TCP cases' server and client: a case that cannot run says why.
+need_socat() {
+	command -v socat >/dev/null && return 0
+	T_SKIP="socat not installed (run tools/setup.sh test)"
+	return 1
+}
+
+# The TCP data segments out (their journeys, one JSON array) in $TMP/out.
+tcp_data_out() {
+	jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out"
+}
+
 # Starts pathtrace relaying to relay0 in a namespace of the case's own ($PEER).
 relay_start() { # pathtrace's arguments
 	netns_add PEER || { fail "cannot make the peer's namespace"; return 1; }
@@ -86,10 +98,7 @@ case_relay_ping6() {
 # A real UDP server in the peer's namespace echoes each datagram; a filter
 # keeps them and leaves out a ping, which is relayed all the same.
 case_relay_udp_server() {
-	if ! command -v socat >/dev/null; then
-		T_SKIP="socat not installed (run tools/setup.sh test)"
-		return
-	fi
+	need_socat || return
 	relay_start --dev nsfocus_tun0 --json udp port 40404 || return
 	ip netns exec "$PEER" socat -T 10 UDP4-LISTEN:40404,bind=192.0.2.2 PIPE 2>"$TMP/socat" &
 	PIDS+=("$!")
@@ -179,10 +188,7 @@ tcp_upload() { # size [during]
 }
 
 case_relay_tcp_upload() {
-	if ! command -v socat >/dev/null; then
-		T_SKIP="socat not installed (run tools/setup.sh test)"
-		return
-	fi
+	need_socat || return
 	relay_start --dev nsfocus_tun0 --json || return
 	local c data CLI
 	tcp_upload 1048576
@@ -193,7 +199,7 @@ case_relay_tcp_upload() {
 	read -r -a c <<<"$(relay_counts)"
 	expect_eq "$(( c[0] >= 1048576 / 1500 && c[1] > 0 && c[2] == 0 ))" 1 "packets relayed each way (${c[*]})"
 	expect_eq "$(jq '.summary.reads' "$TMP/summary")" "${c[0]}" "every read relayed"
-	data=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out")
+	data=$(tcp_data_out)
 	expect_ok "data segments out: at least 1 MiB's ($(jq length <<<"$data"))" \
 		test "$(jq '[.[] | select(.retransmit != true) | .tcp.payload] | add // 0' <<<"$data")" -ge 1048576
 	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
@@ -210,10 +216,7 @@ case_relay_tcp_upload() {
 # and together they are the 64 KiB; the client's ACKs go out as journeys
 # read by pathtrace.
 case_relay_tcp_download() {
-	if ! command -v socat >/dev/null; then
-		T_SKIP="socat not installed (run tools/setup.sh test)"
-		return
-	fi
+	need_socat || return
 	local n=65536 srv cli i rx
 	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 	relay_start --dev nsfocus_tun0 --json || return
@@ -279,17 +282,14 @@ drop_acks_a_while() {
 # marked retransmit, each a sequence number that went out before, read,
 # named after the client's write().
 case_relay_tcp_retransmit() {
-	if ! command -v socat >/dev/null; then
-		T_SKIP="socat not installed (run tools/setup.sh test)"
-		return
-	fi
+	need_socat || return
 	relay_start --dev nsfocus_tun0 --json || return
 	local CLI data re
 	tcp_upload 131072 drop_acks_a_while
 	kill -TERM "$PT_PID"
 	pt_wait 10
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
-	data=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "tcp" and .tcp.payload > 0)]' "$TMP/out")
+	data=$(tcp_data_out)
 	re=$(jq -c '[.[] | select(.retransmit == true)]' <<<"$data")
 	expect_ok "retransmitted data segments: $(jq length <<<"$re")" test "$(jq length <<<"$re")" -ge 1
 	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | length' <<<"$re")" 0 \
@@ -306,10 +306,7 @@ case_relay_tcp_retransmit() {
 # --hist over a TCP upload: GSO's segments carry their originals' stages
 # into the histograms, and no original is taken for a packet unread.
 case_relay_tcp_upload_hist() {
-	if ! command -v socat >/dev/null; then
-		T_SKIP="socat not installed (run tools/setup.sh test)"
-		return
-	fi
+	need_socat || return
 	relay_start --dev nsfocus_tun0 --hist --json || return
 	local c CLI total
 	tcp_upload 1048576
