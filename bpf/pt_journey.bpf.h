@@ -44,17 +44,24 @@ static __always_inline void pt_rec_submit(struct pt_skb_ref *r, enum pt_end end,
 /*
  * The record @ev, found by @skb's address, is a packet on its way in whose
  * skb was freed unseen (on tracepoints a UDP socket's receive frees it
- * without consume_skb), and @skb is another one at that address: the
- * kernel reuses a freed skb's memory at once, often its data's too. Only
- * its data's address tells them apart, and only sometimes: a packet's data
- * stays where it is on its way in to a local socket.
+ * without consume_skb; TCP frees a segment it merged into the one before
+ * it with no hook at all), and @skb is another one at that address: the
+ * kernel reuses a freed skb's memory at once, often its data's too. A
+ * packet's data stays where it is on its way in to a local socket, and the
+ * device it came in on stays in skb_iif (set by the stack right after the
+ * netif stage, copied into clones): an skb at the same two addresses that
+ * did not come in on ours (the relay's read of a packet sent in the peer's
+ * namespace, a small skb reusing a merged segment's memory) is another.
  */
 static __always_inline bool pt_rx_freed_unseen(const struct pt_event *ev, struct sk_buff *skb,
 					       bool trusted)
 {
 	if (!(ev->flags & PT_EV_RX))
 		return false;
-	return ev->head != (__u64)(trusted ? skb->head : BPF_CORE_READ(skb, head));
+	if (trusted)
+		return ev->head != (__u64)skb->head || skb->skb_iif != ev->ifindex;
+	return ev->head != (__u64)BPF_CORE_READ(skb, head) ||
+	       BPF_CORE_READ(skb, skb_iif) != ev->ifindex;
 }
 
 /*
