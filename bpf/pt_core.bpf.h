@@ -41,8 +41,10 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 	if (!ev)
 		return;
 	pt_rec_join_task(ev, PT_STAGE_QUEUE);
-	if (ev->flow.proto == PT_IPPROTO_TCP)
+	if (ev->flow.proto == PT_IPPROTO_TCP) {
+		ev->ts[PT_STAGE_SENDQ] = pt_sendq_take(skb, key, trusted);
 		pt_tcp_attr(ev, skb, key, trusted);
+	}
 }
 
 /*

@@ -160,7 +160,7 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
 static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool trusted)
 {
 	struct pt_skb_facts sf = {};
-	__u64 now, first;
+	__u64 now, first, sendq;
 	struct pt_task *t;
 	struct pt_hrec *h;
 
@@ -179,10 +179,12 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	if (!h)
 		return;
 	t = pt_task_get();
-	first = t ? t->ts[PT_STAGE_SYSCALL] : now;
+	sendq = pt_sendq_take(skb, key, trusted);
+	first = t ? t->ts[PT_STAGE_SYSCALL] : sendq ?: now;
 #pragma unroll
 	for (int i = 0; i < PT_STAGE_QUEUE; i++)
 		h->off[i] = t ? pt_hoff(t->ts[i], first) : 0;
+	h->off[PT_STAGE_SENDQ] = pt_hoff(sendq, first);
 	h->off[PT_STAGE_QUEUE] = pt_hoff(now, first);
 #pragma unroll
 	for (int i = PT_STAGE_QUEUE + 1; i < PT_STAGE_COPY; i++)

@@ -184,6 +184,62 @@ static __always_inline void pt_task_stamps_taken(struct pt_task *t)
 			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
 }
 
+/*
+ * TCP hands a segment to IP (ip_queue_xmit, inet6_csk_xmit): it leaves the
+ * socket's write queue. No device yet, and often no task of a send (an ACK
+ * opened the window, in softirq): kept per CPU for its first sighting at
+ * the queue, which follows on this CPU in the same call chain. Told by the
+ * skb's key and by the departure time TCP has just written into it
+ * (skb->tstamp): an skb at the address of one TCP handed to another device
+ * is not taken for it. One entry: a transmit nested in between (a
+ * softirq's, on this CPU) takes it, and the segment's sendq stage goes
+ * unseen, never another's.
+ */
+struct pt_sendq {
+	__u64 key;
+	__u64 tstamp;
+	__u64 ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_sendq);
+} sendq_stash SEC(".maps");
+
+static __always_inline __u64 pt_skb_tstamp(struct sk_buff *skb, bool trusted)
+{
+	return trusted ? skb->tstamp : BPF_CORE_READ(skb, tstamp);
+}
+
+static __always_inline void pt_on_sendq(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	__u32 zero = 0;
+	struct pt_sendq *q = bpf_map_lookup_elem(&sendq_stash, &zero);
+
+	if (q) {
+		q->key = key;
+		q->tstamp = pt_skb_tstamp(skb, trusted);
+		q->ts = bpf_ktime_get_ns();
+	}
+}
+
+/* The sendq stamp of @skb (key @key), first seen now; 0: none. */
+static __always_inline __u64 pt_sendq_take(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	__u32 zero = 0;
+	struct pt_sendq *q;
+
+	if (!sendq_hooked)
+		return 0;
+	q = bpf_map_lookup_elem(&sendq_stash, &zero);
+	if (!q || q->key != key || q->tstamp != pt_skb_tstamp(skb, trusted))
+		return 0;
+	q->key = 0;
+	return q->ts;
+}
+
 /* The socket's send (a function hook): also which function it was. */
 static __always_inline void pt_on_l4(void *ctx)
 {

@@ -17,6 +17,8 @@ enum pt_stage {
 	PT_STAGE_SYSCALL = 0,	/* app hands data to the kernel */
 	PT_STAGE_L4,		/* UDP / ICMP / raw / TCP send builds the skb */
 	PT_STAGE_ROUTE,		/* route lookup */
+	PT_STAGE_SENDQ,		/* TCP: the segment leaves the socket's write
+				 * queue, handed to IP (ip_queue_xmit) */
 	PT_STAGE_IP,		/* IP output, netfilter, fragmentation */
 	PT_STAGE_NEIGH,		/* neighbour (ARP) resolution */
 	PT_STAGE_QUEUE,		/* __dev_queue_xmit: qdisc */
@@ -32,7 +34,8 @@ enum pt_stage {
 _Static_assert(PT_NR_KSTAGES == PT_NR_STAGES - 1, "pt_stage: only the user stage is userspace's");
 /* A sender's stamps before its skb exists are kept by task, below the queue. */
 _Static_assert(PT_STAGE_SYSCALL == 0 && PT_STAGE_SYSCALL < PT_STAGE_L4 &&
-	       PT_STAGE_L4 < PT_STAGE_ROUTE && PT_STAGE_ROUTE < PT_STAGE_IP &&
+	       PT_STAGE_L4 < PT_STAGE_ROUTE && PT_STAGE_ROUTE < PT_STAGE_SENDQ &&
+	       PT_STAGE_SENDQ < PT_STAGE_IP &&
 	       PT_STAGE_IP < PT_STAGE_NEIGH && PT_STAGE_NEIGH < PT_STAGE_QUEUE &&
 	       PT_STAGE_QUEUE < PT_STAGE_XMIT && PT_STAGE_XMIT < PT_STAGE_DRIVER &&
 	       PT_STAGE_DRIVER < PT_STAGE_COPY && PT_STAGE_COPY < PT_STAGE_USER,
@@ -50,7 +53,7 @@ enum pt_rx_stage {
 	PT_RX_IP = 3,		/* ip_rcv / ipv6_rcv */
 	PT_RX_L4 = 4,		/* icmp_rcv, udp_rcv (+ v6) */
 	PT_RX_SOCKQ = 5,	/* queued on the receiving socket */
-	PT_RX_COPY = 8,		/* the application's receive copies it out */
+	PT_RX_COPY = 9,		/* the application's receive copies it out */
 };
 /* Both directions' copies are stamped by one handler, at one slot. */
 _Static_assert((int)PT_RX_COPY == (int)PT_STAGE_COPY, "the way in's copy is the way out's slot");
@@ -150,8 +153,8 @@ struct pt_event {
 	__u64 head;			/* skb->head at first sighting: the way in tells
 					 * its skb from a later one at its address */
 };
-_Static_assert(__builtin_offsetof(struct pt_event, l4_ip) == 128,
-	       "pt_event: what every stage touches fills two cache lines");
+_Static_assert(__builtin_offsetof(struct pt_event, ts) + sizeof(((struct pt_event *)0)->ts) <= 128,
+	       "pt_event: what every stage touches is in its first two cache lines");
 
 /* Counters, one per-CPU slot each: everything that was not handed over. */
 enum pt_counter {
@@ -187,7 +190,7 @@ struct pt_task {
 	__u32 tid;		/* whose slot it is now */
 	__u32 __pad;
 };
-_Static_assert(sizeof(struct pt_task) == 72, "pt_task: no implicit padding");
+_Static_assert(sizeof(struct pt_task) == 80, "pt_task: no implicit padding");
 
 /* Bitmap words of send syscall numbers (set by userspace, per architecture). */
 #define PT_SYSCALL_BITMAP_WORDS 8

@@ -166,7 +166,7 @@ struct pt_hrec {
 	__u64 copy;			/* the copy's stamp; 0: not copied */
 	__u32 off[PT_STAGE_COPY];	/* stamp - first + 1, PT_HOFF_FAR; 0: unseen */
 	__u8 pclass;
-	__u8 __pad[7];
+	__u8 __pad[3];
 };
 _Static_assert(sizeof(struct pt_hrec) == 64, "pt_hrec: one cache line");
 /* The stages before the copy are offsets; the pre-queue ones come from the task. */

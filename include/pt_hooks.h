@@ -45,6 +45,10 @@
 	X(l4, PT_STAGE_L4, 6, PT_A_NONE, pt_on_l4(ctx), pt_on_l4(ctx),		\
 	  "udp_sendmsg", "ping_v4_sendmsg", "raw_sendmsg",			\
 	  "udpv6_sendmsg", "ping_v6_sendmsg", "rawv6_sendmsg")			\
+	/* TCP's transmit hands a segment (a clone of the write queue's skb,	\
+	 * or a GSO original) to IP; no device yet: kept per CPU */		\
+	X(sendq, PT_STAGE_SENDQ, 2, PT_A_SK_SKB, pt_on_sendq(skb, pt_key_raw(skb), false), \
+	  pt_on_sendq(skb, pt_key(skb), true), "ip_queue_xmit", "inet6_csk_xmit")		\
 	/* skb->dev is not set yet: kept per task */				\
 	X(ip, PT_STAGE_IP, 2, PT_A_NONE, pt_on_task_stage(PT_STAGE_IP),		\
 	  pt_on_task_stage(PT_STAGE_IP), "ip_output", "ip6_output")		\

@@ -93,6 +93,15 @@ split_summary() {
 	mv "$TMP/out.j" "$TMP/out"
 }
 
+# The summary of a --json run ($TMP/summary, its journeys $TMP/out) counts
+# nothing unjoined; if it does, the first two say which.
+expect_nothing_unjoined() {
+	local n
+	n=$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")
+	[ "$n" = 0 ] || n="$n: $(jq -c 'select(.status == "unjoined") | del(.stages)' "$TMP/out" | head -2 | cut -c1-600)"
+	expect_eq "$n" 0 "nothing unjoined"
+}
+
 # What must hold after any run: no program of pathtrace's left loaded. The
 # kernel frees a released program asynchronously: allow it 3 seconds.
 expect_no_bpf_left() {

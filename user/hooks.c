@@ -25,6 +25,7 @@ const struct pt_tp_hook pt_tp_hooks[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_ROW) };
 
 static const char *const tp_blind[PT_NR_HSLOTS] = {
 	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",
+	[PT_STAGE_SENDQ] = "no tracepoint where TCP hands a segment to IP (ip_queue_xmit)",
 	[PT_STAGE_IP] = "no tracepoint in ip_output",
 	[PT_STAGE_NEIGH] = "no tracepoint on the neighbour output path (the neigh_* "
 			   "tracepoints fire when an entry changes, not per packet)",

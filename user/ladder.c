@@ -277,6 +277,9 @@ static void plan_hooks(struct rung *r)
 			bpf_program__set_autoload(prog_at(r->tr, fn_progs[h].kmulti), r->multi);
 		}
 	}
+	/* Without a hook there, first sightings do not look for a sendq stamp. */
+	r->tr->skel->rodata->sendq_hooked = r->plan[PT_HOOK_sendq].nfentry ||
+					    r->plan[PT_HOOK_sendq].kprobe;
 }
 
 static int load(struct rung *r)

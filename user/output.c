@@ -214,6 +214,23 @@ static void header_text(FILE *out, const struct pt_journey *j,
 	fputc('\n', out);
 }
 
+/*
+ * Whether stage @s of @j's path is @want in view @v: a stage this journey
+ * has a stamp of is seen whatever the view says (TCP's l4 is its write's,
+ * from a hook of its own).
+ */
+static bool stage_is(const struct pt_journey *j, const struct pt_stage_view *v, int s,
+		     enum pt_stage_state want)
+{
+	int slot = pt_vstage_slot(s);
+
+	if (!pt_stage_on_path(s, &j->flow))
+		return false;
+	if (slot >= 0 && j->have_kernel && j->ev.ts[slot])
+		return want == PT_SEEN;
+	return v->state[s] == want;
+}
+
 void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 			   const struct pt_print_ctx *c)
 {
@@ -224,8 +241,10 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 	header_text(out, j, c);
 	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
 		const char *name = pt_stage_name(s);
-		const struct pt_step *step = pt_stage_step(s, j->flow.family == PT_FAM_ARP);
+		const struct pt_step *step = pt_stage_step(s, &j->flow);
 
+		if (!pt_stage_on_path(s, &j->flow))
+			continue;
 		if (c->explain)
 			fprintf(out, "  %-4s %-12s", step->step, step->title);
 		if (k < n && st[k].stage == s) {
@@ -302,21 +321,21 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 	if (j->status != PT_J_READ)
 		pt_appendf(buf, len, "; %s", status_name(j));
 	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
-		if (c->view->state[s] != PT_UNSEEN)
+		if (!stage_is(j, c->view, s, PT_UNSEEN))
 			continue;
 		pt_appendf(buf, len, "%s%s", unseen ? " " : "; unseen: ", pt_stage_name(s));
 		unseen = true;
 	}
 }
 
-static void stage_list_json(struct pt_line *l, const char *key, bool rx,
+static void stage_list_json(struct pt_line *l, const char *key, const struct pt_journey *j,
 			    const struct pt_stage_view *v, enum pt_stage_state want)
 {
 	bool first = true;
 
 	pt_line_str(l, key);
-	for (int s = PT_VSTAGE_FIRST(rx); s < PT_VSTAGE_END(rx); s++) {
-		if (v->state[s] != want)
+	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
+		if (!stage_is(j, v, s, want))
 			continue;
 		if (!first)
 			pt_line_chr(l, ',');
@@ -487,8 +506,7 @@ static void json_stages(struct pt_line *l, const struct pt_journey *j,
 		pt_line_str(l, ",\"delta_ns\":");
 		pt_line_i64(l, st[k].delta_ns);
 		if (c->explain) {
-			const struct pt_step *step = pt_stage_step(st[k].stage,
-								   j->flow.family == PT_FAM_ARP);
+			const struct pt_step *step = pt_stage_step(st[k].stage, &j->flow);
 
 			pt_line_str(l, ",\"step\":\"");
 			pt_line_str(l, step->step);
@@ -532,8 +550,8 @@ void pt_print_journey_json(FILE *out, const struct pt_journey *j,
 	json_tasks(&l, j, c);
 	json_outcome(&l, j, c);
 	json_stages(&l, j, c);
-	stage_list_json(&l, ",\"unseen\":[", j->rx, c->view, PT_UNSEEN);
-	stage_list_json(&l, ",\"not_applicable\":[", j->rx, c->view, PT_NA);
+	stage_list_json(&l, ",\"unseen\":[", j, c->view, PT_UNSEEN);
+	stage_list_json(&l, ",\"not_applicable\":[", j, c->view, PT_NA);
 	pt_line_str(&l, "}\n");
 	pt_line_end(&l);
 }

@@ -122,7 +122,7 @@ static void row_bar(FILE *out, const struct rrow *w, unsigned int k, int64_t lo,
 	double x0 = wf_x(w->off[k - 1], lo, span), x1 = wf_x(w->off[k], lo, span), bw;
 	const char *name = pt_stage_name(w->stage[k]);
 	bool user = w->stage[k] == PT_STAGE_USER;
-	const struct pt_step *step = pt_stage_step(w->stage[k], w->flow.family == PT_FAM_ARP);
+	const struct pt_step *step = pt_stage_step(w->stage[k], &w->flow);
 	const char *cls = delta < 0 ? "x" : user ? "u" : k & 1 ? "k0" : "k1";
 	char d[32], text[48];
 

@@ -7,6 +7,7 @@ static const char *const names[PT_NR_VSTAGES] = {
 	[PT_STAGE_SYSCALL] = "syscall",
 	[PT_STAGE_L4] = "l4",
 	[PT_STAGE_ROUTE] = "route",
+	[PT_STAGE_SENDQ] = "sendq",
 	[PT_STAGE_IP] = "ip",
 	[PT_STAGE_NEIGH] = "neigh",
 	[PT_STAGE_QUEUE] = "queue",
@@ -45,6 +46,11 @@ int pt_vstage_slot(int v)
 	return v >= 0 && v < PT_STAGE_USER ? v : -1;
 }
 
+bool pt_stage_on_path(int v, const struct pt_flow *f)
+{
+	return v != PT_STAGE_SENDQ || f->proto == PT_IPPROTO_TCP;
+}
+
 const char *pt_stage_name(int s)
 {
 	return (unsigned)s < PT_NR_VSTAGES ? names[s] : "?";
@@ -72,6 +78,8 @@ static const struct pt_step steps[PT_NR_VSTAGES] = {
 		"the protocol's sendmsg (UDP, ping, raw) checks the destination and builds the packet" },
 	[PT_STAGE_ROUTE] = { "2.2", "routing",
 		"a route lookup picks the device and source address for the destination" },
+	[PT_STAGE_SENDQ] = { "2.3", "send queue",
+		"TCP hands the segment to IP; since the write it waited for Nagle, windows, pacing" },
 	[PT_STAGE_IP] = { "3.2", "netfilter",
 		"ip_output: the IP packet passes netfilter (iptables/nftables OUTPUT, POSTROUTING)" },
 	[PT_STAGE_NEIGH] = { "3.4", "ARP",
@@ -105,10 +113,15 @@ static const struct pt_step steps[PT_NR_VSTAGES] = {
 static const struct pt_step arp_step = { "3.4", "ARP",
 	"no neighbour entry for the next hop: the packet is parked, and this ARP request asks" };
 
-const struct pt_step *pt_stage_step(int v, bool arp)
+static const struct pt_step tcp_l4_step = { "2.1", "TCP",
+	"tcp_sendmsg copies the written data into the socket's write queue" };
+
+const struct pt_step *pt_stage_step(int v, const struct pt_flow *f)
 {
-	if (arp && v == PT_STAGE_NEIGH)
+	if (f && f->family == PT_FAM_ARP && v == PT_STAGE_NEIGH)
 		return &arp_step;
+	if (f && f->family != PT_FAM_ARP && f->proto == PT_IPPROTO_TCP && v == PT_STAGE_L4)
+		return &tcp_l4_step;
 	return (unsigned)v < PT_NR_VSTAGES ? &steps[v] : NULL;
 }
 

@@ -34,6 +34,12 @@ enum pt_hslot {
 #define PT_VSTAGE_FIRST(rx) ((rx) ? (int)PT_V_RX_SYSCALL : 0)
 #define PT_VSTAGE_END(rx) ((rx) ? (int)PT_NR_VSTAGES : (int)PT_NR_STAGES)
 
+/*
+ * Whether view stage @v is on the path of a packet of flow @f at all: the
+ * send queue is TCP's only (a journey of another protocol does not list it).
+ */
+bool pt_stage_on_path(int v, const struct pt_flow *f);
+
 /* The slot of pt_event.ts a view stage is stamped in; -1 for user (userspace's clock). */
 int pt_vstage_slot(int v);
 
@@ -57,8 +63,11 @@ struct pt_step {
 	const char *title;	/* "driver" */
 	const char *text;	/* one line */
 };
-/* @arp: the packet is an ARP frame (its neigh stage says why it exists). */
-const struct pt_step *pt_stage_step(int v, bool arp);
+/*
+ * Of a packet of flow @f (NULL: any): an ARP frame's neigh stage says why
+ * it exists, TCP's l4 is its write queue's.
+ */
+const struct pt_step *pt_stage_step(int v, const struct pt_flow *f);
 
 
 /* The syscalls whose entry starts the syscall stage (this architecture's numbers). */

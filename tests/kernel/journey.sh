@@ -96,6 +96,8 @@ case_text_output() {
 	expect_eq "$(grep -c '^  copy .*read() by pathtrace pid' "$TMP/out")" 2 "copy stage with the reader"
 	expect_eq "$(grep -c 'unseen: l4: ' "$TMP/err")" 1 "l4 listed once at start-up with its reason"
 	expect_eq "$(grep -c 'unseen: ip: ' "$TMP/err")" 1 "ip listed once at start-up with its reason"
+	expect_eq "$(grep -c 'unseen: sendq: no tracepoint where TCP hands a segment to IP' "$TMP/err")" 1 "sendq listed once at start-up with its reason"
+	expect_eq "$(grep -c '^  sendq ' "$TMP/out")" 0 "no sendq row in a ping's journey (TCP's stage)"
 	expect_eq "$(grep -c 'backend: tracepoint' "$TMP/err")" 1 "backend named at start-up"
 }
 

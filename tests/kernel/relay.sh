@@ -205,7 +205,8 @@ case_relay_tcp_upload() {
 	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
 		"every data segment out read by pathtrace, named after the client's write() (the first that is not)"
 	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 queue driver copy user" "their stages (l4: tcp_sendmsg_locked)"
-	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
+	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$data")" "sendq ip xmit" "their unseen stages (sendq: TCP's, a function hook only)"
+	expect_nothing_unjoined
 	expect_no_relay_dev
 	expect_no_bpf_left
 }
@@ -245,7 +246,7 @@ case_relay_tcp_download() {
 	expect_eq "$(jq '[.[].tcp.payload] | add' <<<"$rx")" $n "their payload: the whole download"
 	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$rx")" "$TP_RX_STAGES" "their stages (tracepoints)"
 	expect_eq "$(jq -s '[.[] | select(.dir == "tx" and .status != "read")] | length' "$TMP/out")" 0 "the client's segments out: all read by pathtrace"
-	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
+	expect_nothing_unjoined
 	expect_no_relay_dev
 	expect_no_bpf_left
 }
@@ -298,7 +299,7 @@ case_relay_tcp_retransmit() {
 		"each retransmission's sequence number went out before, not marked"
 	expect_eq "$(jq '[.[] | select(.retransmit == false) | .tcp.payload] | add' <<<"$data")" 131072 \
 		"the first transmissions: the whole upload, once"
-	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
+	expect_nothing_unjoined
 	expect_no_relay_dev
 	expect_no_bpf_left
 }

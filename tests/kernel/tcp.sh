@@ -143,7 +143,7 @@ case_tcp_full_speed_accounted() {
 	dread=$(jq -s '[.[] | select(.tcp.payload > 0 and .status == "read")] | length' "$TMP/out")
 	expect_ok "data segments tunwire read ($data) = their journeys read ($dread) + some not followed ($nf)" \
 		test "$data" -ge "$dread" -a "$data" -le "$((dread + nf))"
-	expect_eq "$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")" 0 "nothing unjoined"
+	expect_nothing_unjoined
 	expect_eq "$(jq '.summary.lost.gso_segments_unmatched' "$TMP/summary")" 0 "GSO segments that found no original"
 	expect_no_bpf_left
 }

@@ -179,12 +179,14 @@ struct pt_journey fx_journey_read(void)
 const struct pt_stage_view fx_tun_view = {
 	.state = {
 		[PT_STAGE_L4] = PT_UNSEEN,
+		[PT_STAGE_SENDQ] = PT_UNSEEN,
 		[PT_STAGE_IP] = PT_UNSEEN,
 		[PT_STAGE_NEIGH] = PT_NA,
 		[PT_STAGE_XMIT] = PT_UNSEEN,
 	},
 	.why = {
 		[PT_STAGE_L4] = "no tracepoint",
+		[PT_STAGE_SENDQ] = "no tracepoint",
 		[PT_STAGE_IP] = "no tracepoint",
 		[PT_STAGE_NEIGH] = "no link layer on TUN",
 		[PT_STAGE_XMIT] = "no tracepoint",

@@ -307,7 +307,7 @@ UNIT_CASE(journey_stages_kernel_only)
 		j.ev.ts[s] = 100 + 10 * (uint64_t)s;
 	ASSERT_EQ_U64(pt_journey_stages(&j, st), PT_NR_KSTAGES);
 	ASSERT_EQ_U64(st[PT_STAGE_NEIGH].stage, PT_STAGE_NEIGH);
-	ASSERT_EQ_U64(st[PT_STAGE_NEIGH].t_ns, 140);
+	ASSERT_EQ_U64(st[PT_STAGE_NEIGH].t_ns, 100 + 10 * PT_STAGE_NEIGH);
 	ASSERT_EQ_I64(st[PT_STAGE_NEIGH].delta_ns, 10);
 }
 
@@ -540,6 +540,43 @@ UNIT_CASE(text_journey_joined)
 	/* Header, ten stages, total, blank line. */
 	ASSERT_EQ_U64(count_char(s, '\n'), 13);
 	ASSERT_TRUE(strlen(s) > 2 && !strcmp(s + strlen(s) - 2, "\n\n"));
+}
+
+/*
+ * The send queue is TCP's stage: a TCP segment's journey lists it (seen
+ * here: its delta is the wait since the write's l4), an ICMP one's does
+ * not, even where the view says unseen.
+ */
+UNIT_CASE(text_journey_tcp_sendq)
+{
+	struct pt_journey j = fx_journey_read();
+	struct pt_stage_view v = fx_tun_view;
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	s = journey_text(&j, &ctx1);
+	ASSERT_TRUE(!strstr(s, "sendq"));
+	ASSERT_TRUE(!strstr(journey_json(&j, &ctx1), "sendq"));
+	j.flow.proto = PT_IPPROTO_TCP;
+	j.ev.flow.proto = PT_IPPROTO_TCP;
+	j.ev.ts[PT_STAGE_L4] = 1200;
+	j.ev.ts[PT_STAGE_ROUTE] = 0;	/* TCP's was at connect() */
+	j.ev.ts[PT_STAGE_SENDQ] = 1700;
+	v.state[PT_STAGE_L4] = PT_SEEN;
+	v.state[PT_STAGE_SENDQ] = PT_SEEN;
+	c.view = &v;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "  sendq "), "0.000001700");
+	ASSERT_CONTAINS(line_of(s, "  sendq "), "500ns");
+	/* Header, eleven stages, total, blank line. */
+	ASSERT_EQ_U64(count_char(s, '\n'), 14);
+	ASSERT_CONTAINS(line_of(s, "  route "), "-");
+	ASSERT_CONTAINS(journey_json(&j, &c), "{\"stage\":\"sendq\",\"t_ns\":1700,\"delta_ns\":500}");
+	/* Unseen on this backend: said, for TCP only. */
+	j.ev.ts[PT_STAGE_SENDQ] = 0;
+	ASSERT_CONTAINS(line_of(journey_text(&j, &ctx1), "  sendq "), "unseen");
+	/* Its l4 stamped (its write's hook), though the view's l4 hooks are not. */
+	ASSERT_CONTAINS(journey_json(&j, &ctx1), "\"unseen\":[\"sendq\",\"ip\",\"xmit\"]");
 }
 
 UNIT_CASE(text_journey_statuses)

@@ -8,7 +8,7 @@
 UNIT_CASE(stage_names)
 {
 	static const char *const want[] = {
-		"syscall", "l4", "route", "ip", "neigh",
+		"syscall", "l4", "route", "sendq", "ip", "neigh",
 		"queue", "xmit", "driver", "copy", "user",
 	};
 
@@ -73,24 +73,37 @@ UNIT_CASE(syscall_names)
 /* --explain: the six steps the classroom's walk-through names keep their numbers. */
 UNIT_CASE(stage_steps_walk_through)
 {
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_SYSCALL, false)->step, "1.1");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_SYSCALL, false)->title, "socket");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_IP, false)->step, "3.2");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_IP, false)->title, "netfilter");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, false)->step, "3.4");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, false)->title, "ARP");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_XMIT, false)->step, "4.3");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_XMIT, false)->title, "tcpdump tap");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_DRIVER, false)->step, "4.4");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_DRIVER, false)->title, "driver");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_COPY, false)->step, "5.1");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_COPY, false)->title, "device queue");
+	const struct pt_flow arp = { .family = PT_FAM_ARP, .sport = 1 };
+	const struct pt_flow tcp = { .family = PT_FAM_IPV4, .proto = PT_IPPROTO_TCP };
+	const struct pt_flow udp = { .family = PT_FAM_IPV4, .proto = PT_IPPROTO_UDP };
+
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_SYSCALL, NULL)->step, "1.1");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_SYSCALL, NULL)->title, "socket");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_IP, NULL)->step, "3.2");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_IP, NULL)->title, "netfilter");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, NULL)->step, "3.4");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, NULL)->title, "ARP");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_XMIT, NULL)->step, "4.3");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_XMIT, NULL)->title, "tcpdump tap");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_DRIVER, NULL)->step, "4.4");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_DRIVER, NULL)->title, "driver");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_COPY, NULL)->step, "5.1");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_COPY, NULL)->title, "device queue");
 	/* An ARP request's neigh stage is why it exists. */
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, true)->step, "3.4");
-	ASSERT_CONTAINS(pt_stage_step(PT_STAGE_NEIGH, true)->text, "ARP request");
-	ASSERT_STREQ(pt_stage_step(PT_STAGE_QUEUE, true)->step, "4.1");
-	ASSERT_TRUE(pt_stage_step(PT_NR_VSTAGES, false) == NULL);
-	ASSERT_TRUE(pt_stage_step(-1, false) == NULL);
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_NEIGH, &arp)->step, "3.4");
+	ASSERT_CONTAINS(pt_stage_step(PT_STAGE_NEIGH, &arp)->text, "ARP request");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_QUEUE, &arp)->step, "4.1");
+	/* TCP's l4 is where its data enters the write queue; sendq where it leaves it. */
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_L4, &tcp)->title, "TCP");
+	ASSERT_CONTAINS(pt_stage_step(PT_STAGE_L4, &tcp)->text, "write queue");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_L4, &udp)->title, "UDP/ICMP");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_SENDQ, &tcp)->step, "2.3");
+	ASSERT_STREQ(pt_stage_step(PT_STAGE_SENDQ, &tcp)->title, "send queue");
+	ASSERT_TRUE(pt_stage_on_path(PT_STAGE_SENDQ, &tcp));
+	ASSERT_TRUE(!pt_stage_on_path(PT_STAGE_SENDQ, &udp));
+	ASSERT_TRUE(pt_stage_on_path(PT_STAGE_L4, &udp));
+	ASSERT_TRUE(pt_stage_step(PT_NR_VSTAGES, NULL) == NULL);
+	ASSERT_TRUE(pt_stage_step(-1, NULL) == NULL);
 }
 
 /* Every view stage has a step, in increasing order along each way, and a line. */
@@ -100,7 +113,7 @@ UNIT_CASE(stage_steps_complete_and_ordered)
 		const char *prev = "";
 
 		for (int v = PT_VSTAGE_FIRST(rx); v < PT_VSTAGE_END(rx); v++) {
-			const struct pt_step *s = pt_stage_step(v, false);
+			const struct pt_step *s = pt_stage_step(v, NULL);
 
 			ASSERT_TRUE(s && s->step && s->title && s->text);
 			ASSERT_TRUE(strcmp(s->step, prev) > 0);

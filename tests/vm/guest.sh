@@ -216,7 +216,9 @@ run_tcp() {
 	[ "${data:-0}" -ge 700 ] || echo "tunwire forwarded ${data:-0} data segments, want about 725"
 	case $ran in
 	tracepoint) sender=owner want="queue driver copy user" ;;
-	*) sender=write want="syscall l4 .*queue xmit driver copy user" ;;
+	# (sendq: ip_queue_xmit, where TCP hands the segment to IP; route, ip
+	# only when it left in the write() that queued its data)
+	*) sender=write want="syscall l4 (route )?sendq (ip )?queue xmit driver copy user" ;;
 	esac
 	awk -v tcp="$tcp" -v data="$data" -v pid="$client" -v sender="$sender" -v want="$want" '
 	/"proto":"tcp"/ && /"status":"read"/ && /"reader":\{"pid":[0-9]+,"tid":[0-9]+,"comm":"tunwire"/ { read++ }
@@ -321,6 +323,11 @@ run_relay() {
 			named++
 		else if (bad++ < 3)
 			printf "upload journey %d not read and named %s by %s: %s\n", NR, up, sender, substr($0, 1, 400)
+		# (the send queue: ip_queue_xmit, a function hook only)
+		if (sender == "write" && $0 !~ /"stage":"sendq"/ && nosendq++ < 3)
+			printf "upload journey %d without its sendq stage: %s\n", NR, substr($0, 1, 400)
+		if (sender == "owner" && $0 !~ /"unseen":\[[^]]*"sendq"/ && unsaid++ < 3)
+			printf "upload journey %d does not list sendq unseen: %s\n", NR, substr($0, 1, 400)
 	}
 	/"dir":"rx"/ && /"dport":5002/ && /"payload":[1-9]/ {
 		# (unfinished: merged into the segment before it on the socket
@@ -341,6 +348,9 @@ run_relay() {
 			again++
 		else if (rebad++ < 3)
 			printf "retransmission %d not read and named %s by %s: %s\n", NR, re, sender, substr($0, 1, 400)
+		# (its send queue stage: when TCP sent it again)
+		if (sender == "write" && $0 !~ /"stage":"sendq"/ && renosendq++ < 3)
+			printf "retransmission %d without its sendq stage: %s\n", NR, substr($0, 1, 400)
 	}
 	END {
 		if (again < 1) printf "retransmitted data segments after the forced loss: none read and named, want 1 or more\n"
