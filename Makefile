@@ -63,7 +63,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 LIB_SRCS := user/cli.c user/util.c user/packet.c user/echo.c user/output.c user/privs.c \
 	user/journey.c user/stages.c user/hist.c user/pcapng.c user/demo.c user/report.c \
 	user/report_html.c user/echo_rt.c user/bookkeep.c user/hooks.c user/filter.c user/cbpf.c \
-	user/prom.c user/dynlib.c
+	user/prom.c user/dynlib.c user/jhist.c
 LIB_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(LIB_SRCS))
 APP_SRCS := user/main.c user/tracer.c user/tundev.c user/jmode.c user/histmode.c \
 	user/probe.c user/ladder.c user/relay.c user/metrics.c

@@ -26,30 +26,11 @@ void pt_report_free(struct pt_report *r)
 {
 	if (!r)
 		return;
-	for (int a = 0; a < PT_NR_VSTAGES; a++)
-		for (int b = 0; b < PT_NR_VSTAGES; b++) {
-			free(r->step[a][b]);
-			free(r->total[a][b]);
-		}
+	pt_jhists_free(&r->hists);
 	free(r->rows);
 	free(r->dev);
 	free(r->backend);
 	free(r);
-}
-
-static struct rhist *hist_get(struct rhist **h)
-{
-	if (!*h)
-		*h = calloc(1, sizeof(**h));
-	return *h;
-}
-
-static void hist_add(struct rhist *h, int64_t d)
-{
-	if (d < 0)
-		h->reordered++;
-	else
-		pt_hist_put(&h->h, (uint64_t)d);
 }
 
 static void status_text(const struct pt_journey *j, const struct pt_print_ctx *c,
@@ -109,11 +90,6 @@ int pt_report_add(struct pt_report *r, const struct pt_journey *j,
 	unsigned int n = pt_journey_stages(j, st);
 
 	/* What can fail first: a journey is counted whole or not at all. */
-	for (unsigned int k = 1; k < n; k++)
-		if (!hist_get(&r->step[st[k - 1].stage][st[k].stage]))
-			return -ENOMEM;
-	if (n > 1 && !hist_get(&r->total[st[0].stage][st[n - 1].stage]))
-		return -ENOMEM;
 	if (r->nr_rows < PT_REPORT_MAX_ROWS && r->nr_rows == r->cap_rows) {
 		unsigned int cap = r->cap_rows ? 2 * r->cap_rows : 64;
 		struct rrow *rows;
@@ -127,11 +103,8 @@ int pt_report_add(struct pt_report *r, const struct pt_journey *j,
 		r->cap_rows = cap;
 	}
 
-	for (unsigned int k = 1; k < n; k++)
-		hist_add(r->step[st[k - 1].stage][st[k].stage], st[k].delta_ns);
-	if (n > 1)
-		hist_add(r->total[st[0].stage][st[n - 1].stage],
-			 (int64_t)(st[n - 1].t_ns - st[0].t_ns));
+	if (pt_jhists_add(&r->hists, st, n))
+		return -ENOMEM;
 	for (unsigned int k = 0; k < n; k++) {
 		if (!r->t_min || st[k].t_ns < r->t_min)
 			r->t_min = st[k].t_ns;

@@ -207,7 +207,7 @@ static void legend(FILE *out)
 #define H_BAR 260
 #define H_ROW 14
 
-static void hist_write(FILE *out, const char *name, const struct rhist *rh, const char *bar)
+static void hist_write(FILE *out, const char *name, const struct pt_jhist *rh, const char *bar)
 {
 	const struct pt_hist *h = &rh->h;
 	int first, last;
@@ -267,11 +267,6 @@ static uint64_t dir_total(const struct pt_report *r, bool rx)
 	return n;
 }
 
-static bool rhist_used(const struct rhist *h)
-{
-	return h && (h->h.count || h->reordered);
-}
-
 /* The histograms of one direction; false if it had none. */
 static bool hists_dir(FILE *out, const struct pt_report *r, bool rx)
 {
@@ -281,7 +276,7 @@ static bool hists_dir(FILE *out, const struct pt_report *r, bool rx)
 
 	for (int a = lo; a < end; a++)
 		for (int b = lo; b < end; b++)
-			any |= rhist_used(r->step[a][b]) || rhist_used(r->total[a][b]);
+			any |= pt_jhist_used(r->hists.step[a][b]) || pt_jhist_used(r->hists.total[a][b]);
 	if (!any)
 		return false;
 	fprintf(out, "<h3>The way %s: %" PRIu64 " journeys</h3>\n",
@@ -289,18 +284,18 @@ static bool hists_dir(FILE *out, const struct pt_report *r, bool rx)
 	fputs("<div class=\"hists\">\n", out);
 	for (int a = lo; a < end; a++)
 		for (int b = lo; b < end; b++) {
-			if (!rhist_used(r->step[a][b]))
+			if (!pt_jhist_used(r->hists.step[a][b]))
 				continue;
 			snprintf(name, sizeof(name), "%s -> %s", pt_stage_name(a), pt_stage_name(b));
-			hist_write(out, name, r->step[a][b], b == PT_STAGE_USER ? "hu" : "hb");
+			hist_write(out, name, r->hists.step[a][b], b == PT_STAGE_USER ? "hu" : "hb");
 		}
 	for (int a = lo; a < end; a++)
 		for (int b = lo; b < end; b++) {
-			if (!rhist_used(r->total[a][b]))
+			if (!pt_jhist_used(r->hists.total[a][b]))
 				continue;
 			snprintf(name, sizeof(name), "total: %s -> %s", pt_stage_name(a),
 				 pt_stage_name(b));
-			hist_write(out, name, r->total[a][b], "ht");
+			hist_write(out, name, r->hists.total[a][b], "ht");
 		}
 	fputs("</div>\n", out);
 	return true;

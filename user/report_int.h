@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
-#include "hist.h"
+#include "jhist.h"
 #include "packet.h"
 #include "report.h"
 #include "stages.h"
@@ -27,12 +27,6 @@ struct rrow {
 	char status_text[48];
 };
 
-/* One transition's histogram, or one whole way's (first stage -> last). */
-struct rhist {
-	struct pt_hist h;
-	uint64_t reordered;	/* negative times, not counted */
-};
-
 struct pt_report {
 	char *dev, *backend;
 	time_t t_new;			/* wall clock when the run started */
@@ -44,8 +38,7 @@ struct pt_report {
 	struct rrow *rows;
 	unsigned int nr_rows, cap_rows;
 	uint64_t left_out;		/* journeys past PT_REPORT_MAX_ROWS */
-	struct rhist *step[PT_NR_VSTAGES][PT_NR_VSTAGES];
-	struct rhist *total[PT_NR_VSTAGES][PT_NR_VSTAGES];
+	struct pt_jhists hists;		/* both ways' */
 };
 
 #endif

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* include/pt_hist.h and user/hist.c: slots, percentiles, printers. */
+/* include/pt_hist.h, user/hist.c and user/jhist.c: slots, percentiles, printers. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hist.h"
+#include "jhist.h"
 #include "unit.h"
 
 UNIT_CASE(hist_slots_round_trip)
@@ -147,4 +148,36 @@ UNIT_CASE(hist_pclass_round_trip)
 	for (unsigned int c = 1; c < PT_HIST_PCLASSES; c++)
 		ASSERT_EQ_U64(pt_hist_pclass(pt_hist_pclass_proto(c)), c);
 	ASSERT_EQ_U64(pt_hist_pclass_proto(0), 0);
+}
+
+/* Journeys' histograms (jhist.c): per transition and whole way, as rows for the printers. */
+UNIT_CASE(jhists_rows)
+{
+	struct pt_stage_time st[] = {
+		{ .stage = PT_STAGE_SYSCALL, .t_ns = 1000 },
+		{ .stage = PT_STAGE_QUEUE, .t_ns = 1500, .delta_ns = 500 },
+		{ .stage = PT_STAGE_DRIVER, .t_ns = 1400, .delta_ns = -100 },
+	};
+	struct pt_jhists s = { 0 };
+	struct pt_hist_key keys[8];
+	struct pt_hist_view rows[8];
+	unsigned int n;
+
+	ASSERT_EQ_I64(pt_jhists_add(&s, st, 3), 0);
+	ASSERT_EQ_I64(pt_jhists_add(&s, st, 2), 0);
+	n = pt_jhists_rows(&s, "tun0", 7, keys, rows, 8);
+	/* syscall->queue twice; queue->driver reordered (not a row); the totals. */
+	ASSERT_EQ_U64(n, 3);
+	ASSERT_EQ_U64(keys[0].from, PT_STAGE_SYSCALL);
+	ASSERT_EQ_U64(keys[0].to, PT_STAGE_QUEUE);
+	ASSERT_EQ_U64(rows[0].h->count, 2);
+	ASSERT_EQ_U64(s.step[PT_STAGE_QUEUE][PT_STAGE_DRIVER]->reordered, 1);
+	ASSERT_EQ_U64(keys[1].from, PT_HIST_TOTAL);
+	ASSERT_EQ_U64(keys[1].to, PT_STAGE_QUEUE);
+	ASSERT_EQ_U64(keys[2].to, PT_STAGE_DRIVER);
+	ASSERT_EQ_U64(rows[2].h->sum, 400);
+	ASSERT_EQ_U64(keys[2].ifindex, 7);
+	ASSERT_EQ_U64(pt_jhists_rows(&s, "tun0", 7, keys, rows, 1), 1);
+	pt_jhists_free(&s);
+	ASSERT_TRUE(s.step[PT_STAGE_SYSCALL][PT_STAGE_QUEUE] == NULL);
 }
