@@ -54,24 +54,38 @@ static int peer_absent(const struct pt_relay *r, const char *dev)
 	return -1;
 }
 
-int pt_relay_check(struct pt_relay *r, const struct pt_opts *o)
+void pt_relay_adopt_ns(struct pt_relay *r, int fd, const char *name)
+{
+	r->ns_fd = fd;
+	snprintf(r->ns, sizeof(r->ns), "%s", name);
+}
+
+/* PEERNS by its name. 0 or -1 (said why). */
+static int open_ns(struct pt_relay *r, const char *name)
 {
 	char path[sizeof(r->ns) + 16];
+
+	snprintf(r->ns, sizeof(r->ns), "%s", name);
+	/* iproute2's NETNS_RUN_DIR (on most systems /var/run is /run) */
+	snprintf(path, sizeof(path), "/var/run/netns/%s", name);
+	r->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->ns_fd >= 0)
+		return 0;
+	if (errno == ENOENT)
+		pt_err("network namespace %s does not exist (no %s; make it with "
+		       "ip netns add %s)", r->ns, path, r->ns);
+	else
+		pt_err("cannot open network namespace %s: %s", path, strerror(errno));
+	return -1;
+}
+
+int pt_relay_check(struct pt_relay *r, const struct pt_opts *o)
+{
 	struct stat ns, home;
 	int err;
 
-	snprintf(r->ns, sizeof(r->ns), "%s", o->relay_ns);
-	/* iproute2's NETNS_RUN_DIR (on most systems /var/run is /run) */
-	snprintf(path, sizeof(path), "/var/run/netns/%s", o->relay_ns);
-	r->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->ns_fd < 0) {
-		if (errno == ENOENT)
-			pt_err("network namespace %s does not exist (no %s; make it with "
-			       "ip netns add %s)", r->ns, path, r->ns);
-		else
-			pt_err("cannot open network namespace %s: %s", path, strerror(errno));
+	if (r->ns_fd < 0 && open_ns(r, o->relay_ns))
 		return -1;
-	}
 	r->home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (r->home_fd < 0 || fstat(r->ns_fd, &ns) || fstat(r->home_fd, &home)) {
 		pt_err("cannot read network namespaces: %s", strerror(errno));

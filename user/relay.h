@@ -27,6 +27,12 @@ struct pt_relay {
 
 void pt_relay_init(struct pt_relay *r, const struct pt_tun *dev);
 /*
+ * The network namespace open at @fd (taken over) rather than PEERNS by
+ * name, called @name in what is said: the TCP demo's own. Before
+ * pt_relay_check.
+ */
+void pt_relay_adopt_ns(struct pt_relay *r, int fd, const char *name);
+/*
  * Before the traced device exists: PEERNS exists, is not our own network
  * namespace, and has no IFACE. 0 or -1 (said why).
  */
