@@ -205,7 +205,6 @@ static void print(struct pt_histmode *m)
 	struct pt_hist_view views[sizeof(m->rows) / sizeof(m->rows[0])];
 	struct pt_hist_interval iv = { .reads = m->iv_reads };
 	uint64_t c[PT_NR_COUNTERS], now = pt_now_ns();
-	struct timespec rt;
 	unsigned int n;
 
 	collect(m);
@@ -216,8 +215,7 @@ static void print(struct pt_histmode *m)
 	iv.unread = c[PT_CNT_UNREAD] - m->cnt[PT_CNT_UNREAD];
 	iv.lost = c[PT_CNT_REORDERED] - m->cnt[PT_CNT_REORDERED];
 	memcpy(m->cnt, c, sizeof(c));
-	clock_gettime(CLOCK_REALTIME, &rt);
-	iv.t_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	iv.t_ns = pt_realtime_ns();
 	iv.len_ns = now - m->last;
 	m->last = now;
 	m->iv_reads = 0;

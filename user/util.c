@@ -71,6 +71,14 @@ uint64_t pt_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t pt_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int pt_ms_until(uint64_t deadline, uint64_t now)
 {
 	return deadline > now ? (int)((deadline - now + 999999) / 1000000) : 0;

@@ -17,6 +17,8 @@ int pt_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() reads. */
 uint64_t pt_now_ns(void);
+/* CLOCK_REALTIME in ns: the wall clock, for what is printed. */
+uint64_t pt_realtime_ns(void);
 /* Milliseconds from @now until @deadline (CLOCK_MONOTONIC ns), rounded up; 0 if past. */
 int pt_ms_until(uint64_t deadline, uint64_t now);
 
