@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "demo.h"
 #include "prom.h"
 #include "util.h"
 
@@ -18,7 +19,7 @@
 static const char usage[] =
 "Usage: pathtrace --dev IFACE [options] [expression]\n"
 "       pathtrace --dev IFACE --hist [options] [interval [count]] [expression]\n"
-"       pathtrace demo tun|tap [--backend NAME] [--btf PATH] [--json] [-v]\n"
+"       pathtrace demo tun|tap|tcp [--backend NAME] [--btf PATH] [--json] [-v]\n"
 "\n"
 "Follow each packet sent to a TUN or TAP device from the sending socket to\n"
 "the program that reads it, layer by layer. pathtrace itself is the reader:\n"
@@ -104,6 +105,11 @@ static const char usage[] =
 "through it three times (TAP: three times without a neighbour entry, then\n"
 "three times with a static one), prints the journeys with --explain and what\n"
 "the reader got, and writes tun.pcapng and tun.html (tap.*) here.\n"
+"demo tcp: two network namespaces of its own, joined by the relay\n"
+"(nsfocus_tun0, 192.0.2.1, and nsfocus_peer0, 192.0.2.2); a client sends\n"
+"64 KiB to a server behind the relay. Prints the handshake's journeys and\n"
+"the first data segment's with --explain, the data segments' per-stage\n"
+"histograms and what went through, and writes tcp.pcapng and tcp.html here.\n"
 "\n"
 "Exit status: 0 on success or interrupt, 1 on failure, 2 on bad usage.\n";
 
@@ -426,17 +432,29 @@ static enum pt_cli_result one_option(int c, char **argv, struct pt_opts *o, cons
 	return PT_CLI_RUN;
 }
 
-/* "demo tun|tap" before the options: PT_CLI_RUN with the demo set (or none). */
+/* Each demo's own settings: its device and its files (in the current directory). */
+static const struct {
+	const char *name, *dev, *capture, *report;
+	bool tap;
+} demos[] = {
+	[PT_DEMO_TUN] = { "tun", "nsfocus_tun0", "tun.pcapng", "tun.html", false },
+	[PT_DEMO_TAP] = { "tap", "nsfocus_tap0", "tap.pcapng", "tap.html", true },
+	[PT_DEMO_TCP] = { "tcp", "nsfocus_tun0", "tcp.pcapng", "tcp.html", false },
+};
+
+/* "demo tun|tap|tcp" before the options: PT_CLI_RUN with the demo set (or none). */
 static enum pt_cli_result demo_command(int argc, char **argv, struct pt_opts *o)
 {
 	if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
 		fputs(usage, stdout);
 		return PT_CLI_EXIT;
 	}
-	if (argc < 3 || (strcmp(argv[2], "tun") && strcmp(argv[2], "tap")))
-		return bad("%sdemo needs an experiment: tun or tap", "");
-	o->demo = strcmp(argv[2], "tun") ? PT_DEMO_TAP : PT_DEMO_TUN;
-	return PT_CLI_RUN;
+	for (unsigned int d = PT_DEMO_TUN; argc > 2 && d < sizeof(demos) / sizeof(demos[0]); d++)
+		if (!strcmp(argv[2], demos[d].name)) {
+			o->demo = d;
+			return PT_CLI_RUN;
+		}
+	return bad("%sdemo needs an experiment: tun, tap or tcp", "");
 }
 
 /* A number of --hist's: an argument that starts with a digit. */
@@ -522,15 +540,20 @@ static enum pt_cli_result finish(struct pt_opts *o, const char *dev)
 	if (r != PT_CLI_RUN)
 		return r;
 	if (o->demo) {
-		bool tap = o->demo == PT_DEMO_TAP;
-
-		dev = tap ? "nsfocus_tap0" : "nsfocus_tun0";
-		o->tap = tap;
+		dev = demos[o->demo].dev;
+		o->tap = demos[o->demo].tap;
 		o->explain = true;
-		o->write_file = tap ? "tap.pcapng" : "tun.pcapng";
-		o->report = tap ? "tap.html" : "tun.html";
+		o->write_file = demos[o->demo].capture;
+		o->report = demos[o->demo].report;
 		o->force = true;	/* a demo run again replaces its own files */
 		o->no_addr6 = true;	/* the experiment is IPv4's: no MLD reports */
+	}
+	if (o->demo == PT_DEMO_TCP) {
+		/* The peer's namespace is the demo's own, made by it (no name). */
+		o->relay = true;
+		strcpy(o->relay_dev, PT_DEMO_PEER_DEV);
+		parse_ifaddr(DEFAULT_RELAY_ADDR, &o->relay_addrs[0]);
+		o->nr_relay_addrs = 1;
 	}
 	if (!dev)
 		return bad("%sno device given: use --dev IFACE", "");

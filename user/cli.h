@@ -36,7 +36,7 @@ struct pt_opts {
 	bool tap;		/* create a TAP device (Ethernet frames), not TUN */
 	bool echo;		/* answer what is read; follow the answers in */
 	bool relay;		/* --relay: a wire to a device in another netns */
-	char relay_ns[256];	/* its network namespace (/var/run/netns/NAME) */
+	char relay_ns[256];	/* its network namespace (/var/run/netns/NAME; demo tcp: "") */
 	char relay_dev[IFNAMSIZ];	/* the device made there */
 	struct pt_ifaddr relay_addrs[PT_MAX_RELAY_ADDRS];	/* --relay-addr */
 	unsigned int nr_relay_addrs;
@@ -67,6 +67,7 @@ struct pt_opts {
 		PT_DEMO_NONE = 0,
 		PT_DEMO_TUN,	/* pathtrace demo tun */
 		PT_DEMO_TAP,	/* pathtrace demo tap */
+		PT_DEMO_TCP,	/* pathtrace demo tcp: through the relay */
 	} demo;
 };
 

@@ -32,9 +32,46 @@ static void capture(struct pt_jmode *m, const struct pt_journey *j, const struct
 	free(buf);
 }
 
+static void print(struct pt_jmode *m, const struct pt_journey *j, const struct pt_print_ctx *pc)
+{
+	if (m->run.o->json)
+		pt_print_journey_json(m->run.out->f, j, pc);
+	else
+		pt_print_journey_text(m->run.out->f, j, pc);
+	if (pt_sink_printed(m->run.out))
+		*m->run.stop = true;
+}
+
+/* demo tcp: the held journeys, in order, once. */
+static void print_held(struct pt_jmode *m)
+{
+	if (m->held_out)
+		return;
+	m->held_out = true;
+	for (unsigned int i = 0; i < PT_DEMO_HELD; i++)
+		if (m->held[i].held)
+			print(m, &m->held[i].j, &m->held[i].pc);
+}
+
+/* demo tcp: @j kept for its place among the held (all came: out now). */
+static void hold(struct pt_jmode *m, enum pt_demo_show show, const struct pt_journey *j,
+		 const struct pt_print_ctx *pc)
+{
+	unsigned int i = show - PT_DEMO_HOLD_SYN, n = 0;
+
+	m->held[i].j = *j;
+	m->held[i].pc = *pc;
+	m->held[i].held = true;
+	for (i = 0; i < PT_DEMO_HELD; i++)
+		n += m->held[i].held;
+	if (n == PT_DEMO_HELD)
+		print_held(m);
+}
+
 void pt_jmode_emit(const struct pt_journey *j, void *ctx)
 {
 	struct pt_jmode *m = ctx;
+	enum pt_demo_show show = PT_DEMO_SHOW;
 	struct pt_print_ctx pc = {
 		.dev = m->run.tun->name,
 		.backend = pt_backend_name(m->run.tr->backend),
@@ -56,19 +93,17 @@ void pt_jmode_emit(const struct pt_journey *j, void *ctx)
 		pc.explain_lines = pt_explained_first(&m->explained, j);
 	}
 	if (m->run.o->demo)
-		pt_demo_count(&m->tally, j);
+		show = pt_demo_count(&m->tally, m->run.o->demo, j);
 	if (m->run.o->metrics)
 		pt_prom_add_journey(&m->run.metrics->work, j, pc.drop_reason);
 	if (m->report && pt_report_add(m->report, j, &pc)) {
 		pt_err("out of memory for the report: stopping");
 		*m->run.stop = true;
 	}
-	if (m->run.o->json)
-		pt_print_journey_json(m->run.out->f, j, &pc);
-	else
-		pt_print_journey_text(m->run.out->f, j, &pc);
-	if (pt_sink_printed(m->run.out))
-		*m->run.stop = true;
+	if (show == PT_DEMO_SHOW)
+		print(m, j, &pc);
+	else if (show != PT_DEMO_QUIET)
+		hold(m, show, j, &pc);
 	if (m->pcap_open && j->have_read)
 		capture(m, j, &pc);
 }
@@ -178,6 +213,7 @@ int pt_jmode_close_files(struct pt_jmode *m, bool started)
 		m->pcap_open = false;
 	}
 	pt_hold_free(&m->hold);
+	pt_demo_tally_free(&m->tally);
 	if (m->report_f && write_report(m))
 		err = -1;
 	pt_report_free(m->report);
@@ -365,11 +401,43 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 	fprintf(out, "}}\n");
 }
 
+/*
+ * demo tcp, before the summary (--json's comes last): the held journeys
+ * not printed yet, then the data segments' histograms.
+ */
+static void demo_show(struct pt_jmode *m)
+{
+	struct pt_hist_key keys[2 * PT_NR_STAGES * PT_NR_STAGES];
+	struct pt_hist_view rows[2 * PT_NR_STAGES * PT_NR_STAGES];
+	const struct pt_demo_tcp *t = &m->tally.tcp;
+	struct pt_hist_interval iv = {
+		.t_ns = pt_realtime_ns(), .len_ns = t->t_last - t->t_first,
+		.reads = t->data + t->retrans,
+	};
+	FILE *out = m->run.out->f;
+	unsigned int n;
+
+	print_held(m);
+	n = pt_jhists_rows(&t->hists, m->run.tun->name, m->run.tun->ifindex, keys, rows,
+			   sizeof(rows) / sizeof(rows[0]));
+	if (m->run.o->json) {
+		pt_hist_print_json(out, &iv, rows, n, false);
+	} else {
+		fprintf(out, "The %" PRIu64 " data segments' way out, stage to stage (the "
+			"first in full above):\n\n", iv.reads);
+		pt_hist_print_text(out, &iv, rows, n, false);
+	}
+	if (pt_sink_printed(m->run.out))
+		*m->run.stop = true;
+}
+
 void pt_jmode_summary(struct pt_jmode *m, unsigned int in_flight)
 {
 	const struct pt_join_stats *s = &m->joiner.stats;
 	uint64_t c[PT_NR_COUNTERS];
 
+	if (m->run.o->demo == PT_DEMO_TCP)
+		demo_show(m);
 	pt_tracer_counters(m->run.tr, c);
 	pt_warn_lost(c);
 	if (m->run.o->echo)
@@ -408,7 +476,7 @@ int pt_jmode_demo_summary(struct pt_jmode *m, bool cut)
 
 	fputc('\n', out);
 	/* Cut short by a stop signal: what came so far, and exit 0. */
-	if (pt_demo_summary(out, &m->tally, m->run.tun->tap, m->run.tun->name) && !cut)
+	if (pt_demo_summary(out, &m->tally, m->run.o->demo, m->run.tun->name) && !cut)
 		err = -1;
 	demo_files(out, m->run.o);
 	fflush(out);

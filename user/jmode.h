@@ -29,6 +29,13 @@ struct pt_jmode {
 	struct pt_drops drops;
 	struct pt_explained explained;
 	struct pt_demo_tally tally;
+	/* demo tcp: journeys held to be printed together, in order (PT_DEMO_HOLD_*) */
+	struct {
+		struct pt_journey j;
+		struct pt_print_ctx pc;
+		bool held;
+	} held[PT_DEMO_HELD];
+	bool held_out;			/* printed */
 	struct pt_pcap pcap;		/* -w */
 	bool pcap_open;
 	struct pt_hold hold;
@@ -67,6 +74,7 @@ void pt_jmode_tick(struct pt_jmode *m);
 void pt_jmode_reader_stops(struct pt_jmode *m, bool started);
 /* After the device is closed: the last records, all waits ended. Returns what is in flight. */
 unsigned int pt_jmode_finish(struct pt_jmode *m, bool started);
+/* (demo tcp: first the journeys held, and the data segments' histograms.) */
 void pt_jmode_summary(struct pt_jmode *m, unsigned int in_flight);
 /* The demo's closing summary, unless it was @cut short by a stop. 0 or -1. */
 int pt_jmode_demo_summary(struct pt_jmode *m, bool cut);

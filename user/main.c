@@ -5,6 +5,7 @@
  */
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,6 +42,7 @@ struct app {
 	bool stop;
 	bool ready_made;
 	pid_t demo_pid;
+	int demo_ns;			/* demo tcp: the server's network namespace */
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -138,6 +140,20 @@ static int start_metrics(struct app *a)
 	return pt_metrics_start(&a->mx);
 }
 
+/* demo tcp: the relay's peer is the server's namespace, the demo's own. 0 or -1. */
+static int adopt_demo_ns(struct app *a)
+{
+	int fd = fcntl(a->demo_ns, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0) {
+		pt_err("demo: cannot hand the server's namespace to the relay: %s",
+		       strerror(errno));
+		return -1;
+	}
+	pt_relay_adopt_ns(&a->relay, fd, PT_DEMO_PEER_NS);
+	return 0;
+}
+
 /* Traced: the device up, the demo's traffic, privileges gone, ready. 0 or -1. */
 static int go_live(struct app *a)
 {
@@ -146,7 +162,7 @@ static int go_live(struct app *a)
 	if (a->o.relay && pt_relay_configure(&a->relay, &a->o))
 		return -1;
 	/* The demo's traffic: a child that keeps the privileges ping and ARP need. */
-	if (a->o.demo && (a->demo_pid = pt_demo_start(a->tun.tap, a->tun.name)) < 0)
+	if (a->o.demo && (a->demo_pid = pt_demo_start(a->o.demo, a->tun.name, a->demo_ns)) < 0)
 		return -1;
 	/* Set up and attached: from here on only the maps are read. */
 	if (pt_drop_privileges() < 0)
@@ -386,7 +402,10 @@ int main(int argc, char **argv)
 	pt_histmode_init(&a.hm, &shared);
 	pt_relay_init(&a.relay, &a.tun);
 
-	if (a.o.demo && pt_demo_enter())
+	a.demo_ns = -1;
+	if (a.o.demo && pt_demo_enter(a.o.demo, &a.demo_ns))
+		goto out;
+	if (a.demo_ns >= 0 && adopt_demo_ns(&a))
 		goto out;
 	/* The output first: a refused path must not cost a device. */
 	if (pt_jmode_open_files(&a.jm))
@@ -435,6 +454,8 @@ out_files:
 	if (a.ready_made)
 		unlink(a.o.ready_file);
 out:
+	if (a.demo_ns >= 0)
+		close(a.demo_ns);
 	pt_metrics_stop(&a.mx);
 	close(sfd);
 	pt_filter_free(&a.filter);

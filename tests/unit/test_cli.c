@@ -473,15 +473,40 @@ UNIT_CASE(cli_demo_tun_tap)
 	ASSERT_STREQ(err, "");
 }
 
+/* demo tcp: the relay to its own namespace (no name), IPv4 only. */
+UNIT_CASE(cli_demo_tcp)
+{
+	struct pt_opts o;
+	const char *out, *err;
+
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tcp", NULL), PT_CLI_RUN);
+	ASSERT_EQ_I64(o.demo, PT_DEMO_TCP);
+	ASSERT_STREQ(o.dev, "nsfocus_tun0");
+	ASSERT_FALSE(o.tap || o.echo || o.hist);
+	ASSERT_TRUE(o.explain && o.force && o.no_addr6);
+	ASSERT_TRUE(o.relay);
+	ASSERT_STREQ(o.relay_ns, "");
+	ASSERT_STREQ(o.relay_dev, "nsfocus_peer0");
+	ASSERT_EQ_U64(o.nr_relay_addrs, 1);
+	ASSERT_EQ_I64(o.relay_addrs[0].family, AF_INET);
+	ASSERT_EQ_U64(o.relay_addrs[0].prefix, 24);
+	ASSERT_STREQ(o.write_file, "tcp.pcapng");
+	ASSERT_STREQ(o.report, "tcp.html");
+	ASSERT_STREQ(err, "");
+}
+
 UNIT_CASE(cli_demo_bad)
 {
 	struct pt_opts o;
 	const char *out, *err;
 
 	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", NULL), PT_CLI_USAGE);
-	ASSERT_CONTAINS(err, "demo needs an experiment: tun or tap");
+	ASSERT_CONTAINS(err, "demo needs an experiment: tun, tap or tcp");
 	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tan", NULL), PT_CLI_USAGE);
-	ASSERT_CONTAINS(err, "demo needs an experiment: tun or tap");
+	ASSERT_CONTAINS(err, "demo needs an experiment: tun, tap or tcp");
+	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tcp", "--relay", "a:b", NULL),
+		      PT_CLI_USAGE);
+	ASSERT_CONTAINS(err, "option '--relay' does not go with demo");
 	/* The demo makes its own device, traffic and files. */
 	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tun", "--dev", "x", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "option '--dev' does not go with demo");
@@ -493,7 +518,7 @@ UNIT_CASE(cli_demo_bad)
 	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "tun", "--bogus", NULL), PT_CLI_USAGE);
 	ASSERT_CONTAINS(err, "unknown option '--bogus'");
 	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "demo", "--help", NULL), PT_CLI_EXIT);
-	ASSERT_CONTAINS(out, "pathtrace demo tun|tap");
+	ASSERT_CONTAINS(out, "pathtrace demo tun|tap|tcp");
 	ASSERT_STREQ(err, "");
 	/* Not a subcommand anywhere else: there, a filter expression (a host). */
 	ASSERT_EQ_I64(unit_cli(&o, &out, &err, "--dev", "tun0", "demo", NULL), PT_CLI_RUN);
