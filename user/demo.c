@@ -599,8 +599,11 @@ static int summary_tcp(FILE *out, const struct pt_demo_tcp *t, const char *dev)
 	bool ok = t->syn && t->synack && t->ack && t->fin && t->bytes == PT_DEMO_TCP_BYTES &&
 		  !t->unread;
 
-	fprintf(out, "What went through %s (TUN) and the relay, from the client 192.0.2.1 "
-		"port %u to the server %s port %d:\n", dev, t->sport, PT_DEMO_PEER, PT_DEMO_PORT);
+	fprintf(out, "What went through %s (TUN) and the relay, from the client 192.0.2.1",
+		dev);
+	if (t->sport)
+		fprintf(out, " port %u", t->sport);
+	fprintf(out, " to the server %s port %d:\n", PT_DEMO_PEER, PT_DEMO_PORT);
 	fprintf(out, "  the handshake: %s, %s, %s\n", t->syn ? "SYN out" : "no SYN out",
 		t->synack ? "SYN-ACK in" : "no SYN-ACK in", t->ack ? "ACK out" : "no ACK out");
 	fprintf(out, "  %" PRIu64 " TCP segment%s carrying %" PRIu64 " bytes, at most %u each "

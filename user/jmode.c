@@ -422,6 +422,8 @@ static void demo_show(struct pt_jmode *m)
 			   sizeof(rows) / sizeof(rows[0]));
 	if (m->run.o->json) {
 		pt_hist_print_json(out, &iv, rows, n, false);
+	} else if (!n) {
+		fprintf(out, "No data segment was read: no histograms.\n");
 	} else {
 		fprintf(out, "The %" PRIu64 " data segments' way out, stage to stage (the "
 			"first in full above):\n\n", iv.reads);
