@@ -88,12 +88,13 @@ void pt_jmode_emit(const struct pt_journey *j, void *ctx)
 	}
 	if (j->have_kernel)
 		pc.l4_func = pt_tracer_func_name(m->run.tr, PT_STAGE_L4, j->ev.l4_ip);
-	if (m->run.o->explain) {
-		pc.explain = true;
-		pc.explain_lines = pt_explained_first(&m->explained, j);
-	}
 	if (m->run.o->demo)
 		show = pt_demo_count(&m->tally, m->run.o->demo, j);
+	/* Explained in full the first time its kind is printed (demo tcp prints few). */
+	if (m->run.o->explain) {
+		pc.explain = true;
+		pc.explain_lines = show != PT_DEMO_QUIET && pt_explained_first(&m->explained, j);
+	}
 	if (m->run.o->metrics)
 		pt_prom_add_journey(&m->run.metrics->work, j, pc.drop_reason);
 	if (m->report && pt_report_add(m->report, j, &pc)) {
