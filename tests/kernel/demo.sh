@@ -6,8 +6,9 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
-CASES=(demo_tun demo_tap demo_json demo_interrupted demo_kill9 demo_not_root explain_live
-	report_live report_refused)
+CASES=(demo_tun demo_tap demo_json demo_interrupted demo_kill9 demo_not_root demo_tcp
+	demo_tcp_json demo_tcp_interrupted demo_tcp_kill9 demo_usage explain_live report_live
+	report_refused)
 PTA=$(realpath "$PT" 2>/dev/null)
 
 # demo_run ARGS...: the demo in $TMP (its files land there), 30 s at most.
@@ -197,6 +198,169 @@ case_demo_not_root() {
 	expect_ok "message: $(head -1 "$TMP/err")" grep -qx 'pathtrace: demo: cannot make a network namespace: Operation not permitted (needs root)' "$TMP/err"
 	expect_eq "$(ls "$TMP")" "err
 out" "no file made"
+}
+
+# demo tcp's processes running (its client and server), by name.
+tcp_procs() {
+	pgrep -x demo-client
+	pgrep -x demo-server
+}
+
+# The named network namespaces, one line: the demo makes none.
+named_netns() {
+	ls /var/run/netns 2>/dev/null | tr '\n' ' '
+}
+
+# demo tcp's text: its journeys are the lines before the histograms.
+tcp_journeys() {
+	sed "/data segments' way out/,\$d" "$TMP/out"
+}
+
+# A real client and server through the relay: the handshake and the first
+# data segment in full, the data segments in histograms, the capture has
+# every segment out and the 64 KiB, nothing left behind.
+case_demo_tcp() {
+	need_tshark || return
+	local before n journeys
+	before=$(named_netns)
+	demo_run tcp
+	expect_eq "$DEMO_RC" 0 "demo tcp exit status"
+	# Held, then printed in the handshake's order: SYN, SYN-ACK in, ACK, the first data.
+	expect_eq "$(grep '^#' "$TMP/out" | grep -o '\[[A-Z]*\]' | tr '\n' ' ')" "[S] [SA] [A] [A] " "the journeys printed: the handshake, then a data segment"
+	expect_ok "SYN: the client's socket" grep -q '^#[0-9]* TCP [0-9]* -> 5001 \[S\] .*192.0.2.1 -> 192.0.2.2, 60 bytes, socket of demo-client pid' "$TMP/out"
+	expect_ok "SYN-ACK: in, from the server" grep -q '^#[0-9]* rx TCP 5001 -> [0-9]* \[SA\] .*192.0.2.2 -> 192.0.2.1' "$TMP/out"
+	expect_ok "ACK: no data" grep -q '^#[0-9]* TCP [0-9]* -> 5001 \[A\] .* len=0 192.0.2.1 -> 192.0.2.2, 52 bytes' "$TMP/out"
+	expect_ok "the first data segment, written by the client" grep -q '^#[0-9]* TCP [0-9]* -> 5001 \[A\] .* len=1448 .*, 1500 bytes, data written by demo-client pid' "$TMP/out"
+	journeys=$(tcp_journeys)
+	# Every stage line labelled with its step; each way explained once.
+	expect_eq "$(grep -cE '^  [a-z]+ ' <<<"$journeys")" 0 "stage lines without a step label"
+	expect_ok "stages labelled" test "$(grep -cE '^  ([0-9]\.[0-9]|R[0-9]) ' <<<"$journeys")" -ge 30
+	expect_eq "$(grep -c "^ *the driver's transmit function" <<<"$journeys")" 1 "explanations of 4.4 (the way out)"
+	expect_eq "$(grep -c '^ *the reader writes the answer to /dev/net/tun' <<<"$journeys")" 1 "explanations of R1 (the way in)"
+	# The data segments' histograms: each of them in every transition they all have.
+	n=$(sed -n 's/^  \([0-9]*\) TCP segments carrying 65536 bytes, at most 1448 each (the MSS).*/\1/p' "$TMP/out")
+	expect_ok "summary: N TCP segments carrying 65536 bytes ($n)" test "${n:-0}" -ge 46
+	expect_ok "the histograms' heading" grep -qx "The $n data segments' way out, stage to stage (the first in full above):" "$TMP/out"
+	local t
+	for t in 'queue -> driver' 'driver -> copy' 'copy -> user' 'total (first stage -> user)'; do
+		expect_ok "histogram $t of $n segments" grep -q "^nsfocus_tun0 $t: count $n, p50 " "$TMP/out"
+	done
+	expect_ok "log2 buckets" grep -q '^ *nsecs : count     distribution$' "$TMP/out"
+	expect_ok "summary: the handshake" grep -qx '  the handshake: SYN out, SYN-ACK in, ACK out' "$TMP/out"
+	expect_ok "summary: the FIN" grep -q "^  the client's FIN" "$TMP/out"
+	expect_ok "summary: the way out" grep -q '^What went through nsfocus_tun0 (TUN) and the relay, from the client 192.0.2.1 port [0-9]* to the server 192.0.2.2 port 5001:$' "$TMP/out"
+	expect_ok "where the files are" grep -qx "Open $(realpath "$TMP")/tcp.pcapng in Wireshark (or tshark -r), $(realpath "$TMP")/tcp.html in a browser." "$TMP/out"
+	expect_ok "two namespaces said" grep -q 'demo: in a network namespace of its own, gone when the demo ends; the server in a second one' "$TMP/err"
+	expect_ok "the relay said" grep -q 'relay: TUN nsfocus_peer0 in network namespace demo-peer' "$TMP/err"
+	# The capture: every segment the client sent, the 64 KiB among them.
+	expect_eq "$(tshark -r "$TMP/tcp.pcapng" -Y 'ip.src == 192.0.2.1 && tcp.len > 0' -T fields -e tcp.len 2>/dev/null | awk '{ s += $1; n++ } END { print n + 0, s + 0 }')" "$n 65536" "data segments in tcp.pcapng and their payload"
+	expect_eq "$(tshark -r "$TMP/tcp.pcapng" -T fields -e tcp.flags.str 2>/dev/null | head -2 | tr -d '\n ·')" "SA" "the capture starts with the SYN and the ACK"
+	expect_ok "capture written: $(grep -o 'wrote [0-9]* packets to tcp.pcapng' "$TMP/err")" grep -qx "pathtrace: wrote $(tshark -r "$TMP/tcp.pcapng" 2>/dev/null | wc -l) packets to tcp.pcapng" "$TMP/err"
+	local rows
+	rows=$(sed -n 's/.*wrote the report of \([0-9]*\) journeys to tcp.html/\1/p' "$TMP/err")
+	expect_ok "report written ($rows journeys)" test "${rows:-0}" -gt "$n"
+	expect_report "$TMP/tcp.html" "$rows"
+	expect_eq "$(tcp_procs)" "" "the demo's client and server, after it"
+	expect_eq "$(named_netns)" "$before" "named network namespaces (the demo's are not)"
+	expect_demo_gone nsfocus_tun0
+}
+
+# --json: the four journeys, then the histograms' object, then the summary.
+case_demo_tcp_json() {
+	demo_run tcp --json
+	expect_eq "$DEMO_RC" 0 "demo tcp --json exit status"
+	split_summary
+	expect_eq "$(jq -s -c '[.[] | select(.seq) | [.dir, .tcp.flags, .tcp.payload]]' "$TMP/out")" '[["tx","S",0],["rx","SA",0],["tx","A",0],["tx","A",1448]]' "JSON journeys"
+	expect_eq "$(jq -s '[.[] | select(.seq) | .stages[] | select((.explain | length) < 20)] | length' "$TMP/out")" 0 "every stage explained"
+	local n
+	n=$(jq -s '[.[] | select(.hists)][0].reads' "$TMP/out")
+	expect_ok "data segments in the histograms' object: $n" test "${n:-0}" -ge 46
+	expect_eq "$(jq -s -c "[.[] | select(.hists) | .hists[] | select(.transition == \"total\" or .transition == \"queue->driver\" or .transition == \"copy->user\") | .count] | unique" "$TMP/out")" "[$n]" "segments in each of total, queue->driver, copy->user"
+	expect_eq "$(tail -1 "$TMP/out" | jq -c 'has("hists")')" true "the histograms last before the summary"
+	expect_eq "$(jq '.summary.journeys.read' "$TMP/summary")" "$(tshark -r "$TMP/tcp.pcapng" 2>/dev/null | wc -l)" "JSON summary's journeys read: the capture's packets"
+	expect_ok "what went through, on stderr" grep -q '^  the handshake: SYN out, SYN-ACK in, ACK out$' "$TMP/err"
+	expect_eq "$(tcp_procs)" "" "the demo's client and server, after it"
+	expect_demo_gone nsfocus_tun0
+}
+
+# demo tcp in the background (PT_PID), stopped (SIGSTOP) as soon as it
+# forks its client: the experiment cannot end while pathtrace, the relay,
+# is stopped. TCP_PROCS: the client and the server, TCP_NS: the network
+# namespaces of pathtrace and of the server.
+demo_tcp_bg() {
+	(cd "$TMP" && exec ip netns exec "$NS" "$@" "$PTA" demo tcp >"$TMP/out" 2>"$TMP/err") &
+	PT_PID=$!
+	PIDS+=("$PT_PID")
+	local i kid= srv=
+	for ((i = 0; i < 200000; i++)); do
+		[ -z "$kid" ] && kill -0 "$PT_PID" 2>/dev/null || break
+		read -r kid _ <"/proc/$PT_PID/task/$PT_PID/children" 2>/dev/null
+	done
+	[ -n "$kid" ] && kill -STOP "$PT_PID"
+	for ((i = 0; i < 200; i++)); do
+		[ -n "$kid" ] || break
+		read -r srv _ <"/proc/$kid/task/$kid/children" 2>/dev/null	# (no newline: status 1)
+		[ -n "$srv" ] && break
+		sleep 0.01
+	done
+	TCP_PROCS="$kid $srv"
+	TCP_NS="$(readlink "/proc/$PT_PID/ns/net") $(readlink "/proc/$srv/ns/net")"
+	expect_ok "the demo's client and server run ($TCP_PROCS; $TCP_NS)" test -n "$srv"
+}
+
+# Those of TCP_PROCS running, or the namespaces of TCP_NS with a process in them.
+tcp_left() {
+	local p
+	for p in $TCP_PROCS; do
+		[ -r "/proc/$p/status" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null &&
+			echo "process $p"
+	done
+	for p in $TCP_NS; do
+		p=${p#net:[}
+		lsns -n -t net -o NS | grep -qx "${p%]}" && echo "namespace $p"
+	done
+}
+
+# SIGINT as the client and server start: exit 0, both ended, both
+# namespaces gone, nothing loaded.
+case_demo_tcp_interrupted() {
+	local i
+	demo_tcp_bg env --default-signal=INT
+	kill -INT "$PT_PID"
+	kill -CONT "$PT_PID"
+	pt_wait 5
+	expect_eq "$PT_RC" 0 "exit status after SIGINT"
+	expect_ok "the stop said" grep -q "demo: stopped before the experiment's end" "$TMP/err"
+	expect_ok "what came so far summed up" grep -q '^What went through nsfocus_tun0' "$TMP/out"
+	for ((i = 0; i < 20; i++)); do
+		[ -z "$(tcp_left)" ] && break
+		sleep 0.1
+	done
+	expect_eq "$(tcp_left)" "" "left 2 s after the demo"
+	expect_no_bpf_left
+}
+
+# kill -9: the client gets SIGTERM as pathtrace dies and ends the server.
+case_demo_tcp_kill9() {
+	local i
+	demo_tcp_bg
+	kill -9 "$PT_PID"
+	wait "$PT_PID" 2>/dev/null
+	for ((i = 0; i < 20; i++)); do
+		[ -z "$(tcp_left)" ] && break
+		sleep 0.1
+	done
+	expect_eq "$(tcp_left)" "" "left 2 s after kill -9"
+	expect_no_bpf_left
+}
+
+case_demo_usage() {
+	nsx "$PT" demo tcpx >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 2 "exit status of an unknown experiment"
+	expect_ok "the experiments named: $(head -1 "$TMP/err")" grep -qx 'pathtrace: demo needs an experiment: tun, tap or tcp' "$TMP/err"
+	nsx "$PT" demo tcp --relay x:y >"$TMP/out" 2>"$TMP/err"
+	expect_eq "$?" 2 "exit status of demo tcp --relay"
+	expect_ok "--relay refused" grep -q "option '--relay' does not go with demo" "$TMP/err"
 }
 
 # --explain on a live --dev: the same labels, the explanations once.
