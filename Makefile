@@ -5,7 +5,7 @@
 #   make test-vm    only the VM test: Debian's kernels under QEMU (tests/vm)
 #   make bench      the benchmark against an untraced run and bpftrace (root)
 #   make demo       the classroom TUN demo, pathtrace demo tun (root;
-#                   DEMO=tap for TAP); its files go to build/
+#                   DEMO=tap for TAP, DEMO=tcp for TCP); its files go to build/
 #   make install    DESTDIR=, PREFIX=/usr/local (the systemd unit in
 #                   SYSTEMD_UNIT_DIR, default PREFIX/lib/systemd/system)
 #   V=1             show the commands
