@@ -63,5 +63,5 @@ got=$(bash -c ". '$comp'; COMP_WORDS=(pathtrace --back); COMP_CWORD=1; _pathtrac
 	COMP_WORDS=(pathtrace de); COMP_CWORD=1; _pathtrace; echo \"\${COMPREPLY[*]}\";
 	COMP_WORDS=(pathtrace demo t); COMP_CWORD=2; _pathtrace; echo \"\${COMPREPLY[*]}\";
 	COMP_WORDS=(pathtrace demo tap --j); COMP_CWORD=3; _pathtrace; echo \"\${COMPREPLY[*]}\"")
-want=$'--backend\nauto fentry kprobe tracepoint\ndemo\ntun tap\n--json'
+want=$'--backend\nauto fentry kprobe tracepoint\ndemo\ntun tap tcp\n--json'
 res "$([ "$got" = "$want" ] && echo PASS || echo FAIL)" completion_completes "got '$got'"
