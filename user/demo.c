@@ -333,7 +333,10 @@ static int tcp_server(int peer_ns, int ready)
 	return 0;
 }
 
-/* The client: connect, write PT_DEMO_TCP_BYTES in one write(), close its side, wait for the server's. */
+/*
+ * The client: connect, write PT_DEMO_TCP_BYTES in one write(), close its
+ * side, wait for the server's close. 0, or -1 (said why).
+ */
 static int tcp_client(void)
 {
 	static char data[PT_DEMO_TCP_BYTES];
@@ -382,11 +385,10 @@ static int tcp_experiment(const char *dev, int peer_ns)
 	say("a client (demo-client) sends %d bytes to a server (demo-server) at %s port %d: "
 	    "through %s, then the relay to %s in the server's namespace", PT_DEMO_TCP_BYTES,
 	    PT_DEMO_PEER, PT_DEMO_PORT, dev, PT_DEMO_PEER_DEV);
-	if (pipe2(p, O_CLOEXEC))
+	if (pipe2(p, O_CLOEXEC) || (pid = fork()) < 0) {
+		pt_err("demo: cannot start the server: %s", strerror(errno));
 		return 1;
-	pid = fork();
-	if (pid < 0)
-		return 1;
+	}
 	if (!pid) {
 		close(p[0]);
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
@@ -619,7 +621,8 @@ static int summary_tcp(FILE *out, const struct pt_demo_tcp *t, const char *dev)
 		" in from the server (its SYN-ACK, ACKs and FIN)\n", t->other_out,
 		plural(t->other_out), t->in);
 	if (t->unread)
-		fprintf(out, "  %" PRIu64 " segment%s out not read\n", t->unread, plural(t->unread));
+		fprintf(out, "  %" PRIu64 " segment%s out not read\n", t->unread,
+			plural(t->unread));
 	fprintf(out, "The reader reads no offloads from a TUN device, so the kernel cut the "
 		"large packets TCP queued into segments of one MSS after the device queue "
 		"(GSO): each is a journey of its own.\n");

@@ -63,7 +63,7 @@ struct pt_demo_tcp {
 /* What the demo does with a journey it counted. */
 enum pt_demo_show {
 	PT_DEMO_SHOW,		/* printed as it comes */
-	PT_DEMO_QUIET,		/* counted only (TCP: data in the histograms, the rest in the summary) */
+	PT_DEMO_QUIET,		/* counted only (TCP: data in the histograms, the rest summed up) */
 	/* TCP: held, printed together in this order once all came (or at the end) */
 	PT_DEMO_HOLD_SYN,
 	PT_DEMO_HOLD_SYNACK,

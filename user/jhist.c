@@ -57,11 +57,11 @@ unsigned int pt_jhists_rows(const struct pt_jhists *s, const char *dev, uint32_t
 		for (int a = 0; a < PT_NR_STAGES; a++)
 			for (int b = 0; b < PT_NR_STAGES; b++) {
 				const struct pt_jhist *h = total ? s->total[a][b] : s->step[a][b];
+				__u8 from = (__u8)(total ? PT_HIST_TOTAL : a);
 
 				if (n == max || !h || !h->h.count)
 					continue;
-				keys[n] = pt_hist_key_make(ifindex, 0, (__u8)(total ? PT_HIST_TOTAL : a),
-							   (__u8)b);
+				keys[n] = pt_hist_key_make(ifindex, 0, from, (__u8)b);
 				rows[n] = (struct pt_hist_view){ .dev = dev, .key = &keys[n],
 								 .h = &h->h };
 				n++;

@@ -276,7 +276,8 @@ static bool hists_dir(FILE *out, const struct pt_report *r, bool rx)
 
 	for (int a = lo; a < end; a++)
 		for (int b = lo; b < end; b++)
-			any |= pt_jhist_used(r->hists.step[a][b]) || pt_jhist_used(r->hists.total[a][b]);
+			any |= pt_jhist_used(r->hists.step[a][b]) ||
+			       pt_jhist_used(r->hists.total[a][b]);
 	if (!any)
 		return false;
 	fprintf(out, "<h3>The way %s: %" PRIu64 " journeys</h3>\n",
@@ -287,7 +288,8 @@ static bool hists_dir(FILE *out, const struct pt_report *r, bool rx)
 			if (!pt_jhist_used(r->hists.step[a][b]))
 				continue;
 			snprintf(name, sizeof(name), "%s -> %s", pt_stage_name(a), pt_stage_name(b));
-			hist_write(out, name, r->hists.step[a][b], b == PT_STAGE_USER ? "hu" : "hb");
+			hist_write(out, name, r->hists.step[a][b],
+				   b == PT_STAGE_USER ? "hu" : "hb");
 		}
 	for (int a = lo; a < end; a++)
 		for (int b = lo; b < end; b++) {

@@ -33,7 +33,8 @@ static const char *summary(const struct pt_demo_tally *t, bool tap, int *rc)
 	FILE *f = open_memstream(&buf, &len);
 
 	ASSERT_TRUE(f != NULL);
-	*rc = pt_demo_summary(f, t, tap ? PT_DEMO_TAP : PT_DEMO_TUN, tap ? "nsfocus_tap0" : "nsfocus_tun0");
+	*rc = pt_demo_summary(f, t, tap ? PT_DEMO_TAP : PT_DEMO_TUN,
+			      tap ? "nsfocus_tap0" : "nsfocus_tun0");
 	ASSERT_EQ_I64(fclose(f), 0);
 	return unit_track(buf);
 }
@@ -194,7 +195,7 @@ UNIT_CASE(demo_tcp_tally)
 	ASSERT_EQ_U64(t.tcp.hists.step[PT_STAGE_QUEUE][PT_STAGE_USER]->h.count, 46);
 	s = tcp_summary(&t, &rc);
 	ASSERT_EQ_I64(rc, 0);
-	ASSERT_CONTAINS(s, "from the client 192.0.2.1 port 40000 to the server 192.0.2.2 port 5001");
+	ASSERT_CONTAINS(s, "the client 192.0.2.1 port 40000 to the server 192.0.2.2 port 5001");
 	ASSERT_CONTAINS(s, "  the handshake: SYN out, SYN-ACK in, ACK out\n");
 	ASSERT_CONTAINS(s, "  46 TCP segments carrying 65536 bytes, at most 1448 each");
 	ASSERT_CONTAINS(s, "  the client's FIN, on its last data segment, and the server's\n");
