@@ -115,13 +115,16 @@ static const struct pt_step arp_step = { "3.4", "ARP",
 
 static const struct pt_step tcp_l4_step = { "2.1", "TCP",
 	"tcp_sendmsg copies the written data into the socket's write queue" };
+static const struct pt_step tcp_rx_l4_step = { "R5", "TCP",
+	"tcp_v4_rcv finds the socket; TCP checks the segment's sequence and ACK" };
 
 const struct pt_step *pt_stage_step(int v, const struct pt_flow *f)
 {
 	if (f && f->family == PT_FAM_ARP && v == PT_STAGE_NEIGH)
 		return &arp_step;
-	if (f && f->family != PT_FAM_ARP && f->proto == PT_IPPROTO_TCP && v == PT_STAGE_L4)
-		return &tcp_l4_step;
+	if (f && f->family != PT_FAM_ARP && f->proto == PT_IPPROTO_TCP &&
+	    (v == PT_STAGE_L4 || v == PT_V_RX_L4))
+		return v == PT_STAGE_L4 ? &tcp_l4_step : &tcp_rx_l4_step;
 	return (unsigned)v < PT_NR_VSTAGES ? &steps[v] : NULL;
 }
 

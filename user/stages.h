@@ -65,7 +65,7 @@ struct pt_step {
 };
 /*
  * Of a packet of flow @f (NULL: any): an ARP frame's neigh stage says why
- * it exists, TCP's l4 is its write queue's.
+ * it exists, TCP's l4 is TCP's, both ways.
  */
 const struct pt_step *pt_stage_step(int v, const struct pt_flow *f);
 

@@ -97,6 +97,9 @@ UNIT_CASE(stage_steps_walk_through)
 	ASSERT_STREQ(pt_stage_step(PT_STAGE_L4, &tcp)->title, "TCP");
 	ASSERT_CONTAINS(pt_stage_step(PT_STAGE_L4, &tcp)->text, "write queue");
 	ASSERT_STREQ(pt_stage_step(PT_STAGE_L4, &udp)->title, "UDP/ICMP");
+	ASSERT_STREQ(pt_stage_step(PT_V_RX_L4, &tcp)->step, "R5");
+	ASSERT_STREQ(pt_stage_step(PT_V_RX_L4, &tcp)->title, "TCP");
+	ASSERT_STREQ(pt_stage_step(PT_V_RX_L4, &udp)->title, "UDP/ICMP");
 	ASSERT_STREQ(pt_stage_step(PT_STAGE_SENDQ, &tcp)->step, "2.3");
 	ASSERT_STREQ(pt_stage_step(PT_STAGE_SENDQ, &tcp)->title, "send queue");
 	ASSERT_TRUE(pt_stage_on_path(PT_STAGE_SENDQ, &tcp));
