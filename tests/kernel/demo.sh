@@ -174,19 +174,24 @@ case_demo_interrupted() {
 	expect_no_bpf_left
 }
 
+# Wait up to 2 s for command @1 to print nothing (what a demo leaves goes).
+wait_none() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		[ -z "$("$1")" ] && return
+		sleep 0.1
+	done
+}
+
 # kill -9 gives pathtrace no chance: its child gets SIGTERM as its parent
 # dies (PR_SET_PDEATHSIG) and ends ping (and the device, gone with
 # pathtrace, would end the experiment soon anyway); the kernel frees the
 # rest.
 case_demo_kill9() {
-	local i
 	demo_start_bg
 	kill -9 "$PT_PID"
 	wait "$PT_PID" 2>/dev/null
-	for ((i = 0; i < 20; i++)); do
-		[ -z "$(demo_running)" ] && break
-		sleep 0.1
-	done
+	wait_none demo_running
 	expect_eq "$(demo_running)" "" "processes of the demo running 2 s after kill -9"
 	expect_no_bpf_left
 }
@@ -324,7 +329,6 @@ tcp_left() {
 # SIGINT as the client and server start: exit 0, both ended, both
 # namespaces gone, nothing loaded.
 case_demo_tcp_interrupted() {
-	local i
 	demo_tcp_bg env --default-signal=INT
 	kill -INT "$PT_PID"
 	kill -CONT "$PT_PID"
@@ -332,24 +336,17 @@ case_demo_tcp_interrupted() {
 	expect_eq "$PT_RC" 0 "exit status after SIGINT"
 	expect_ok "the stop said" grep -q "demo: stopped before the experiment's end" "$TMP/err"
 	expect_ok "what came so far summed up" grep -q '^What went through nsfocus_tun0' "$TMP/out"
-	for ((i = 0; i < 20; i++)); do
-		[ -z "$(tcp_left)" ] && break
-		sleep 0.1
-	done
+	wait_none tcp_left
 	expect_eq "$(tcp_left)" "" "left 2 s after the demo"
 	expect_no_bpf_left
 }
 
 # kill -9: the client gets SIGTERM as pathtrace dies and ends the server.
 case_demo_tcp_kill9() {
-	local i
 	demo_tcp_bg
 	kill -9 "$PT_PID"
 	wait "$PT_PID" 2>/dev/null
-	for ((i = 0; i < 20; i++)); do
-		[ -z "$(tcp_left)" ] && break
-		sleep 0.1
-	done
+	wait_none tcp_left
 	expect_eq "$(tcp_left)" "" "left 2 s after kill -9"
 	expect_no_bpf_left
 }
