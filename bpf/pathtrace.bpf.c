@@ -34,3 +34,21 @@ PT_FN_HOOKS(FN_HOOK)
 	SEC("tp_btf/" #tp) int BPF_PROG(tp_##tp, PT_UNPAREN args) { body; return 0; }
 
 PT_TP_HOOKS(TP_HOOK)
+
+/*
+ * Netfilter hooks (BPF_PROG_TYPE_NETFILTER, Linux 6.4+). Debian 12's libbpf
+ * knows neither the type nor its section: userspace sets the type before
+ * loading them (user/ladder.c). Their context, struct bpf_nf_ctx, read at
+ * its fixed layout (no relocation against kernels without it); they let
+ * every packet pass (NF_ACCEPT).
+ */
+struct pt_nf_ctx {
+	const void *state;
+	struct sk_buff *skb;
+};
+
+#define NF_HOOK(hook, stage, pf, hooknum, body)				\
+	SEC("socket") int nf_##hook(struct pt_nf_ctx *ctx)		\
+	{ struct sk_buff *skb = ctx->skb; body; return 1; }
+
+PT_NF_HOOKS(NF_HOOK)

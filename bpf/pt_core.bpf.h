@@ -42,7 +42,7 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 		return;
 	pt_rec_join_task(ev, PT_STAGE_QUEUE);
 	if (ev->flow.proto == PT_IPPROTO_TCP) {
-		ev->ts[PT_STAGE_SENDQ] = pt_sendq_take(skb, key, trusted);
+		ev->ts[PT_STAGE_SENDQ] = pt_sendq_take(skb, key, trusted, &ev->ts[PT_STAGE_IP]);
 		pt_tcp_attr(ev, skb, key, trusted);
 	}
 }

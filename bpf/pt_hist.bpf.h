@@ -160,7 +160,7 @@ static __always_inline __u32 pt_hoff(__u64 ts, __u64 first)
 static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool trusted)
 {
 	struct pt_skb_facts sf = {};
-	__u64 now, first, sendq;
+	__u64 now, first, sendq, ip = 0;
 	struct pt_task *t;
 	struct pt_hrec *h;
 
@@ -179,12 +179,15 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	if (!h)
 		return;
 	t = pt_task_get();
-	sendq = pt_sendq_take(skb, key, trusted);
+	sendq = pt_sendq_take(skb, key, trusted, &ip);
 	first = t ? t->ts[PT_STAGE_SYSCALL] : sendq ?: now;
 #pragma unroll
 	for (int i = 0; i < PT_STAGE_QUEUE; i++)
 		h->off[i] = t ? pt_hoff(t->ts[i], first) : 0;
-	h->off[PT_STAGE_SENDQ] = pt_hoff(sendq, first);
+	if (sendq) {	/* TCP's: its own, not its task's */
+		h->off[PT_STAGE_SENDQ] = pt_hoff(sendq, first);
+		h->off[PT_STAGE_IP] = pt_hoff(ip, first);
+	}
 	h->off[PT_STAGE_QUEUE] = pt_hoff(now, first);
 #pragma unroll
 	for (int i = PT_STAGE_QUEUE + 1; i < PT_STAGE_COPY; i++)
@@ -252,7 +255,7 @@ static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 fir
 
 /*
  * A stranger at the driver: a segment of a stashed original takes a record
- * with the original's stages (first: its syscall, else its queue), the
+ * with the original's stages (first: its syscall, else its sendq, else its queue), the
  * xmit stage of its list where seen, and now. Only while an original
  * waits: a packet not followed costs one look at this CPU's stash.
  */
@@ -278,7 +281,8 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 	h = pt_hrec_begin(key, now);
 	if (!h)
 		return;
-	first = seg.ts[PT_STAGE_SYSCALL] ? seg.ts[PT_STAGE_SYSCALL] : seg.ts[PT_STAGE_QUEUE];
+	/* As its original's (pt_hist_open): its syscall, else its sendq, else its queue */
+	first = seg.ts[PT_STAGE_SYSCALL] ?: seg.ts[PT_STAGE_SENDQ] ?: seg.ts[PT_STAGE_QUEUE];
 #pragma unroll
 	for (int i = 0; i < PT_STAGE_XMIT; i++)
 		h->off[i] = pt_hoff(seg.ts[i], first);

@@ -7,6 +7,7 @@
 #define PT_TASK_BPF_H
 
 #include "pt_config.bpf.h"
+#include "pt_key.bpf.h"
 
 /*
  * The send in progress of each task (struct pt_task), by its thread id
@@ -193,12 +194,14 @@ static __always_inline void pt_task_stamps_taken(struct pt_task *t)
  * (skb->tstamp): an skb at the address of one TCP handed to another device
  * is not taken for it. One entry: a transmit nested in between (a
  * softirq's, on this CPU) takes it, and the segment's sendq stage goes
- * unseen, never another's.
+ * unseen, never another's. Its ip stage waits there too: the task's is
+ * another send's when TCP sends the segment outside its write.
  */
 struct pt_sendq {
 	__u64 key;
 	__u64 tstamp;
 	__u64 ts;
+	__u64 ip;	/* its ip stage (ip_output), in the same chain */
 };
 
 struct {
@@ -222,11 +225,37 @@ static __always_inline void pt_on_sendq(struct sk_buff *skb, __u64 key, bool tru
 		q->key = key;
 		q->tstamp = pt_skb_tstamp(skb, trusted);
 		q->ts = bpf_ktime_get_ns();
+		q->ip = 0;
 	}
 }
 
-/* The sendq stamp of @skb (key @key), first seen now; 0: none. */
-static __always_inline __u64 pt_sendq_take(struct sk_buff *skb, __u64 key, bool trusted)
+/* ip_output of @key: the task's stage, and a TCP segment's in the stash. */
+static __always_inline void pt_on_ip(__u64 key)
+{
+	__u32 zero = 0;
+	struct pt_sendq *q;
+
+	pt_on_task_stage(PT_STAGE_IP);
+	if (!sendq_hooked)
+		return;
+	q = bpf_map_lookup_elem(&sendq_stash, &zero);
+	if (q && q->key == key && !q->ip)
+		q->ip = bpf_ktime_get_ns();
+}
+
+/* Netfilter LOCAL_OUT (where no function hook serves sendq): TCP's only. */
+static __always_inline void pt_on_nf_local_out(struct sk_buff *skb)
+{
+	if (BPF_CORE_READ(skb, sk, sk_protocol) == PT_IPPROTO_TCP)
+		pt_on_sendq(skb, pt_key(skb), true);
+}
+
+/*
+ * The sendq stamp of @skb (key @key), first seen now, and its ip stamp in
+ * *@ip; 0: none (*@ip untouched).
+ */
+static __always_inline __u64 pt_sendq_take(struct sk_buff *skb, __u64 key, bool trusted,
+					   __u64 *ip)
 {
 	__u32 zero = 0;
 	struct pt_sendq *q;
@@ -237,6 +266,7 @@ static __always_inline __u64 pt_sendq_take(struct sk_buff *skb, __u64 key, bool 
 	if (!q || q->key != key || q->tstamp != pt_skb_tstamp(skb, trusted))
 		return 0;
 	q->key = 0;
+	*ip = q->ip;
 	return q->ts;
 }
 

@@ -263,12 +263,12 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 	 * ip, neigh) are this segment's only if it left in the write() that
 	 * queued its data; else they are another send's (or none: a route
 	 * lookup in a write whose data went out later). Its sendq stamp is
-	 * its own (per CPU, by skb).
+	 * its own (per CPU, by skb), and so is its ip stamp with it.
 	 */
 	if (!(ev->flags & PT_EV_IN_SYSCALL) || !w || ev->ts[PT_STAGE_SYSCALL] != w->ts_syscall) {
 #pragma unroll
 		for (int i = PT_STAGE_L4 + 1; i < PT_STAGE_QUEUE; i++)
-			if (i != PT_STAGE_SENDQ)
+			if (i != PT_STAGE_SENDQ && (i != PT_STAGE_IP || !ev->ts[PT_STAGE_SENDQ]))
 				ev->ts[i] = 0;
 	}
 	ev->flags &= ~(PT_EV_IN_SYSCALL | PT_EV_BY_WRITE | PT_EV_BY_OWNER | PT_EV_TCP_KERNEL);

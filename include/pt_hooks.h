@@ -49,9 +49,9 @@
 	 * or a GSO original) to IP; no device yet: kept per CPU */		\
 	X(sendq, PT_STAGE_SENDQ, 2, PT_A_SK_SKB, pt_on_sendq(skb, pt_key_raw(skb), false), \
 	  pt_on_sendq(skb, pt_key(skb), true), "ip_queue_xmit", "inet6_csk_xmit")		\
-	/* skb->dev is not set yet: kept per task */				\
-	X(ip, PT_STAGE_IP, 2, PT_A_NONE, pt_on_task_stage(PT_STAGE_IP),		\
-	  pt_on_task_stage(PT_STAGE_IP), "ip_output", "ip6_output")		\
+	/* skb->dev is not set yet: kept per task (and per CPU for TCP's) */	\
+	X(ip, PT_STAGE_IP, 2, PT_A_SKB3, pt_on_ip(pt_key_raw(skb)),		\
+	  pt_on_ip(pt_key(skb)), "ip_output", "ip6_output")			\
 	/* after netfilter and fragmentation: the neighbour lookup and output	\
 	 * (TAP only: TUN has no link layer) */					\
 	X(neigh, PT_STAGE_NEIGH, 2, PT_A_NONE, pt_on_task_stage(PT_STAGE_NEIGH), \
@@ -127,6 +127,29 @@
 	X(consume_skb, -1, PT_A_SKB, pt_on_skb_end(skb, pt_key(skb), PT_END_CONSUMED, 0)) \
 	X(kfree_skb, -1, (struct sk_buff *skb, void *location, enum skb_drop_reason reason), \
 	  pt_on_skb_end(skb, pt_key(skb), PT_END_DROPPED, reason))
+
+/*
+ * PT_NF_HOOKS(X): netfilter BPF links (Linux 6.4+), for a stage no function
+ * hook serves, registered in the traced device's network namespace only:
+ *   X(hook, stage, pf, hooknum, body)
+ * program nf_<hook>; the body has the packet's skb (a trusted pointer).
+ */
+#define PT_NFPROTO_IPV4 2
+#define PT_NFPROTO_IPV6 10
+#define PT_NF_LOCAL_OUT 3
+#define PT_NF_POST_ROUTING 4
+
+#define PT_NF_HOOKS(X)								\
+	/* __ip_local_out: a TCP segment, just handed to IP (ip_queue_xmit) */	\
+	X(local_out4, PT_STAGE_SENDQ, PT_NFPROTO_IPV4, PT_NF_LOCAL_OUT,		\
+	  pt_on_nf_local_out(skb))						\
+	X(local_out6, PT_STAGE_SENDQ, PT_NFPROTO_IPV6, PT_NF_LOCAL_OUT,		\
+	  pt_on_nf_local_out(skb))						\
+	/* inside ip_output / ip6_output */					\
+	X(postroute4, PT_STAGE_IP, PT_NFPROTO_IPV4, PT_NF_POST_ROUTING,	\
+	  pt_on_ip(pt_key(skb)))						\
+	X(postroute6, PT_STAGE_IP, PT_NFPROTO_IPV6, PT_NF_POST_ROUTING,	\
+	  pt_on_ip(pt_key(skb)))
 
 /*
  * PT_FENTRY_EACH(fentry, M, hook, ...): M(name, ...) once per fentry program

@@ -13,6 +13,10 @@ HELPERS=${HELPERS:-$OUT/tests}
 PT_PROG_NAMES=$(sed -n 's/^[[:space:]]*struct bpf_program \*\([a-z0-9_]*\);$/\1/p' \
 	"$OUT/pathtrace.skel.h" 2>/dev/null | cut -c1-15 | sort -u | tr '\n' ' ')
 
+# A ping's way out on this kind of host, in order: what the tracepoints see,
+# and ip, from netfilter's POST_ROUTING link (Linux 6.4+).
+PING_STAGES='syscall route ip queue driver copy user'
+
 fail() {
 	T_FAILS+=("$*")
 }

@@ -23,6 +23,14 @@ PT_FN_HOOKS(FN_CHECK)
 #define TP_ROW(tp_, stage_, args, body) [PT_TP_##tp_] = { .tp = #tp_, .stage = stage_ },
 const struct pt_tp_hook pt_tp_hooks[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_ROW) };
 
+#define NF_ROW(hook, stage_, pf_, hooknum_, body)				\
+	[PT_NF_##hook] = { .name = hooknum_ == PT_NF_LOCAL_OUT ? "LOCAL_OUT" : "POST_ROUTING", \
+			   .where = hooknum_ == PT_NF_LOCAL_OUT ?			\
+				    "netfilter LOCAL_OUT, right after TCP's ip_queue_xmit" :	\
+				    "netfilter POST_ROUTING, inside ip_output",		\
+			   .stage = stage_, .pf = pf_, .hooknum = hooknum_ },
+const struct pt_nf_hook pt_nf_hooks[PT_NR_NF_HOOKS] = { PT_NF_HOOKS(NF_ROW) };
+
 static const char *const tp_blind[PT_NR_HSLOTS] = {
 	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",
 	[PT_STAGE_SENDQ] = "no tracepoint where TCP hands a segment to IP (ip_queue_xmit)",

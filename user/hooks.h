@@ -28,6 +28,13 @@ enum pt_tp_hook_id {
 	PT_NR_TP_HOOKS
 };
 
+enum pt_nf_hook_id {
+#define PT_X(hook, ...) PT_NF_##hook,
+	PT_NF_HOOKS(PT_X)
+#undef PT_X
+	PT_NR_NF_HOOKS
+};
+
 /* A function hook: candidate kernel functions for one stage. */
 struct pt_fn_hook {
 	const char *name;	/* programs fentry_<name>[_<n>], kprobe_<name>, kmulti_<name> */
@@ -43,9 +50,19 @@ struct pt_tp_hook {
 	int stage;
 };
 
+/* A netfilter hook: program nf_<name>, at @hooknum of protocol family @pf. */
+struct pt_nf_hook {
+	const char *name;	/* "LOCAL_OUT", as netfilter names the hook */
+	const char *where;	/* where it runs, for --explain */
+	int stage;
+	int pf;			/* NFPROTO_IPV4, NFPROTO_IPV6 */
+	int hooknum;		/* NF_INET_* */
+};
+
 /* In order of preference: a later hook of a stage serves only if earlier ones did not. */
 extern const struct pt_fn_hook pt_fn_hooks[PT_NR_FN_HOOKS];
 extern const struct pt_tp_hook pt_tp_hooks[PT_NR_TP_HOOKS];
+extern const struct pt_nf_hook pt_nf_hooks[PT_NR_NF_HOOKS];
 
 /* Why no tracepoint can stand in for view stage @s; NULL if none is known. */
 const char *pt_hook_tp_blind(int s);

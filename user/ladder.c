@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <limits.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
@@ -36,6 +38,9 @@ static const struct {
 
 #define TP_PROG(tp, ...) [PT_TP_##tp] = PROG(tp_##tp),
 static const size_t tp_progs[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_PROG) };
+
+#define NF_PROG(hook, ...) [PT_NF_##hook] = PROG(nf_##hook),
+static const size_t nf_progs[PT_NR_NF_HOOKS] = { PT_NF_HOOKS(NF_PROG) };
 
 static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
 				    [PT_BACKEND_KPROBE] = "kprobe" };
@@ -58,6 +63,7 @@ struct rung {
 	bool multi;			/* kprobe.multi: probed, until an attach fails */
 	bool served[PT_NR_HSLOTS];
 	bool tp_on[PT_NR_TP_HOOKS];
+	bool nf_on[PT_NR_NF_HOOKS];	/* netfilter programs loaded */
 	struct plan plan[PT_NR_FN_HOOKS];
 	unsigned int links;		/* links of the rung's own mechanism */
 	char err_why[160];		/* a failed attach, for fell */
@@ -277,9 +283,37 @@ static void plan_hooks(struct rung *r)
 			bpf_program__set_autoload(prog_at(r->tr, fn_progs[h].kmulti), r->multi);
 		}
 	}
+}
+
+/* Whether a function hook of view stage @s is planned in this rung. */
+static bool fn_planned(const struct rung *r, int s)
+{
+	for (unsigned int h = 0; h < PT_NR_FN_HOOKS; h++)
+		if (pt_fn_hooks[h].stage == s && (r->plan[h].nfentry || r->plan[h].kprobe))
+			return true;
+	return false;
+}
+
+/*
+ * Netfilter hooks stand in for a stage no function hook serves, where the
+ * kernel has them. Debian 12's libbpf knows neither their program type nor
+ * their section: both set here, by number.
+ */
+static void plan_nf_hooks(struct rung *r)
+{
+	for (unsigned int n = 0; n < PT_NR_NF_HOOKS; n++) {
+		struct bpf_program *p = prog_at(r->tr, nf_progs[n]);
+
+		r->nf_on[n] = r->tr->kern.feat.nf_links && !fn_planned(r, pt_nf_hooks[n].stage);
+		if (!r->nf_on[n])
+			continue;
+		bpf_program__set_type(p, PT_BPF_PROG_TYPE_NETFILTER);
+		bpf_program__set_expected_attach_type(p, PT_BPF_NETFILTER);
+		bpf_program__set_autoload(p, true);
+	}
 	/* Without a hook there, first sightings do not look for a sendq stamp. */
-	r->tr->skel->rodata->sendq_hooked = r->plan[PT_HOOK_sendq].nfentry ||
-					    r->plan[PT_HOOK_sendq].kprobe;
+	r->tr->skel->rodata->sendq_hooked = fn_planned(r, PT_STAGE_SENDQ) ||
+					    r->nf_on[PT_NF_local_out4] || r->nf_on[PT_NF_local_out6];
 }
 
 static int load(struct rung *r)
@@ -392,6 +426,62 @@ static void attach_fn_hook(struct rung *r, unsigned int h)
 			 pt_hook_tp_blind(s) ?: "no tracepoint" : "not attached");
 }
 
+/*
+ * A netfilter link (BPF_LINK_CREATE; Debian 12's libbpf has no call for
+ * it), in the caller's network namespace: the traced device's. First of
+ * the hook's functions (the kernel refuses NF_IP_PRI_FIRST itself). Its fd
+ * or -errno.
+ */
+static int nf_link(int prog_fd, const struct pt_nf_hook *h)
+{
+	struct {
+		__u32 prog_fd, target_fd, attach_type, flags;
+		__u32 pf, hooknum;
+		__s32 priority;
+		__u32 nf_flags;
+	} lc = { .prog_fd = (__u32)prog_fd, .attach_type = PT_BPF_NETFILTER,
+		 .pf = (__u32)h->pf, .hooknum = (__u32)h->hooknum, .priority = INT_MIN + 1 };
+	union bpf_attr attr;
+	int fd;
+
+	_Static_assert(sizeof(lc) <= sizeof(attr), "the link's attributes fit bpf_attr");
+	memset(&attr, 0, sizeof(attr));
+	memcpy(&attr, &lc, sizeof(lc));
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* The netfilter hooks of stages nothing served yet. */
+static void attach_nf_hooks(struct rung *r)
+{
+	struct pt_tracer *tr = r->tr;
+
+	for (unsigned int n = 0; n < PT_NR_NF_HOOKS; n++) {
+		const struct pt_nf_hook *h = &pt_nf_hooks[n];
+		bool v6 = h->pf == PT_NFPROTO_IPV6;
+
+		_Static_assert(PT_NR_NF_HOOKS <= sizeof(tr->nf_fds) / sizeof(tr->nf_fds[0]),
+			       "a link fd per netfilter hook");
+		int s = h->stage, fd;
+
+		if (!r->nf_on[n] || (r->served[s] && !tr->nf_stage[s]))
+			continue;
+		fd = nf_link(bpf_program__fd(prog_at(tr, nf_progs[n])), h);
+		if (fd < 0) {
+			snprintf(tr->why[s], sizeof(tr->why[0]), "netfilter %s link: %s", h->name,
+				 strerror(-fd));
+			continue;
+		}
+		tr->nf_fds[tr->nr_nf_fds++] = fd;
+		pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s%s", tr->nf_stage[s] ? ", " :
+			   h->hooknum == PT_NF_LOCAL_OUT ? "netfilter LOCAL_OUT " :
+			   "netfilter POST_ROUTING ", v6 ? "IPv6" : "IPv4");
+		tr->nf_stage[s] = true;
+		tr->view.hook[s] = h->where;
+		r->served[s] = true;
+	}
+}
+
 /* A stage a function hook serves needs no tracepoint; one may take several. */
 static int attach_tracepoints(struct rung *r)
 {
@@ -486,6 +576,7 @@ static int attempt(struct rung *r)
 	if (err)
 		return err;
 	plan_hooks(r);
+	plan_nf_hooks(r);
 	err = load(r);
 	if (err)
 		return err;
@@ -502,6 +593,7 @@ static int attempt(struct rung *r)
 			 mech[r->level], r->err_why[0] ? r->err_why : "none found");
 		return -EAGAIN;
 	}
+	attach_nf_hooks(r);
 	err = attach_tracepoints(r);
 	if (err)
 		return err;
@@ -542,6 +634,9 @@ void pt_ladder_unload(struct pt_tracer *tr)
 {
 	while (tr->nr_links)
 		bpf_link__destroy(tr->links[--tr->nr_links]);
+	while (tr->nr_nf_fds)
+		close(tr->nf_fds[--tr->nr_nf_fds]);
+	memset(tr->nf_stage, 0, sizeof(tr->nf_stage));
 	pathtrace_bpf__destroy(tr->skel);
 	tr->skel = NULL;
 }

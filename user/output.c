@@ -272,7 +272,9 @@ void pt_print_journey_text(FILE *out, const struct pt_journey *j,
 		} else {
 			fprintf(out, "  %-8s %20s\n", name, "-");
 		}
-		if (c->explain_lines)
+		if (c->explain_lines && c->view->state[s] != PT_NA && c->view->hook[s])
+			fprintf(out, "  %19s%s (seen at %s)\n", "", step->text, c->view->hook[s]);
+		else if (c->explain_lines)
 			fprintf(out, "  %19s%s\n", "",
 				c->view->state[s] == PT_NA ? c->view->why[s] : step->text);
 	}
@@ -514,6 +516,10 @@ static void json_stages(struct pt_line *l, const struct pt_journey *j,
 			pt_line_str(l, step->title);
 			pt_line_str(l, "\",\"explain\":");
 			pt_line_json_str(l, step->text, SIZE_MAX);
+			if (c->view->hook[st[k].stage]) {
+				pt_line_str(l, ",\"seen_at\":");
+				pt_line_json_str(l, c->view->hook[st[k].stage], SIZE_MAX);
+			}
 		}
 		pt_line_chr(l, '}');
 	}

@@ -112,6 +112,27 @@ static bool probe_skb_bytes(const struct btf *btf)
 	return true;
 }
 
+/*
+ * Netfilter BPF programs (Linux 6.4+, CONFIG_NETFILTER_BPF_LINK): one that
+ * lets every packet pass loads. Debian 12's libbpf and headers predate
+ * them: the type and attach type by number.
+ */
+static bool probe_nf_links(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = PT_BPF_NETFILTER);
+	int prog = bpf_prog_load(PT_BPF_PROG_TYPE_NETFILTER, NULL, "GPL", insns,
+				 sizeof(insns) / sizeof(insns[0]), &lo);
+
+	if (prog < 0)
+		return false;
+	close(prog);
+	return true;
+}
+
 static void probe_features(struct pt_features *f, const struct btf *btf)
 {
 	memset(f, 0, sizeof(*f));
@@ -129,11 +150,13 @@ static void probe_features(struct pt_features *f, const struct btf *btf)
 	f->task_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
 					       BPF_FUNC_task_pt_regs, NULL) == 1;
 	f->skb_bytes = probe_skb_bytes(btf);
+	f->nf_links = probe_nf_links();
 	if (pt_verbose)
-		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, packet bytes read %s",
+		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, netfilter links %s, "
+			"packet bytes read %s",
 			f->tracing ? "yes" : "no",
 			!f->kprobe ? "no" : f->kprobe_attach ? "yes" : "loads, cannot attach",
-			f->kprobe_multi ? "yes" : "no",
+			f->kprobe_multi ? "yes" : "no", f->nf_links ? "yes" : "no",
 			f->skb_bytes ? "in place" : "by copy");
 }
 

@@ -16,6 +16,10 @@
 #define PT_MAX_DROP_REASONS 512
 
 /* Measured once at open. */
+/* Netfilter BPF programs and links, by number (Debian 12's headers predate them). */
+#define PT_BPF_PROG_TYPE_NETFILTER 32
+#define PT_BPF_NETFILTER 45
+
 struct pt_features {
 	bool known;		/* the probes could run: false without privileges */
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
@@ -25,6 +29,7 @@ struct pt_features {
 	bool ringbuf;
 	bool task_regs;		/* the bpf_task_pt_regs helper */		/* BPF_MAP_TYPE_RINGBUF */
 	bool skb_bytes;		/* tp_btf programs load an skb's bytes through skb->data */
+	bool nf_links;		/* netfilter BPF programs load (their links: Linux 6.4+) */
 };
 
 struct pt_kernel {

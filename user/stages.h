@@ -101,6 +101,8 @@ enum pt_stage_state {
 struct pt_stage_view {
 	enum pt_stage_state state[PT_NR_VSTAGES];
 	const char *why[PT_NR_VSTAGES];	/* for PT_UNSEEN and PT_NA */
+	/* Seen through a hook other than the stage's own function: which */
+	const char *hook[PT_NR_VSTAGES];
 };
 
 #endif

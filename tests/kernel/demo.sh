@@ -120,8 +120,10 @@ case_demo_json() {
 	expect_eq "$DEMO_RC" 0 "demo tun --json exit status"
 	split_summary
 	expect_eq "$(jq -s 'length' "$TMP/out")" 3 "JSON journeys"
-	expect_eq "$(jq -s -c '[.[] | [.stages[].step] | join(" ")] | unique' "$TMP/out")" '["1.1 2.2 4.1 4.4 5.1 5.2"]' "steps of the stages seen"
+	expect_eq "$(jq -s -c '[.[] | [.stages[].step] | join(" ")] | unique' "$TMP/out")" '["1.1 2.2 3.2 4.1 4.4 5.1 5.2"]' "steps of the stages seen"
 	expect_eq "$(jq -s '[.[].stages[] | select((.explain | length) < 20)] | length' "$TMP/out")" 0 "every stage explained"
+	expect_eq "$(jq -s -c '[.[].stages[] | select(.seen_at) | [.stage, .seen_at]] | unique' "$TMP/out")" \
+		'[["ip","netfilter POST_ROUTING, inside ip_output"]]' "the stage seen through netfilter says where"
 	expect_eq "$(jq '.summary.reads' "$TMP/summary")" 3 "JSON summary's reads"
 	expect_ok "what the reader got, on stderr" grep -q '^  3 IP packets of 84 bytes' "$TMP/err"
 	expect_demo_gone nsfocus_tun0

@@ -13,8 +13,6 @@ CASES=(ping_json udp_json json_file_flushed_while_running text_output
        pcapng_write output_refused sendmmsg_shares_sender bad_input
        kill9_leaves_nothing second_instance_refused)
 
-# The stages the tracepoint backend must report for a ping, in order.
-TP_STAGES='syscall route queue driver copy user'
 
 # Checks common to every journey of a joined packet in $TMP/out.
 check_journeys() { # want_count want_len want_proto sender_pid sender_comm
@@ -26,10 +24,10 @@ check_journeys() { # want_count want_len want_proto sender_pid sender_comm
 	expect_eq "$(jq -s "[.[] | select(.proto == \"$3\")] | length" "$TMP/out")" "$1" "journeys of proto $3"
 	expect_eq "$(jq -s "[.[] | select(.pid == $4 and .comm == \"$5\")] | length" "$TMP/out")" "$1" "journeys with sender pid $4 ($5)"
 	expect_eq "$(jq -s "[.[] | select(.dev == \"$DEV\" and .src == \"192.0.2.1\" and .dst == \"192.0.2.2\")] | length" "$TMP/out")" "$1" "journeys on $DEV from 192.0.2.1 to 192.0.2.2"
-	expect_eq "$(jq -s '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "$TP_STAGES" "stages seen (in order)"
+	expect_eq "$(jq -s '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "$PING_STAGES" "stages seen (in order)"
 	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | ($t == ($t | sort)) and all(.[]; .delta_ns >= 0) and .[0].delta_ns == 0] | all' "$TMP/out")" true "timestamps non-decreasing, deltas >= 0"
 	expect_eq "$(jq -s '[.[] | .stages | . as $s | [range(1; length) | $s[.].t_ns - $s[. - 1].t_ns == $s[.].delta_ns] | all] | all' "$TMP/out")" true "delta_ns = difference of t_ns"
-	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "l4 ip xmit" "unseen stages"
+	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "l4 xmit" "unseen stages"
 	expect_eq "$(jq -s "[.[] | select(.reader.pid == $PT_PID)] | length" "$TMP/out")" "$1" "copies made by pathtrace's own read()"
 	expect_eq "$(jq -s -r '[.[].backend] | unique | join(",")' "$TMP/out")" tracepoint "backend in the journeys"
 	expect_eq "$(jq -s '[.[] | select(has("l4_func"))] | length' "$TMP/out")" 0 "journeys naming an l4 function no hook saw"
@@ -95,8 +93,8 @@ case_text_output() {
 	expect_eq "$(grep -c '^  neigh *n/a$' "$TMP/out")" 2 "neigh shown as n/a in each journey"
 	expect_eq "$(grep -c '^  copy .*read() by pathtrace pid' "$TMP/out")" 2 "copy stage with the reader"
 	expect_eq "$(grep -c 'unseen: l4: ' "$TMP/err")" 1 "l4 listed once at start-up with its reason"
-	expect_eq "$(grep -c 'unseen: ip: ' "$TMP/err")" 1 "ip listed once at start-up with its reason"
-	expect_eq "$(grep -c 'unseen: sendq: no tracepoint where TCP hands a segment to IP' "$TMP/err")" 1 "sendq listed once at start-up with its reason"
+	expect_eq "$(grep -c 'stage ip: netfilter POST_ROUTING IPv4, IPv6$' "$TMP/err")" 1 "ip's hook named once at start-up"
+	expect_eq "$(grep -c 'stage sendq: netfilter LOCAL_OUT IPv4, IPv6$' "$TMP/err")" 1 "sendq's hook named once at start-up"
 	expect_eq "$(grep -c '^  sendq ' "$TMP/out")" 0 "no sendq row in a ping's journey (TCP's stage)"
 	expect_eq "$(grep -c 'backend: tracepoint' "$TMP/err")" 1 "backend named at start-up"
 }
@@ -169,7 +167,7 @@ case_foreign_reader_followed() {
 	pt_wait 20
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	expect_eq "$(jq -s '[.[] | select(.status == "read" and .len == 84 and .reader.comm == "tunhold" and .reader.pid == '"$holder"' and .comm == "ping")] | length' "$TMP/out")" 3 "3 journeys of ping's packets, read by tunhold"
-	expect_eq "$(jq -s -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' "$TMP/out")" "$TP_STAGES" "stages, user included"
+	expect_eq "$(jq -s -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' "$TMP/out")" "$PING_STAGES" "stages, user included"
 	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | $t == ($t | sort)] | all' "$TMP/out")" true "in order"
 	expect_ok "tunhold still reads the device" kill -0 "$holder"
 	expect_ok "device still there" nsx test -e "/sys/class/net/$DEV"
@@ -248,9 +246,9 @@ case_hist_json() {
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	expect_eq "$(jq -s '[.[].reads] | add' "$TMP/out")" 50 "packets read, over all intervals"
 	expect_eq "$(jq -s -r '[.[].hists[].transition] | unique | join(",")' "$TMP/out")" \
-		"copy->user,driver->copy,queue->driver,route->queue,syscall->route,total" "transitions"
+		"copy->user,driver->copy,ip->queue,queue->driver,route->ip,syscall->route,total" "transitions"
 	expect_eq "$(jq -s -c '[.[].hists[]] | group_by(.transition) | map({(.[0].transition): (map(.count) | add)}) | add' "$TMP/out")" \
-		'{"copy->user":50,"driver->copy":50,"queue->driver":50,"route->queue":50,"syscall->route":50,"total":50}' "samples per transition"
+		'{"copy->user":50,"driver->copy":50,"ip->queue":50,"queue->driver":50,"route->ip":50,"syscall->route":50,"total":50}' "samples per transition"
 	expect_eq "$(jq -s '[.[].hists[] | (.count == ([.log2[].count] | add)) and .p50_ns <= .p90_ns and .p90_ns <= .p99_ns and .p99_ns <= .max_ns and .max_ns > 0 and .sum_ns >= .max_ns] | all' "$TMP/out")" true "buckets add up, percentiles ordered"
 	expect_eq "$(jq -s '[.[] | .hists[] | select(.transition == "total") | .sum_ns] | add > 0' "$TMP/out")" true "total time measured"
 	expect_eq "$(jq -s '[.[] | .dropped + .unread + .lost] | add' "$TMP/out")" 0 "drops and losses"
@@ -306,7 +304,7 @@ case_pcapng_write() {
 		expect_eq "$?" 0 "tshark reads ${f##*/}: $(grep -v 'Running as user' "$TMP/tshark.err")"
 		expect_eq "$(wc -l <"$TMP/tshark")" 3 "packets in ${f##*/}"
 		expect_eq "$(cut -d'|' -f1-4 "$TMP/tshark" | sort -u)" "84|192.0.2.1|192.0.2.2|8" "sizes and headers in ${f##*/}"
-		n=$(grep -c "^[^|]*|[^|]*|[^|]*|[^|]*|syscall +0ns, route +[^,]*, queue +[^,]*, driver +[^,]*, copy +[^,]*, user +[^;]*; total [^;]*; sent by ping pid $ping with sendto(); unseen: l4 ip xmit$" "$TMP/tshark")
+		n=$(grep -c "^[^|]*|[^|]*|[^|]*|[^|]*|syscall +0ns, route +[^,]*, ip +[^,]*, queue +[^,]*, driver +[^,]*, copy +[^,]*, user +[^;]*; total [^;]*; sent by ping pid $ping with sendto(); unseen: l4 xmit$" "$TMP/tshark")
 		expect_eq "$n" 3 "journey comments in ${f##*/}: $(head -1 "$TMP/tshark")"
 	done
 	expect_ok "gzip-compressed" sh -c "gzip -t '$TMP/ping.pcapng.gz'"

@@ -12,8 +12,7 @@ CASES=(relay_ping relay_ping6 relay_udp_server relay_tap_arp_and_ping relay_tcp_
        relay_hist relay_no_netns relay_own_netns relay_dev_exists relay_usage
        relay_sigterm relay_kill9)
 
-# The stages of a ping's way out and of its reply's way in, on tracepoints.
-TP_STAGES='syscall route queue driver copy user'
+# The stages of a ping's reply's way in, on tracepoints (its way out: PING_STAGES).
 TP_RX_STAGES='syscall netif copy'
 
 # The TCP cases' server and client: a case that cannot run says why.
@@ -55,7 +54,7 @@ check_ping() { # n len proto ping_pid
 	rx=$(jq -s -c "[.[] | select(.dir == \"rx\")]" "$TMP/out")
 	expect_eq "$(jq "[.[] | select(.status == \"read\" and .proto == \"$3\" and .len == $2 and .comm == \"ping\" and .pid == $4 and .reader.comm == \"pathtrace\" and .reader.pid == $PT_PID)] | length" <<<"$tx")" "$1" "$3 requests of $2 bytes sent by ping, read by pathtrace"
 	expect_eq "$(jq 'length' <<<"$tx")" "$1" "tx journeys"
-	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$tx")" "$TP_STAGES" "tx stages"
+	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$tx")" "$PING_STAGES" "tx stages"
 	# (An answer's "len" is known from its request with --echo; here, its skb's.)
 	expect_eq "$(jq "[.[] | select(.status == \"received\" and .proto == \"$3\" and .skb_len == $2 and .comm == \"pathtrace\" and .syscall == \"write\" and .pid == $PT_PID and .receiver.comm == \"ping\" and .receiver.pid == $4)] | length" <<<"$rx")" "$1" "$3 replies of $2 bytes written by pathtrace, received by ping"
 	expect_eq "$(jq 'length' <<<"$rx")" "$1" "rx journeys"
@@ -204,8 +203,9 @@ case_relay_tcp_upload() {
 		test "$(jq '[.[] | select(.retransmit != true) | .tcp.payload] | add // 0' <<<"$data")" -ge 1048576
 	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
 		"every data segment out read by pathtrace, named after the client's write() (the first that is not)"
-	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 queue driver copy user" "their stages (l4: tcp_sendmsg_locked)"
-	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$data")" "sendq ip xmit" "their unseen stages (sendq: TCP's, a function hook only)"
+	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 sendq ip queue driver copy user" \
+		"their stages (l4: tcp_sendmsg_locked; sendq, ip: netfilter LOCAL_OUT, POST_ROUTING)"
+	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$data")" "xmit" "their unseen stages"
 	expect_nothing_unjoined
 	expect_no_relay_dev
 	expect_no_bpf_left

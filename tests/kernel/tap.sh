@@ -56,8 +56,8 @@ case_tap_arp_then_icmp() {
 	expect_eq "$(jq -r '[.[].arp.sender_mac] | unique | join(",")' <<<"$arp")" "$DEV_MAC" "ARP requests' sender MAC is the device's"
 	expect_eq "$(jq '[.[] | select(.status == "read" and .len == 98 and .skb_len == 98 and .icmp.type == 8 and .comm == "ping" and .pid == '"$PING"')] | length' <<<"$icmp")" 3 "98-byte frames with ICMP echo requests from the second ping"
 	expect_eq "$(jq -c '[.[].icmp.seq]' <<<"$icmp")" "[1,2,3]" "ICMP sequence numbers"
-	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$icmp")" "syscall route queue driver copy user" "ICMP stages (tracepoints)"
-	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$icmp")" "l4 ip neigh xmit" "unseen stages on TAP"
+	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$icmp")" "$PING_STAGES" "ICMP stages (tracepoints, netfilter)"
+	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$icmp")" "l4 neigh xmit" "unseen stages on TAP"
 	expect_eq "$(jq -r '[.[] | .not_applicable | join(" ")] | unique | join(",")' <<<"$icmp")" "" "nothing n/a on TAP"
 	# The first ARP request goes out in the ping's own send; the kernel's
 	# timer sends the others.

@@ -695,6 +695,31 @@ UNIT_CASE(text_journey_explain)
 	ASSERT_EQ_U64(count_char(s, '\n'), 13);
 }
 
+/* A stage seen through a stand-in hook (netfilter) says which, in --explain. */
+UNIT_CASE(explain_names_the_hook)
+{
+	struct pt_journey j = fx_journey_read();
+	struct pt_stage_view v = fx_tun_view;
+	struct pt_print_ctx c = ctx1;
+	const char *s;
+
+	v.state[PT_STAGE_IP] = PT_SEEN;
+	v.hook[PT_STAGE_IP] = "netfilter POST_ROUTING, inside ip_output";
+	j.ev.ts[PT_STAGE_IP] = 2000;
+	c.view = &v;
+	c.explain = true;
+	c.explain_lines = true;
+	s = journey_text(&j, &c);
+	ASSERT_CONTAINS(line_of(s, "  3.2  netfilter "), "500ns");
+	ASSERT_CONTAINS(s, "500ns\n"
+			   "                     ip_output: the IP packet passes netfilter (iptables/nftables"
+			   " OUTPUT, POSTROUTING) (seen at netfilter POST_ROUTING, inside ip_output)\n");
+	s = journey_json(&j, &c);
+	ASSERT_CONTAINS(s, "\"seen_at\":\"netfilter POST_ROUTING, inside ip_output\"");
+	c.explain = false;
+	ASSERT_TRUE(!strstr(journey_json(&j, &c), "seen_at"));
+}
+
 UNIT_CASE(json_journey_explain)
 {
 	struct pt_journey j = fx_journey_read();

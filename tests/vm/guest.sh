@@ -14,10 +14,18 @@ EXIT_WAIT=${EXIT_WAIT:-60}
 say() { echo "PTVM $*"; }
 detail() { sed 's/^/PTVM   /'; } # stdin, indented, for the host
 
+# Netfilter BPF links (Linux 6.4+): where no function hook serves, they
+# give the ip stage (POST_ROUTING) and TCP's sendq (LOCAL_OUT).
+case $(uname -r) in
+5.* | 6.[0-3].*) NF=0 ;;
+*) NF=1 ;;
+esac
+
 # The stages each backend must report, in layer order (TAP=1: with a link layer).
 want_stages() {
 	case $1 in
-	tracepoint) echo "syscall route queue driver copy user" ;;
+	tracepoint) [ "$NF" = 1 ] && echo "syscall route ip queue driver copy user" ||
+		echo "syscall route queue driver copy user" ;;
 	*) [ "$TAP" = 1 ] && echo "syscall l4 route ip neigh queue xmit driver copy user" ||
 		echo "syscall l4 route ip queue xmit driver copy user" ;;
 	esac
@@ -127,7 +135,9 @@ check_hist() {
 	got=$(wc -l </tmp/out)
 	[ "$got" -eq 1 ] || echo "intervals printed: got $got, want 1"
 	case $2 in
-	tracepoint) want="copy->user driver->copy queue->driver route->queue syscall->route total" ;;
+	tracepoint) [ "$NF" = 1 ] &&
+		want="copy->user driver->copy ip->queue queue->driver route->ip syscall->route total" ||
+		want="copy->user driver->copy queue->driver route->queue syscall->route total" ;;
 	*) want="copy->user driver->copy ip->queue l4->route queue->xmit route->ip syscall->l4 total xmit->driver" ;;
 	esac
 	# "transition":"X" ... "count":N per histogram, as "X=N" lines.
@@ -215,10 +225,12 @@ run_tcp() {
 		echo "tunwire read more than TCP: $(cat /tmp/count | tr '\n' ' ')"
 	[ "${data:-0}" -ge 700 ] || echo "tunwire forwarded ${data:-0} data segments, want about 725"
 	case $ran in
-	tracepoint) sender=owner want="queue driver copy user" ;;
-	# (sendq: ip_queue_xmit, where TCP hands the segment to IP; route, ip
-	# only when it left in the write() that queued its data)
-	*) sender=write want="syscall l4 (route )?sendq (ip )?queue xmit driver copy user" ;;
+	tracepoint) sender=owner want="queue driver copy user"
+		[ "$NF" = 1 ] && want="sendq ip $want" ;;
+	# (sendq: ip_queue_xmit, where TCP hands the segment to IP, then ip_output,
+	# whatever task it left in; route only when it left in the write() that
+	# queued its data)
+	*) sender=write want="syscall l4 (route )?sendq ip queue xmit driver copy user" ;;
 	esac
 	awk -v tcp="$tcp" -v data="$data" -v pid="$client" -v sender="$sender" -v want="$want" '
 	/"proto":"tcp"/ && /"status":"read"/ && /"reader":\{"pid":[0-9]+,"tid":[0-9]+,"comm":"tunwire"/ { read++ }
@@ -317,16 +329,19 @@ run_relay() {
 		echo "summary: unjoined: $(tail -1 /tmp/out.all | head -c 300)"
 	sender=write
 	[ "$ran" = tracepoint ] && sender=owner
-	awk -v up="$up" -v down="$down" -v re="$re" -v sender="$sender" '
+	awk -v up="$up" -v down="$down" -v re="$re" -v sender="$sender" -v nf="$NF" '
 	/"dir":"tx"/ && /"dport":5001/ && /"payload":[1-9]/ {
 		if ($0 ~ /"status":"read"/ && $0 ~ ("\"pid\":" up ",") && $0 ~ ("\"sender\":\"" sender "\""))
 			named++
 		else if (bad++ < 3)
 			printf "upload journey %d not read and named %s by %s: %s\n", NR, up, sender, substr($0, 1, 400)
-		# (the send queue: ip_queue_xmit, a function hook only)
-		if (sender == "write" && $0 !~ /"stage":"sendq"/ && nosendq++ < 3)
-			printf "upload journey %d without its sendq stage: %s\n", NR, substr($0, 1, 400)
-		if (sender == "owner" && $0 !~ /"unseen":\[[^]]*"sendq"/ && unsaid++ < 3)
+		# (the send queue: ip_queue_xmit, then ip_output: function hooks only)
+		if (sender == "write" && ($0 !~ /"stage":"sendq"/ || $0 !~ /"stage":"ip"/) && nosendq++ < 3)
+			printf "upload journey %d without its sendq and ip stages: %s\n", NR, substr($0, 1, 400)
+		# (on tracepoints: netfilter LOCAL_OUT and POST_ROUTING, or unseen)
+		if (sender == "owner" && nf && ($0 !~ /"stage":"sendq"/ || $0 !~ /"stage":"ip"/) && nosendq++ < 3)
+			printf "upload journey %d without its sendq and ip stages (netfilter): %s\n", NR, substr($0, 1, 400)
+		if (sender == "owner" && !nf && $0 !~ /"unseen":\[[^]]*"sendq"/ && unsaid++ < 3)
 			printf "upload journey %d does not list sendq unseen: %s\n", NR, substr($0, 1, 400)
 	}
 	/"dir":"rx"/ && /"dport":5002/ && /"payload":[1-9]/ {
@@ -349,7 +364,7 @@ run_relay() {
 		else if (rebad++ < 3)
 			printf "retransmission %d not read and named %s by %s: %s\n", NR, re, sender, substr($0, 1, 400)
 		# (its send queue stage: when TCP sent it again)
-		if (sender == "write" && $0 !~ /"stage":"sendq"/ && renosendq++ < 3)
+		if ((sender == "write" || nf) && $0 !~ /"stage":"sendq"/ && renosendq++ < 3)
 			printf "retransmission %d without its sendq stage: %s\n", NR, substr($0, 1, 400)
 	}
 	END {
@@ -377,7 +392,7 @@ run_demo() {
 	grep -q "^pathtrace: backend: $ran" /tmp/err ||
 		echo "backend: got '$(grep 'backend:' /tmp/err)', want $ran"
 	case $ran in
-	tracepoint) want="1.1 2.2 4.1 4.4 5.1 5.2" ;;
+	tracepoint) [ "$NF" = 1 ] && want="1.1 2.2 3.2 4.1 4.4 5.1 5.2" || want="1.1 2.2 4.1 4.4 5.1 5.2" ;;
 	*) want="1.1 2.1 2.2 3.2 3.4 4.1 4.3 4.4 5.1 5.2" ;;
 	esac
 	# Stage lines: step in columns 3-6, the stage's time from column 31.
