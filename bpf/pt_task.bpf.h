@@ -243,10 +243,15 @@ static __always_inline void pt_on_ip(__u64 key)
 		q->ip = bpf_ktime_get_ns();
 }
 
-/* Netfilter LOCAL_OUT (where no function hook serves sendq): TCP's only. */
+/*
+ * Netfilter LOCAL_OUT (where no function hook serves sendq): TCP's only.
+ * @skb is trusted, its socket a BTF pointer: direct loads, no helper call.
+ */
 static __always_inline void pt_on_nf_local_out(struct sk_buff *skb)
 {
-	if (BPF_CORE_READ(skb, sk, sk_protocol) == PT_IPPROTO_TCP)
+	struct sock *sk = skb->sk;
+
+	if (sk && sk->sk_protocol == PT_IPPROTO_TCP)
 		pt_on_sendq(skb, pt_key(skb), true);
 }
 

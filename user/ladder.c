@@ -12,12 +12,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <limits.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
@@ -63,7 +63,7 @@ struct rung {
 	bool multi;			/* kprobe.multi: probed, until an attach fails */
 	bool served[PT_NR_HSLOTS];
 	bool tp_on[PT_NR_TP_HOOKS];
-	bool nf_on[PT_NR_NF_HOOKS];	/* netfilter programs loaded */
+	bool nf_on[PT_NR_NF_HOOKS];	/* netfilter hooks for stages nothing else serves (loaded but with --hist) */
 	struct plan plan[PT_NR_FN_HOOKS];
 	unsigned int links;		/* links of the rung's own mechanism */
 	char err_why[160];		/* a failed attach, for fell */
@@ -305,7 +305,8 @@ static void plan_nf_hooks(struct rung *r)
 		struct bpf_program *p = prog_at(r->tr, nf_progs[n]);
 
 		r->nf_on[n] = r->tr->kern.feat.nf_links && !fn_planned(r, pt_nf_hooks[n].stage);
-		if (!r->nf_on[n])
+		/* --hist: not at all (attach_nf_hooks says why) */
+		if (!r->nf_on[n] || r->cfg->hist)
 			continue;
 		bpf_program__set_type(p, PT_BPF_PROG_TYPE_NETFILTER);
 		bpf_program__set_expected_attach_type(p, PT_BPF_NETFILTER);
@@ -313,7 +314,7 @@ static void plan_nf_hooks(struct rung *r)
 	}
 	/* Without a hook there, first sightings do not look for a sendq stamp. */
 	r->tr->skel->rodata->sendq_hooked = fn_planned(r, PT_STAGE_SENDQ) ||
-					    r->nf_on[PT_NF_local_out4] || r->nf_on[PT_NF_local_out6];
+		((r->nf_on[PT_NF_local_out4] || r->nf_on[PT_NF_local_out6]) && !r->cfg->hist);
 }
 
 static int load(struct rung *r)
@@ -428,9 +429,9 @@ static void attach_fn_hook(struct rung *r, unsigned int h)
 
 /*
  * A netfilter link (BPF_LINK_CREATE; Debian 12's libbpf has no call for
- * it), in the caller's network namespace: the traced device's. First of
- * the hook's functions (the kernel refuses NF_IP_PRI_FIRST itself). Its fd
- * or -errno.
+ * it), in the caller's network namespace: the traced device's. It runs
+ * before the hook's other functions: priority INT_MIN + 1 (the kernel
+ * refuses NF_IP_PRI_FIRST itself). Its fd (close-on-exec), or -errno.
  */
 static int nf_link(int prog_fd, const struct pt_nf_hook *h)
 {
@@ -456,16 +457,24 @@ static void attach_nf_hooks(struct rung *r)
 {
 	struct pt_tracer *tr = r->tr;
 
+	_Static_assert(PT_NR_NF_HOOKS <= sizeof(tr->nf_fds) / sizeof(tr->nf_fds[0]),
+		       "a link fd per netfilter hook");
 	for (unsigned int n = 0; n < PT_NR_NF_HOOKS; n++) {
 		const struct pt_nf_hook *h = &pt_nf_hooks[n];
-		bool v6 = h->pf == PT_NFPROTO_IPV6;
-
-		_Static_assert(PT_NR_NF_HOOKS <= sizeof(tr->nf_fds) / sizeof(tr->nf_fds[0]),
-			       "a link fd per netfilter hook");
 		int s = h->stage, fd;
 
 		if (!r->nf_on[n] || (r->served[s] && !tr->nf_stage[s]))
 			continue;
+		/*
+		 * --hist is the cheap mode: a netfilter hook costs every packet
+		 * (followed or not) about 70 to 100 ns of program time (make
+		 * bench), more than a filter that keeps nothing may cost in all.
+		 */
+		if (r->cfg->hist) {
+			snprintf(tr->why[s], sizeof(tr->why[0]), "netfilter %s not used with --hist "
+				 "(it costs every packet about 70 to 100 ns)", h->name);
+			continue;
+		}
 		fd = nf_link(bpf_program__fd(prog_at(tr, nf_progs[n])), h);
 		if (fd < 0) {
 			snprintf(tr->why[s], sizeof(tr->why[0]), "netfilter %s link: %s", h->name,
@@ -473,9 +482,10 @@ static void attach_nf_hooks(struct rung *r)
 			continue;
 		}
 		tr->nf_fds[tr->nr_nf_fds++] = fd;
-		pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s%s", tr->nf_stage[s] ? ", " :
-			   h->hooknum == PT_NF_LOCAL_OUT ? "netfilter LOCAL_OUT " :
-			   "netfilter POST_ROUTING ", v6 ? "IPv6" : "IPv4");
+		if (!tr->nf_stage[s])
+			pt_appendf(tr->how[s], sizeof(tr->how[0]), "netfilter %s ", h->name);
+		pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s%s", tr->nf_stage[s] ? ", " : "",
+			   h->pf == PT_NFPROTO_IPV6 ? "IPv6" : "IPv4");
 		tr->nf_stage[s] = true;
 		tr->view.hook[s] = h->where;
 		r->served[s] = true;

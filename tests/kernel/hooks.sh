@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Hooks beyond tracepoints on this machine's kernel (issue 18): netfilter
 # BPF links stand in for the ip stage (POST_ROUTING) and TCP's sendq
-# (LOCAL_OUT). They are registered in the traced device's namespace only,
-# are named where they serve, and go with pathtrace, kill -9 included.
+# (LOCAL_OUT) in journey mode. They are registered in the traced device's
+# namespace only, are named where they serve, and go with pathtrace, kill
+# -9 included.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 DEV=nsfocus_tun0
-CASES=(nf_hooks_named nf_only_own_netns nf_kill9_leaves_nothing)
+CASES=(nf_hooks_named nf_only_own_netns nf_kill9_leaves_nothing nf_not_with_hist)
 
 # The ids of pathtrace's netfilter programs now loaded (nf_*), one a line.
 nf_prog_ids() {
@@ -98,6 +99,21 @@ case_nf_kill9_leaves_nothing() {
 	wait "$PT_PID" 2>/dev/null
 	expect_no_bpf_left
 	expect_eq "$(nf_links_of "${ids[@]}")" 0 "netfilter links left after kill -9"
+}
+
+# --hist, the cheap mode, does without them (every packet would pay their
+# program time, followed or not) and says so.
+case_nf_not_with_hist() {
+	pt_start --dev "$DEV" --hist --json || return
+	expect_eq "$(nf_prog_ids | wc -l)" 0 "netfilter programs loaded with --hist"
+	expect_ok "ip unseen, and why: $(grep ': ip: ' "$TMP/err")" \
+		grep -q '^pathtrace: unseen: ip: netfilter POST_ROUTING not used with --hist' "$TMP/err"
+	expect_ok "sendq unseen, and why: $(grep ': sendq: ' "$TMP/err")" \
+		grep -q '^pathtrace: unseen: sendq: netfilter LOCAL_OUT not used with --hist' "$TMP/err"
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_no_bpf_left
 }
 
 run_cases "${CASES[@]}"
