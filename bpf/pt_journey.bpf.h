@@ -79,6 +79,18 @@ static __always_inline bool pt_rx_superseded(const struct pt_event *ev, struct s
 }
 
 /*
+ * The record @ev, found by a new skb's address at its first sighting, is a
+ * packet on its way out already copied out by its reader: its end went
+ * unseen (the kernel skipped the program, nested in itself), for a packet
+ * read is never seen again before its copy. It is done; the new skb is
+ * another packet, not a second pass of this one.
+ */
+static __always_inline bool pt_tx_end_unseen(const struct pt_event *ev)
+{
+	return !(ev->flags & PT_EV_RX) && ev->ts[PT_STAGE_COPY];
+}
+
+/*
  * Open the record of @skb, first seen at @stage on the traced device, if it
  * has none: NULL when it had one (stamped at @stage if that was not), or
  * when it is not the device's, or no slot was free. @flags (PT_EV_*) go
@@ -118,14 +130,15 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	if (!sc)
 		return NULL;
 	if (!pt_skb_open(key, now, &r)) {
-		if (!r.ev || !pt_rx_superseded(r.ev, skb, trusted, flags)) {
+		if (!r.ev || (!pt_rx_superseded(r.ev, skb, trusted, flags) &&
+			      !pt_tx_end_unseen(r.ev))) {
 			/* Seen already (a second pass through the device layer). */
 			if (r.ev && stage < PT_NR_KSTAGES && !r.ev->ts[stage])
 				r.ev->ts[stage] = now;
 			return NULL;
 		}
-		/* A new skb where a packet on its way in was: that one is done. */
-		pt_rec_submit(&r, PT_END_UNSEEN, 0);
+		/* A new skb where a packet on its way in, or one read, was: that one is done. */
+		pt_rec_submit(&r, r.ev->flags & PT_EV_RX ? PT_END_UNSEEN : PT_END_CONSUMED, 0);
 		if (__sync_val_compare_and_swap(r.owner, 0, key))
 			return NULL;	/* another CPU took the slot */
 	}
