@@ -28,7 +28,7 @@ const volatile bool hist_by_proto = false;
 const volatile __u32 foreign_tgid = 0;
 /* --echo: follow the packets written into the device too. */
 const volatile bool rx_mode = false;
-/* A function hook stamps TCP's sendq (ip_queue_xmit): first sightings look for it. */
+/* A hook stamps TCP's sendq (ip_queue_xmit, or netfilter LOCAL_OUT): first sightings look for it. */
 const volatile bool sendq_hooked = false;
 const volatile __u32 reader_tgid = 0;
 /* The filters (pt_filter.bpf.h): an expression, and --pid/--comm. */

@@ -229,18 +229,21 @@ static __always_inline void pt_on_sendq(struct sk_buff *skb, __u64 key, bool tru
 	}
 }
 
-/* ip_output of @key: the task's stage, and a TCP segment's in the stash. */
+/*
+ * ip_output of @key: the task's stage, and a TCP segment's in the stash
+ * (one clock read for both when the task stamped it now).
+ */
 static __always_inline void pt_on_ip(__u64 key)
 {
+	struct pt_task *t = pt_on_task_stage(PT_STAGE_IP);
 	__u32 zero = 0;
 	struct pt_sendq *q;
 
-	pt_on_task_stage(PT_STAGE_IP);
 	if (!sendq_hooked)
 		return;
 	q = bpf_map_lookup_elem(&sendq_stash, &zero);
 	if (q && q->key == key && !q->ip)
-		q->ip = bpf_ktime_get_ns();
+		q->ip = t ? t->ts[PT_STAGE_IP] : bpf_ktime_get_ns();
 }
 
 /*
