@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The floors, on the hooks pathtrace --hist attaches with the tracepoint
- * backend. empty_*: programs that do nothing, what any tracer pays here.
- * clock_*: each reads the clock once where pathtrace stamps a stage (the
- * sender's sendto, the route, the queue, the driver, the copy) and keeps
- * it in this CPU's slot: what any tracer that times these stages pays.
- * bench/emptyload loads one set or the other.
+ * backend (and the cgroup sendmsg4 hook at the cgroup v2 root, its l4).
+ * empty_*: programs that do nothing, what any tracer pays here. clock_*:
+ * each reads the clock once where pathtrace stamps a stage (the sender's
+ * sendto, udp_sendmsg, the route, the queue, the driver, the copy) and
+ * keeps it in this CPU's slot: what any tracer that times these stages
+ * pays. bench/emptyload loads one set or the other.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -55,5 +56,7 @@ CLOCK(fib_table_lookup)
 CLOCK(net_dev_queue)
 CLOCK(net_dev_start_xmit)
 CLOCK(skb_copy_datagram_iovec)
+SEC("cgroup/sendmsg4") int empty_sendmsg4(struct bpf_sock_addr *ctx) { return 1; }
+SEC("cgroup/sendmsg4") int clock_sendmsg4(struct bpf_sock_addr *ctx) { stamp_now(); return 1; }
 NOP(clock, consume_skb)		/* pathtrace ends a packet here: no stamp */
 NOP(clock, kfree_skb)

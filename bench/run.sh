@@ -28,6 +28,10 @@
 #               (--echo's code), which the sender reads as it sends
 #   echo        pathtrace --json --echo reads and answers, following both
 #               ways: against untraced-echo, the way in's cost
+#   untraced-tap   tunsink reads while tcpdump listens on the device with
+#               an expression that keeps nothing: what a packet socket on
+#               the device costs (the kernel clones every packet for it),
+#               which journey mode's packet-socket tap (xmit) pays too
 #
 # The filter set-ups' reads are the device's own count (its tx packets:
 # what its reader read), since pathtrace counts only the reads it follows;
@@ -63,7 +67,7 @@ DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
 CONFIGS_GIVEN=${CONFIGS:-}
-read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo}"
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap}"
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
 # The filter set-ups' expressions: both read the UDP header through the IP
@@ -219,6 +223,16 @@ run() {
 		ip netns exec "$NS" curl -s --rate 1/s -o /dev/null -w '%{stderr}%{http_code}\n' \
 			"http://127.0.0.1:$MPORT/metrics?scrape=[1-100000]" 2>"$TMP/scrapes" &
 		extra=$!
+		;;
+	untraced-tap)
+		ip netns exec "$NS" tcpdump -i $DEV -n -w /dev/null 'ip proto 253' 2>"$TMP/td.err" &
+		extra=$!
+		local i
+		for ((i = 0; i < 200; i++)); do
+			grep -q '^listening on' "$TMP/td.err" && break
+			kill -0 "$extra" 2>/dev/null || die "tcpdump failed: $(cat "$TMP/td.err")"
+			sleep 0.05
+		done
 		;;
 	bpftrace)
 		bpftrace bench/hist.bt "$reader" >"$TMP/bt.out" 2>&1 &
