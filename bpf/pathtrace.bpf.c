@@ -8,7 +8,8 @@
  * tracepoints for what neither reaches.
  *
  * Program names: fentry_<hook>[_<n>], kprobe_<hook>, kmulti_<hook>,
- * tp_<tracepoint>.
+ * tp_<tracepoint>, nf_<hook> (netfilter), cg_<hook> (cgroup), pk_xmit
+ * (the packet-socket tap).
  */
 #include "pt_core.bpf.h"
 #include "pt_hooks.h"
@@ -52,3 +53,33 @@ struct pt_nf_ctx {
 	{ struct sk_buff *skb = ctx->skb; body; return 1; }
 
 PT_NF_HOOKS(NF_HOOK)
+
+/*
+ * Cgroup hooks, linked at the cgroup v2 root (user/ladder.c): they let
+ * every send and packet through (1).
+ */
+#define CG_HOOK(hook, stage, attach, sec, ctxt, name, where, body)	\
+	SEC(sec) int cg_##hook(ctxt *ctx) { body; return 1; }
+
+PT_CG_HOOKS(CG_HOOK)
+
+/*
+ * The packet-socket tap: a socket filter (user/ladder.c attaches it to an
+ * AF_PACKET socket bound to the device) that keeps nothing.
+ */
+SEC("socket") int pk_xmit(struct __sk_buff *ctx)
+{
+	pt_on_tap(ctx);
+	return 0;
+}
+
+/*
+ * The neighbour layer kept a packet (1) or let it go (TAP, where the ip
+ * stage has the skb: user/ladder.c loads it then).
+ */
+SEC("tp_btf/neigh_event_send_done")
+int BPF_PROG(tp_neigh_park, struct neighbour *n, int rc)
+{
+	pt_on_neigh_send_done(rc);
+	return 0;
+}

@@ -30,6 +30,10 @@ const volatile __u32 foreign_tgid = 0;
 const volatile bool rx_mode = false;
 /* A hook stamps TCP's sendq (ip_queue_xmit, or netfilter LOCAL_OUT): first sightings look for it. */
 const volatile bool sendq_hooked = false;
+/* A packet socket's filter stamps xmit (no function hook there): the driver stage takes it. */
+const volatile bool xmit_tapped = false;
+/* TAP, with an ip stage of the skb's own: packets the neighbour layer parks keep their sender (pt_task.bpf.h). */
+const volatile bool neigh_park = false;
 const volatile __u32 reader_tgid = 0;
 /* The filters (pt_filter.bpf.h): an expression, and --pid/--comm. */
 const volatile bool pkt_filter = false;

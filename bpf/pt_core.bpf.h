@@ -40,7 +40,7 @@ static __always_inline void pt_on_skb_first(struct sk_buff *skb, bool trusted)
 	ev = pt_rec_open(skb, key, trusted, PT_STAGE_QUEUE, 0);
 	if (!ev)
 		return;
-	pt_rec_join_task(ev, PT_STAGE_QUEUE);
+	pt_rec_join_sender(ev, key);
 	if (ev->flow.proto == PT_IPPROTO_TCP) {
 		ev->ts[PT_STAGE_SENDQ] = pt_sendq_take(skb, key, trusted, &ev->ts[PT_STAGE_IP]);
 		pt_tcp_attr(ev, skb, key, trusted);
@@ -88,15 +88,76 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
 		pt_gso_xmit_mark();
 }
 
+/*
+ * The packet-socket tap (where no function hook serves xmit): a socket
+ * filter on an AF_PACKET socket bound to the device runs in
+ * dev_queue_xmit_nit, inside xmit_one, on a clone of each outgoing skb
+ * (another address, the same bytes). Nothing else can run on this CPU
+ * between it and the net_dev_start_xmit tracepoint that follows for the
+ * same skb (bottom halves are off): the driver stage takes the stamp from
+ * here, matched by length. It keeps nothing (0: the socket gets no copy).
+ */
+#define PT_PACKET_OUTGOING 4	/* linux/if_packet.h */
+
+struct pt_tap {
+	__u64 ts;
+	__u32 len;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_tap);
+} tap_stash SEC(".maps");
+
+static __always_inline void pt_on_tap(struct __sk_buff *ctx)
+{
+	__u32 zero = 0;
+	struct pt_tap *t;
+
+	if (ctx->pkt_type != PT_PACKET_OUTGOING)
+		return;
+	t = bpf_map_lookup_elem(&tap_stash, &zero);
+	if (t) {
+		t->ts = bpf_ktime_get_ns();
+		t->len = ctx->len;
+	}
+}
+
+/* The tap's stamp of the skb the driver now gets (@len bytes), or 0. */
+static __always_inline __u64 pt_tap_take(__u32 len)
+{
+	__u32 zero = 0;
+	struct pt_tap *t;
+	__u64 ts;
+
+	if (!xmit_tapped)
+		return 0;
+	t = bpf_map_lookup_elem(&tap_stash, &zero);
+	if (!t || !t->ts || t->len != len)
+		return 0;
+	ts = t->ts;
+	t->ts = 0;
+	return ts;
+}
+
 /* The driver gets the skb: a stranger may be a segment of a GSO split. */
 static __always_inline void pt_on_skb_driver(struct sk_buff *skb, __u64 key, bool trusted)
 {
+	__u64 tap = pt_tap_take(trusted ? skb->len : BPF_CORE_READ(skb, len));
+	struct pt_skb_ref r;
+
 	if (hist_mode) {
 		if (!pt_hist_stage(key, PT_STAGE_DRIVER))
 			pt_hist_gso_take(skb, key, trusted);
-	} else if (!pt_on_skb_stage(key, PT_STAGE_DRIVER, true)) {
-		pt_gso_take(skb, key, trusted);
+		return;
 	}
+	if (!pt_on_skb_stage(key, PT_STAGE_DRIVER, true))
+		pt_gso_take(skb, key, trusted);
+	/* after the driver stamp: a GSO segment's record opens there */
+	if (tap && pt_skb_find(key, &r) && !r.ev->ts[PT_STAGE_XMIT])
+		r.ev->ts[PT_STAGE_XMIT] = tap;
 }
 
 /*
@@ -141,6 +202,7 @@ static __always_inline void pt_on_skb_end(struct sk_buff *skb, __u64 key, enum p
 {
 	struct pt_skb_ref r;
 
+	pt_parked_forget(key);
 	if (hist_mode) {
 		pt_hist_end(skb, key, end, reason);
 		return;

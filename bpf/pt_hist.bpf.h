@@ -161,8 +161,10 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 {
 	struct pt_skb_facts sf = {};
 	__u64 now, first, sendq, ip = 0;
+	struct pt_parked pk;
 	struct pt_task *t;
 	struct pt_hrec *h;
+	bool parked;
 
 	if (pkt_filter || proc_filter || hist_by_proto) {
 		/* The facts the filters and the class need tell the device too. */
@@ -178,7 +180,8 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	h = pt_hrec_begin(key, now);
 	if (!h)
 		return;
-	t = pt_task_get();
+	parked = pt_parked_take(key, &pk);
+	t = parked ? &pk.t : pt_task_get();
 	sendq = pt_sendq_take(skb, key, trusted, &ip);
 	first = t ? t->ts[PT_STAGE_SYSCALL] : sendq ?: now;
 #pragma unroll
@@ -205,7 +208,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	}
 	pt_store_order();
 	h->first = first;	/* last: live from here */
-	if (t)
+	if (t && !parked && pt_neigh_is_ip_last(key))
 		pt_task_stamps_taken(t);
 }
 

@@ -174,7 +174,9 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	for (int i = 0; i < PT_STAGE_QUEUE; i++)
 		if (i < upto)
 			ev->ts[i] = t->ts[i];
-	pt_task_stamps_taken(t);
+	/* An ARP request sent while the send's own skb parks: a copy (pt_task.bpf.h). */
+	if (upto != PT_STAGE_QUEUE || pt_neigh_is_ip_last(ev->skb))
+		pt_task_stamps_taken(t);
 	__u64 id = bpf_get_current_pid_tgid();
 
 	ev->l4_ip = t->l4_ip;
@@ -183,6 +185,28 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	ev->syscall_nr = t->nr;
 	ev->flags |= PT_EV_IN_SYSCALL;
 	pt_current_comm(ev->comm);
+}
+
+/*
+ * First sighting on the way out: the sender of a packet the neighbour
+ * layer parked, or else the current task's send.
+ */
+static __always_inline void pt_rec_join_sender(struct pt_event *ev, __u64 key)
+{
+	struct pt_parked pk;
+
+	if (!pt_parked_take(key, &pk)) {
+		pt_rec_join_task(ev, PT_STAGE_QUEUE);
+		return;
+	}
+	for (int i = 0; i < PT_STAGE_QUEUE; i++)
+		ev->ts[i] = pk.t.ts[i];
+	ev->l4_ip = pk.t.l4_ip;
+	ev->pid = pk.id >> 32;
+	ev->tid = (__u32)pk.id;
+	ev->syscall_nr = pk.t.nr;
+	ev->flags |= PT_EV_IN_SYSCALL | PT_EV_PARKED;
+	__builtin_memcpy(ev->comm, pk.comm, sizeof(ev->comm));
 }
 
 #endif /* PT_JOURNEY_BPF_H */

@@ -165,14 +165,23 @@ static __always_inline void pt_on_syscall(long id)
  * register read per stage): the first sighting makes it, and a stamp made
  * outside the send is either reset by the next send's entry or left unused.
  */
-static __always_inline struct pt_task *pt_on_task_stage(__u32 stage)
+static __always_inline struct pt_task *pt_task_stage_in(struct pt_task *t, __u32 stage)
 {
-	struct pt_task *t = pt_task_mine();
-
 	if (!t || !t->ts[PT_STAGE_SYSCALL] || stage >= PT_STAGE_QUEUE || t->ts[stage])
 		return NULL;
 	t->ts[stage] = bpf_ktime_get_ns();
 	return t;
+}
+
+static __always_inline struct pt_task *pt_on_task_stage(__u32 stage)
+{
+	return pt_task_stage_in(pt_task_mine(), stage);
+}
+
+/* The same from a program without BTF of current (a cgroup hook's): a helper call. */
+static __always_inline void pt_on_task_stage_any(__u32 stage)
+{
+	pt_task_stage_in(pt_task_mine_tid((__u32)bpf_get_current_pid_tgid()), stage);
 }
 
 /*
@@ -183,6 +192,118 @@ static __always_inline void pt_task_stamps_taken(struct pt_task *t)
 {
 	__builtin_memset(&t->ts[PT_STAGE_L4], 0,
 			 sizeof(t->ts) - sizeof(t->ts[PT_STAGE_SYSCALL]));
+}
+
+/*
+ * A packet the neighbour layer parks (no address for the next hop yet: it
+ * waits in the neighbour's queue while ARP or NDP asks) leaves its send
+ * before it reaches the device: the reply releases it later, in whatever
+ * task or softirq receives that reply. Its sender's stamps wait here, by
+ * the skb's key, for its first sighting, instead of in the task's slot
+ * where the next send, or the task the reply came in, would take them.
+ *
+ * The skb is the one the ip stage (ip_output, or netfilter POST_ROUTING)
+ * saw last on this CPU: the neighbour step follows it in the same chain.
+ * neigh_event_send_done says whether the neighbour layer kept it (1); the
+ * ARP request it may send first, from inside that call, is another skb
+ * than the ip stage's: it copies the task's stamps but leaves them.
+ */
+struct pt_parked {
+	struct pt_task t;	/* the sender's stamps, as they were */
+	__u64 id;		/* its tgid << 32 | tid */
+	char comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PT_PARKED_MAX);
+	__type(key, __u64);
+	__type(value, struct pt_parked);
+} parked SEC(".maps");
+
+/* Entries in parked (about: first sightings and ends look only while some are). */
+__u32 nr_parked SEC(".bss");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} ip_last SEC(".maps");
+
+/* The ip stage of @key, on TAP: the skb a neighbour step next on this CPU is about. */
+static __always_inline void pt_neigh_ip_seen(__u64 key)
+{
+	__u32 zero = 0;
+	__u64 *k;
+
+	if (!neigh_park)
+		return;
+	k = bpf_map_lookup_elem(&ip_last, &zero);
+	if (k)
+		*k = key;
+}
+
+/* Whether @key is the skb this CPU's last ip stage saw (true without neigh_park). */
+static __always_inline bool pt_neigh_is_ip_last(__u64 key)
+{
+	__u32 zero = 0;
+	__u64 *k;
+
+	if (!neigh_park)
+		return true;
+	k = bpf_map_lookup_elem(&ip_last, &zero);
+	return !k || !*k || *k == key;
+}
+
+/* neigh_event_send_done(n, rc): rc 1, the skb is parked (or dropped: its end forgets it). */
+static __always_inline void pt_on_neigh_send_done(int rc)
+{
+	struct pt_parked pk = {};
+	struct pt_task *t;
+	__u32 zero = 0;
+	__u64 *k;
+
+	if (!neigh_park || rc != 1)
+		return;
+	k = bpf_map_lookup_elem(&ip_last, &zero);
+	t = pt_task_mine();
+	if (!k || !*k || !t || !t->ts[PT_STAGE_SYSCALL] || !t->ts[PT_STAGE_NEIGH])
+		return;
+	pk.t = *t;
+	pk.id = bpf_get_current_pid_tgid();
+	pt_current_comm(pk.comm);
+	if (!bpf_map_update_elem(&parked, k, &pk, BPF_NOEXIST))
+		__sync_fetch_and_add(&nr_parked, 1);
+	*k = 0;
+	pt_task_stamps_taken(t);
+}
+
+/*
+ * At the first sighting of @key: its parked sender, taken out of parked
+ * into @pk; false if it was not parked. A stale entry (its skb's end
+ * unseen) ages out: nothing waits for a neighbour for a minute.
+ */
+static __always_inline bool pt_parked_take(__u64 key, struct pt_parked *pk)
+{
+	struct pt_parked *p;
+
+	if (!neigh_park || !nr_parked)
+		return false;
+	p = bpf_map_lookup_elem(&parked, &key);
+	if (!p)
+		return false;
+	*pk = *p;
+	if (!bpf_map_delete_elem(&parked, &key))
+		__sync_fetch_and_add(&nr_parked, -1);
+	return bpf_ktime_get_ns() - pk->t.ts[PT_STAGE_NEIGH] < 60ULL * 1000000000;
+}
+
+/* The skb of @key is freed: a parked one (its neighbour failed) is forgotten. */
+static __always_inline void pt_parked_forget(__u64 key)
+{
+	if (neigh_park && nr_parked && !bpf_map_delete_elem(&parked, &key))
+		__sync_fetch_and_add(&nr_parked, -1);
 }
 
 /*
@@ -239,6 +360,7 @@ static __always_inline void pt_on_ip(__u64 key)
 	__u32 zero = 0;
 	struct pt_sendq *q;
 
+	pt_neigh_ip_seen(key);
 	if (!sendq_hooked)
 		return;
 	q = bpf_map_lookup_elem(&sendq_stash, &zero);

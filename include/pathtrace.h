@@ -125,6 +125,9 @@ enum pt_end {
 #define PT_EV_TCP_KERNEL	0x40	/* TCP: sent outside its owner's send (softirq,
 					 * a timer) and no owner known */
 #define PT_EV_RETRANS		0x80	/* TCP: its data reached the device before */
+#define PT_EV_PARKED		0x100	/* parked by the neighbour layer until the next
+					 * hop's address came (ARP, NDP): its wait is
+					 * neigh -> queue */
 
 /*
  * One record per packet, emitted when the kernel frees the skb. What every
@@ -177,6 +180,9 @@ enum pt_counter {
 /* Tasks with a send in progress at once, by thread id: a power of two. */
 #define PT_TASK_SLOTS 16384
 _Static_assert((PT_TASK_SLOTS & (PT_TASK_SLOTS - 1)) == 0, "PT_TASK_SLOTS: a power of two");
+
+/* Packets parked by the neighbour layer at once whose senders are kept (TAP). */
+#define PT_PARKED_MAX 256
 
 /*
  * A send syscall in progress in a task: its stages before the first skb

@@ -152,6 +152,32 @@
 	  pt_on_ip(pt_key(skb)))
 
 /*
+ * PT_CG_HOOKS(X): cgroup hooks (cgroup v2), for a stage no function hook
+ * serves, linked at the root of the hierarchy (any process may send to the
+ * traced device); they run in the sending task, found by its thread id:
+ *   X(hook, stage, attach_type, section, ctx, name, where, body)
+ * program cg_<hook>, which lets the packet or the send through.
+ */
+#define PT_CG_SENDMSG_WHERE							\
+	"cgroup sendmsg4/6, inside udp_sendmsg/udpv6_sendmsg: unconnected UDP sends only"
+
+#define PT_CG_HOOKS(X)								\
+	/* inside udp_sendmsg/udpv6_sendmsg: an unconnected socket's send only */ \
+	X(sendmsg4, PT_STAGE_L4, BPF_CGROUP_UDP4_SENDMSG, "cgroup/sendmsg4",	\
+	  struct bpf_sock_addr, "sendmsg4",					\
+	  PT_CG_SENDMSG_WHERE,	\
+	  pt_on_task_stage_any(PT_STAGE_L4))					\
+	X(sendmsg6, PT_STAGE_L4, BPF_CGROUP_UDP6_SENDMSG, "cgroup/sendmsg6",	\
+	  struct bpf_sock_addr, "sendmsg6",					\
+	  PT_CG_SENDMSG_WHERE,	\
+	  pt_on_task_stage_any(PT_STAGE_L4))					\
+	/* ip_finish_output (IPv4 and IPv6), right before ip_finish_output2 */	\
+	X(egress, PT_STAGE_NEIGH, BPF_CGROUP_INET_EGRESS, "cgroup_skb/egress",	\
+	  struct __sk_buff, "inet egress",					\
+	  "cgroup_skb egress, right before ip_finish_output2",			\
+	  pt_on_task_stage_any(PT_STAGE_NEIGH))
+
+/*
  * PT_FENTRY_EACH(fentry, M, hook, ...): M(name, ...) once per fentry program
  * of a hook, name being <hook> (FIRST) or <hook>_<n>.
  */

@@ -14,8 +14,11 @@ PT_PROG_NAMES=$(sed -n 's/^[[:space:]]*struct bpf_program \*\([a-z0-9_]*\);$/\1/
 	"$OUT/pathtrace.skel.h" 2>/dev/null | cut -c1-15 | sort -u | tr '\n' ' ')
 
 # A ping's way out on this kind of host, in order: what the tracepoints see,
-# and ip, from netfilter's POST_ROUTING link (Linux 6.4+).
-PING_STAGES='syscall route ip queue driver copy user'
+# ip, from netfilter's POST_ROUTING link (Linux 6.4+), and xmit, from the
+# packet-socket tap (journeys only).
+PING_STAGES='syscall route ip queue xmit driver copy user'
+# An unconnected UDP send's: l4 too, from the cgroup sendmsg4/6 hooks.
+UDP_STAGES='syscall l4 route ip queue xmit driver copy user'
 
 fail() {
 	T_FAILS+=("$*")

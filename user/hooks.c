@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The hook table, generated from include/pt_hooks.h. */
+#include <bpf/bpf.h>	/* BPF_CGROUP_* */
 #include <stddef.h>
 #include "hooks.h"
 
@@ -30,6 +31,11 @@ const struct pt_tp_hook pt_tp_hooks[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_ROW) };
 				    "netfilter POST_ROUTING, inside ip_output",		\
 			   .stage = stage_, .pf = pf_, .hooknum = hooknum_ },
 const struct pt_nf_hook pt_nf_hooks[PT_NR_NF_HOOKS] = { PT_NF_HOOKS(NF_ROW) };
+
+#define CG_ROW(hook, stage_, attach, sec, ctx, name_, where_, body)		\
+	[PT_CG_##hook] = { .name = name_, .where = where_, .stage = stage_,	\
+			   .attach_type = attach },
+const struct pt_cg_hook pt_cg_hooks[PT_NR_CG_HOOKS] = { PT_CG_HOOKS(CG_ROW) };
 
 static const char *const tp_blind[PT_NR_HSLOTS] = {
 	[PT_STAGE_L4] = "no tracepoint in udp_sendmsg/ping_v4_sendmsg/raw_sendmsg",

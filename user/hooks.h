@@ -35,6 +35,13 @@ enum pt_nf_hook_id {
 	PT_NR_NF_HOOKS
 };
 
+enum pt_cg_hook_id {
+#define PT_X(hook, ...) PT_CG_##hook,
+	PT_CG_HOOKS(PT_X)
+#undef PT_X
+	PT_NR_CG_HOOKS
+};
+
 /* A function hook: candidate kernel functions for one stage. */
 struct pt_fn_hook {
 	const char *name;	/* programs fentry_<name>[_<n>], kprobe_<name>, kmulti_<name> */
@@ -59,10 +66,19 @@ struct pt_nf_hook {
 	int hooknum;		/* NF_INET_* */
 };
 
+/* A cgroup hook: program cg_<name>, linked at the cgroup v2 root. */
+struct pt_cg_hook {
+	const char *name;	/* "sendmsg4", as the attach type is named */
+	const char *where;	/* where it runs, for --explain */
+	int stage;
+	int attach_type;	/* BPF_CGROUP_* */
+};
+
 /* In order of preference: a later hook of a stage serves only if earlier ones did not. */
 extern const struct pt_fn_hook pt_fn_hooks[PT_NR_FN_HOOKS];
 extern const struct pt_tp_hook pt_tp_hooks[PT_NR_TP_HOOKS];
 extern const struct pt_nf_hook pt_nf_hooks[PT_NR_NF_HOOKS];
+extern const struct pt_cg_hook pt_cg_hooks[PT_NR_CG_HOOKS];
 
 /* Why no tracepoint can stand in for view stage @s; NULL if none is known. */
 const char *pt_hook_tp_blind(int s);

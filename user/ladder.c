@@ -12,12 +12,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>	/* htons */
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
@@ -42,6 +47,12 @@ static const size_t tp_progs[PT_NR_TP_HOOKS] = { PT_TP_HOOKS(TP_PROG) };
 #define NF_PROG(hook, ...) [PT_NF_##hook] = PROG(nf_##hook),
 static const size_t nf_progs[PT_NR_NF_HOOKS] = { PT_NF_HOOKS(NF_PROG) };
 
+#define CG_PROG(hook, ...) [PT_CG_##hook] = PROG(cg_##hook),
+static const size_t cg_progs[PT_NR_CG_HOOKS] = { PT_CG_HOOKS(CG_PROG) };
+
+/* What the packet-socket tap costs every packet the device sends (make bench). */
+#define PT_TAP_COST "TODO ns a packet"
+
 static const char *const mech[] = { [PT_BACKEND_FENTRY] = "fentry",
 				    [PT_BACKEND_KPROBE] = "kprobe" };
 
@@ -64,6 +75,9 @@ struct rung {
 	bool served[PT_NR_HSLOTS];
 	bool tp_on[PT_NR_TP_HOOKS];
 	bool nf_on[PT_NR_NF_HOOKS];	/* netfilter hooks for stages nothing else serves (loaded but with --hist) */
+	bool cg_on[PT_NR_CG_HOOKS];	/* cgroup hooks for stages no function hook serves (loaded) */
+	bool tap_on;			/* the packet-socket tap serves xmit (loaded but with --hist) */
+	bool park;			/* packets the neighbour layer parks keep their sender */
 	struct plan plan[PT_NR_FN_HOOKS];
 	unsigned int links;		/* links of the rung's own mechanism */
 	char err_why[160];		/* a failed attach, for fell */
@@ -317,6 +331,56 @@ static void plan_nf_hooks(struct rung *r)
 		((r->nf_on[PT_NF_local_out4] || r->nf_on[PT_NF_local_out6]) && !r->cfg->hist);
 }
 
+/* Whether the kernel lets cgroup hook @h read the sending thread's id. */
+static bool cg_loads(const struct pt_features *f, const struct pt_cg_hook *h)
+{
+	return h->attach_type == BPF_CGROUP_INET_EGRESS ? f->cg_skb : f->cg_sock_addr;
+}
+
+/*
+ * Cgroup hooks stand in for a stage no function hook serves, where the
+ * kernel lets them find the sending thread: loaded here, linked at the
+ * cgroup v2 root by attach_cg_hooks.
+ */
+static void plan_cg_hooks(struct rung *r)
+{
+	for (unsigned int n = 0; n < PT_NR_CG_HOOKS; n++) {
+		const struct pt_cg_hook *h = &pt_cg_hooks[n];
+
+		r->cg_on[n] = (h->stage != PT_STAGE_NEIGH || r->cfg->tap) &&
+			      !fn_planned(r, h->stage) && cg_loads(&r->tr->kern.feat, h);
+		bpf_program__set_autoload(prog_at(r->tr, cg_progs[n]), r->cg_on[n]);
+	}
+}
+
+/*
+ * The packet-socket tap stands in for xmit where no function hook serves
+ * it; --hist does without (attach_tap says why).
+ */
+static void plan_tap(struct rung *r)
+{
+	r->tap_on = !fn_planned(r, PT_STAGE_XMIT);
+	bpf_program__set_autoload(r->tr->skel->progs.pk_xmit, r->tap_on && !r->cfg->hist);
+	r->tr->skel->rodata->xmit_tapped = r->tap_on && !r->cfg->hist;
+}
+
+/*
+ * TAP: a packet the neighbour layer parks keeps its sender's stamps by its
+ * key (bpf/pt_task.bpf.h), where the ip stage is hooked with the skb and
+ * the kernel has the neigh_event_send_done tracepoint (Linux 5.4+).
+ */
+static void plan_neigh_park(struct rung *r)
+{
+	struct pt_tracer *tr = r->tr;
+	bool ip_keyed = fn_planned(r, PT_STAGE_IP) ||
+		((r->nf_on[PT_NF_postroute4] || r->nf_on[PT_NF_postroute6]) && !r->cfg->hist);
+
+	r->park = r->cfg->tap && ip_keyed &&
+		  pt_kernel_has_tracepoint(&tr->kern, "neigh_event_send_done");
+	bpf_program__set_autoload(tr->skel->progs.tp_neigh_park, r->park);
+	tr->skel->rodata->neigh_park = r->park;
+}
+
 static int load(struct rung *r)
 {
 	int err;
@@ -457,8 +521,8 @@ static void attach_nf_hooks(struct rung *r)
 {
 	struct pt_tracer *tr = r->tr;
 
-	_Static_assert(PT_NR_NF_HOOKS <= sizeof(tr->nf_fds) / sizeof(tr->nf_fds[0]),
-		       "a link fd per netfilter hook");
+	_Static_assert(PT_NR_NF_HOOKS + 1 <= sizeof(tr->fds) / sizeof(tr->fds[0]),
+		       "a link fd per netfilter hook, and the tap's socket");
 	for (unsigned int n = 0; n < PT_NR_NF_HOOKS; n++) {
 		const struct pt_nf_hook *h = &pt_nf_hooks[n];
 		int s = h->stage, fd;
@@ -481,7 +545,7 @@ static void attach_nf_hooks(struct rung *r)
 				 strerror(-fd));
 			continue;
 		}
-		tr->nf_fds[tr->nr_nf_fds++] = fd;
+		tr->fds[tr->nr_fds++] = fd;
 		if (!tr->nf_stage[s])
 			pt_appendf(tr->how[s], sizeof(tr->how[0]), "netfilter %s ", h->name);
 		pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s%s", tr->nf_stage[s] ? ", " : "",
@@ -490,6 +554,93 @@ static void attach_nf_hooks(struct rung *r)
 		tr->view.hook[s] = h->where;
 		r->served[s] = true;
 	}
+}
+
+/*
+ * The cgroup hooks of stages nothing served yet, linked at the root of the
+ * cgroup v2 hierarchy: whichever process sends to the device is under it.
+ * Their links go with the others' (pt_ladder_unload, or our exit).
+ */
+static void attach_cg_hooks(struct rung *r)
+{
+	const struct pt_features *f = &r->tr->kern.feat;
+	struct pt_tracer *tr = r->tr;
+	bool cg_stage[PT_NR_HSLOTS] = { false };
+	char root[160];		/* why the root cannot be opened */
+	int cg = -1, err;
+
+	for (unsigned int n = 0; n < PT_NR_CG_HOOKS; n++) {
+		const struct pt_cg_hook *h = &pt_cg_hooks[n];
+		int s = h->stage;
+
+		if ((r->served[s] && !cg_stage[s]) || (s == PT_STAGE_NEIGH && !r->cfg->tap))
+			continue;
+		if (!cg_loads(f, h)) {
+			if (f->known)
+				pt_appendf(tr->why[s], sizeof(tr->why[0]), "%scgroup %s programs "
+					   "cannot read the sending thread's id on this kernel",
+					   tr->why[s][0] ? "; " : "", h->name);
+			continue;
+		}
+		if (cg < 0 && (cg = pt_cgroup2_open(root, sizeof(root))) < 0) {
+			pt_appendf(tr->why[s], sizeof(tr->why[0]), "%scgroup %s: %s",
+				   tr->why[s][0] ? "; " : "", h->name, root);
+			continue;
+		}
+		err = add_link(tr, bpf_program__attach_cgroup(prog_at(tr, cg_progs[n]), cg));
+		if (err) {
+			pt_appendf(tr->why[s], sizeof(tr->why[0]), "%scgroup %s link: %s",
+				   tr->why[s][0] ? "; " : "", h->name, strerror(-err));
+			continue;
+		}
+		pt_appendf(tr->how[s], sizeof(tr->how[0]), "%s%s", cg_stage[s] ? ", " : "cgroup ",
+			   h->name);
+		cg_stage[s] = true;
+		tr->view.hook[s] = h->where;
+		r->served[s] = true;
+	}
+	if (cg >= 0)
+		close(cg);
+}
+
+/*
+ * The packet-socket tap: an AF_PACKET socket bound to the device, its
+ * filter (pk_xmit) run where tcpdump's copy is taken. The filter keeps
+ * nothing, but while the socket exists the kernel clones every packet the
+ * device sends for it, as it does for tcpdump.
+ */
+static void attach_tap(struct rung *r)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				  .sll_ifindex = (int)r->cfg->ifindex };
+	struct pt_tracer *tr = r->tr;
+	char *why = tr->why[PT_STAGE_XMIT];
+	int fd, prog;
+
+	if (!r->tap_on || r->served[PT_STAGE_XMIT])
+		return;
+	if (r->cfg->hist) {
+		pt_appendf(why, sizeof(tr->why[0]), "%sthe packet-socket tap is not used with "
+			   "--hist (the kernel clones every packet for it: %s)", why[0] ? "; " : "",
+			   PT_TAP_COST);
+		return;
+	}
+	/* No protocol until the filter is on: nothing is queued meanwhile. */
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	prog = bpf_program__fd(tr->skel->progs.pk_xmit);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) ||
+	    bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+		pt_appendf(why, sizeof(tr->why[0]), "%spacket-socket tap: %s", why[0] ? "; " : "",
+			   strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	tr->fds[tr->nr_fds++] = fd;
+	snprintf(tr->how[PT_STAGE_XMIT], sizeof(tr->how[0]), "packet-socket tap (AF_PACKET filter)");
+	tr->view.hook[PT_STAGE_XMIT] = "a packet socket's filter, where tcpdump's copy is taken "
+				       "inside dev_hard_start_xmit";
+	r->served[PT_STAGE_XMIT] = true;
 }
 
 /* A stage a function hook serves needs no tracepoint; one may take several. */
@@ -587,6 +738,9 @@ static int attempt(struct rung *r)
 		return err;
 	plan_hooks(r);
 	plan_nf_hooks(r);
+	plan_cg_hooks(r);
+	plan_tap(r);
+	plan_neigh_park(r);
 	err = load(r);
 	if (err)
 		return err;
@@ -604,9 +758,16 @@ static int attempt(struct rung *r)
 		return -EAGAIN;
 	}
 	attach_nf_hooks(r);
+	attach_cg_hooks(r);
+	attach_tap(r);
 	err = attach_tracepoints(r);
 	if (err)
 		return err;
+	err = r->park ? add_link(tr, bpf_program__attach(tr->skel->progs.tp_neigh_park)) : 0;
+	if (err)
+		pt_warn("cannot attach to tracepoint neigh_event_send_done (%s): a packet waiting "
+			"for ARP or NDP is taken for a packet of whoever receives the answer",
+			strerror(-err));
 	finish_view(r);
 	return 0;
 }
@@ -644,8 +805,8 @@ void pt_ladder_unload(struct pt_tracer *tr)
 {
 	while (tr->nr_links)
 		bpf_link__destroy(tr->links[--tr->nr_links]);
-	while (tr->nr_nf_fds)
-		close(tr->nf_fds[--tr->nr_nf_fds]);
+	while (tr->nr_fds)
+		close(tr->fds[--tr->nr_fds]);
 	memset(tr->nf_stage, 0, sizeof(tr->nf_stage));
 	pathtrace_bpf__destroy(tr->skel);
 	tr->skel = NULL;

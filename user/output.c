@@ -182,6 +182,8 @@ static void header_text(FILE *out, const struct pt_journey *j,
 		fprintf(out, ", GSO segment");
 	if (j->have_kernel && (j->ev.flags & PT_EV_RETRANS))
 		fprintf(out, ", RETRANSMISSION");
+	if (j->have_kernel && (j->ev.flags & PT_EV_PARKED))
+		fprintf(out, ", parked until the neighbour answered (neigh -> queue)");
 	if (j->rx) {
 		if (j->status == PT_J_DROPPED)
 			fprintf(out, " [DROPPED: %s]", c->drop_reason ? c->drop_reason : "?");
@@ -320,6 +322,8 @@ void pt_journey_comment(const struct pt_journey *j, const struct pt_print_ctx *c
 		pt_appendf(buf, len, "; sender unknown");
 	if (c->l4_func)
 		pt_appendf(buf, len, " via %s()", c->l4_func);
+	if (j->have_kernel && (j->ev.flags & PT_EV_PARKED))
+		pt_appendf(buf, len, "; parked until the neighbour answered");
 	if (j->status != PT_J_READ)
 		pt_appendf(buf, len, "; %s", status_name(j));
 	for (int s = PT_VSTAGE_FIRST(j->rx); s < PT_VSTAGE_END(j->rx); s++) {
@@ -454,6 +458,9 @@ static void json_tasks(struct pt_line *l, const struct pt_journey *j,
 		pt_line_str(l, j->ev.flags & PT_EV_RETRANS ? ",\"retransmit\":true" :
 							      ",\"retransmit\":false");
 	}
+	/* Parked by the neighbour layer (ARP, NDP): its wait is neigh -> queue. */
+	if (j->have_kernel && !j->rx)
+		pt_line_str(l, j->ev.flags & PT_EV_PARKED ? ",\"parked\":true" : ",\"parked\":false");
 	if (c->l4_func) {
 		pt_line_str(l, ",\"l4_func\":");
 		pt_line_json_str(l, c->l4_func, SIZE_MAX);

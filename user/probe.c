@@ -4,9 +4,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "probe.h"
 #include "util.h"
@@ -133,6 +135,68 @@ static bool probe_nf_links(void)
 	return true;
 }
 
+/* Where our mounts list a cgroup2 file system, into @buf; false if nowhere. */
+static bool cgroup2_mounted(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/self/mounts", "re");
+	char dev[64], dir[200], type[32];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fscanf(f, "%63s %199s %31s %*[^\n]", dev, dir, type) == 3)
+		found = !strcmp(type, "cgroup2");
+	fclose(f);
+	if (found)
+		snprintf(buf, len, "%s", dir);
+	return found;
+}
+
+/*
+ * The cgroup2 file system, mounted nowhere (fsopen, fsmount: Linux 5.2):
+ * `ip netns exec` runs us with a /sys of its own, without the cgroup file
+ * systems mounted under it. The mount goes with its last descriptor.
+ */
+static int cgroup2_detached(void)
+{
+	int fs, mnt, fd = -1, err;
+
+	fs = (int)syscall(__NR_fsopen, "cgroup2", 1 /* FSOPEN_CLOEXEC */);
+	if (fs < 0)
+		return -1;
+	if (syscall(__NR_fsconfig, fs, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0) ||
+	    (mnt = (int)syscall(__NR_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0)) < 0) {
+		err = errno;
+		close(fs);
+		errno = err;
+		return -1;
+	}
+	fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = errno;
+	close(mnt);
+	close(fs);
+	errno = err;
+	return fd;
+}
+
+int pt_cgroup2_open(char *why, size_t len)
+{
+	char dir[200];
+	int fd;
+
+	if (cgroup2_mounted(dir, sizeof(dir))) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(why, len, "cannot open %.80s: %s", dir, strerror(errno));
+		return fd;
+	}
+	fd = cgroup2_detached();
+	if (fd < 0)
+		snprintf(why, len, "no cgroup v2 hierarchy mounted, and none could be (%s)",
+			 strerror(errno));
+	return fd;
+}
+
 static void probe_features(struct pt_features *f, const struct btf *btf)
 {
 	memset(f, 0, sizeof(*f));
@@ -151,12 +215,17 @@ static void probe_features(struct pt_features *f, const struct btf *btf)
 					       BPF_FUNC_task_pt_regs, NULL) == 1;
 	f->skb_bytes = probe_skb_bytes(btf);
 	f->nf_links = probe_nf_links();
+	f->cg_sock_addr = libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
+						  BPF_FUNC_get_current_pid_tgid, NULL) == 1;
+	f->cg_skb = libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SKB,
+					    BPF_FUNC_get_current_pid_tgid, NULL) == 1;
 	if (pt_verbose)
 		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, netfilter links %s, "
-			"packet bytes read %s",
+			"cgroup sendmsg %s, cgroup_skb %s, packet bytes read %s",
 			f->tracing ? "yes" : "no",
 			!f->kprobe ? "no" : f->kprobe_attach ? "yes" : "loads, cannot attach",
 			f->kprobe_multi ? "yes" : "no", f->nf_links ? "yes" : "no",
+			f->cg_sock_addr ? "yes" : "no", f->cg_skb ? "yes" : "no",
 			f->skb_bytes ? "in place" : "by copy");
 }
 

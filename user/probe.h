@@ -26,10 +26,13 @@ struct pt_features {
 	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
 	bool kprobe_attach;	/* kprobes can be made: the kprobe PMU, or kprobe_events */
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
-	bool ringbuf;
-	bool task_regs;		/* the bpf_task_pt_regs helper */		/* BPF_MAP_TYPE_RINGBUF */
+	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF */
+	bool task_regs;		/* the bpf_task_pt_regs helper */
 	bool skb_bytes;		/* tp_btf programs load an skb's bytes through skb->data */
 	bool nf_links;		/* netfilter BPF programs load (their links: Linux 6.4+) */
+	/* cgroup programs that may read the thread id (bpf_get_current_pid_tgid) */
+	bool cg_sock_addr;	/* cgroup/sendmsg4 and 6 */
+	bool cg_skb;		/* cgroup_skb (Linux 6.10+) */
 };
 
 struct pt_kernel {
@@ -55,6 +58,12 @@ void pt_kernel_close(struct pt_kernel *k);
  * parses its own copy; parsed again if a later rung asks.
  */
 void pt_kernel_drop_btf(struct pt_kernel *k);
+
+/*
+ * The cgroup v2 hierarchy's root directory, opened (close-on-exec), where
+ * it is mounted or else mounted nowhere for us alone; -1 with why in @why.
+ */
+int pt_cgroup2_open(char *why, size_t len);
 
 /* Does tp_btf/@tp exist? */
 bool pt_kernel_has_tracepoint(struct pt_kernel *k, const char *tp);

@@ -29,8 +29,8 @@ struct pt_tracer {
 	char why[PT_NR_HSLOTS][200];	/* why a stage is unseen */
 	struct bpf_link *links[PT_MAX_LINKS];
 	unsigned int nr_links;
-	int nf_fds[8];			/* netfilter links: fds (no libbpf call for them) */
-	unsigned int nr_nf_fds;
+	int fds[8];			/* netfilter links and the packet-socket tap (no libbpf call for them) */
+	unsigned int nr_fds;
 	bool nf_stage[PT_NR_HSLOTS];	/* a netfilter link serves the stage */
 	pt_event_fn cb;
 	void *ctx;

@@ -100,7 +100,8 @@ case_demo_tap() {
 	expect_eq "$(grep -c '^#[0-9]* ARP request 192.0.2.1 -> 192.0.2.2, 42 bytes' "$TMP/out")" 3 "journeys of 42-byte ARP requests"
 	expect_eq "$(grep -c '^#[0-9]* ICMP echo request .*, 98 bytes, sent by ping pid' "$TMP/out")" 3 "journeys of 98-byte frames"
 	expect_eq "$(grep '^#' "$TMP/out" | cut -d' ' -f2 | tr '\n' ' ')" "ARP ARP ARP ICMP ICMP ICMP " "ARP first, then the pings"
-	expect_ok "neigh labelled 3.4 ARP" grep -q '^  3.4  ARP           neigh  *unseen$' "$TMP/out"
+	expect_ok "neigh labelled 3.4 ARP, seen" grep -q '^  3.4  ARP           neigh  *[0-9]*\.[0-9]\{9\} ' "$TMP/out"
+	expect_ok "the tcpdump tap seen" grep -q '^  4.3  tcpdump tap   xmit  *[0-9]*\.[0-9]\{9\} ' "$TMP/out"
 	# Explained once per kind: the first ARP request says why it exists.
 	expect_eq "$(grep -c '^ *no neighbour entry for the next hop: the packet is parked' "$TMP/out")" 1 "ARP's explanation"
 	expect_eq "$(grep -c '^ *the neighbour table gives the next hop' "$TMP/out")" 1 "the frames' neigh explanation"
@@ -120,10 +121,11 @@ case_demo_json() {
 	expect_eq "$DEMO_RC" 0 "demo tun --json exit status"
 	split_summary
 	expect_eq "$(jq -s 'length' "$TMP/out")" 3 "JSON journeys"
-	expect_eq "$(jq -s -c '[.[] | [.stages[].step] | join(" ")] | unique' "$TMP/out")" '["1.1 2.2 3.2 4.1 4.4 5.1 5.2"]' "steps of the stages seen"
+	expect_eq "$(jq -s -c '[.[] | [.stages[].step] | join(" ")] | unique' "$TMP/out")" '["1.1 2.2 3.2 4.1 4.3 4.4 5.1 5.2"]' "steps of the stages seen"
 	expect_eq "$(jq -s '[.[].stages[] | select((.explain | length) < 20)] | length' "$TMP/out")" 0 "every stage explained"
 	expect_eq "$(jq -s -c '[.[].stages[] | select(.seen_at) | [.stage, .seen_at]] | unique' "$TMP/out")" \
-		'[["ip","netfilter POST_ROUTING, inside ip_output"]]' "the stage seen through netfilter says where"
+		'[["ip","netfilter POST_ROUTING, inside ip_output"],["xmit","a packet socket'"'"'s filter, where tcpdump'"'"'s copy is taken inside dev_hard_start_xmit"]]' \
+		"the stages seen through netfilter and the tap say where"
 	expect_eq "$(jq '.summary.reads' "$TMP/summary")" 3 "JSON summary's reads"
 	expect_ok "what the reader got, on stderr" grep -q '^  3 IP packets of 84 bytes' "$TMP/err"
 	expect_demo_gone nsfocus_tun0
@@ -249,7 +251,7 @@ case_demo_tcp() {
 	expect_ok "summary: N TCP segments carrying 65536 bytes ($n)" test "${n:-0}" -ge 46
 	expect_ok "the histograms' heading" grep -qx "The $n data segments' way out, stage to stage (the first in full above):" "$TMP/out"
 	local t
-	for t in 'queue -> driver' 'driver -> copy' 'copy -> user' 'total (first stage -> user)'; do
+	for t in 'queue -> xmit' 'xmit -> driver' 'driver -> copy' 'copy -> user' 'total (first stage -> user)'; do
 		expect_ok "histogram $t of $n segments" grep -q "^nsfocus_tun0 $t: count $n, p50 " "$TMP/out"
 	done
 	expect_ok "log2 buckets" grep -q '^ *nsecs : count     distribution$' "$TMP/out"

@@ -101,6 +101,18 @@ case_echo_tap_arp_and_ping() {
 	expect_eq "$(jq -s -c '[.[] | select(.dir == "rx" and .proto == "arp") | [.arp.op, .len, .status]]' "$TMP/out")" '[["reply",42,"unread"]]' "one ARP reply in, taken by the kernel"
 	expect_eq "$(jq -s '[.[] | select(.dir == "tx" and .proto == "icmp" and .len == 98 and .status == "read")] | length' "$TMP/out")" 3 "three 98-byte echo request frames out"
 	expect_eq "$(jq -s '[.[] | select(.dir == "rx" and .proto == "icmp" and .len == 98 and .status == "received" and .receiver.comm == "ping")] | length' "$TMP/out")" 3 "three 98-byte echo reply frames in, received by ping"
+	# The first request waited for the neighbour: parked until pathtrace's
+	# ARP reply came, it is still ping's, its wait neigh -> queue, and it
+	# left after the reader had the ARP request.
+	local tx
+	tx=$(jq -s -c '[.[] | select(.dir == "tx" and .proto == "icmp")]' "$TMP/out")
+	expect_eq "$(jq -c '[.[] | [.parked, .comm, .syscall]]' <<<"$tx")" \
+		'[[true,"ping","sendto"],[false,"ping","sendto"],[false,"ping","sendto"]]' "echo requests: parked, sender, syscall"
+	expect_eq "$(jq -r '.[0] | [.stages[].stage] | join(" ")' <<<"$tx")" \
+		"syscall route ip neigh queue xmit driver copy user" "the parked request's stages"
+	expect_ok "the parked request left after the reader read the ARP request" \
+		test "$(jq -s '[.[] | select(.dir == "tx" and .proto == "arp") | .stages[] | select(.stage == "user") | .t_ns][0]' "$TMP/out")" \
+		-lt "$(jq '.[0].stages[] | select(.stage == "queue") | .t_ns' <<<"$tx")"
 }
 
 run_cases "${CASES[@]}"

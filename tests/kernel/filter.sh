@@ -331,7 +331,7 @@ case_hist_filter() {
 	expect_eq "$(jq -S -c '[.hists[] | select(.transition == "total") | {(.proto): .count}] | add' "$TMP/out")" \
 		'{"icmp":4,"icmpv6":2,"udp":3}' "whole-way samples per protocol with 'icmp or ip6'"
 	expect_eq "$(jq -c '[.hists[]] | group_by(.transition) | map({(.[0].transition): (map(.count) | add)}) | add' "$TMP/out")" \
-		'{"copy->user":9,"driver->copy":9,"queue->driver":9,"route->queue":9,"syscall->route":9,"total":9}' "samples per transition, all protocols"
+		'{"copy->user":9,"driver->copy":9,"l4->route":3,"queue->driver":9,"route->queue":9,"syscall->l4":3,"syscall->route":6,"total":9}' "samples per transition, all protocols (l4: the UDP sends')"
 	expect_eq "$(jq '.summary.filtered_out' "$TMP/summary")" 5 "summary: filtered_out"
 	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.samples, .in_flight]' "$TMP/summary")" "[9,0,0,0,0]" "summary: reads, dropped, unread, samples lost, in flight"
 	expect_no_bpf_left
@@ -345,7 +345,7 @@ case_hist_interval_count_filter() {
 	stop_pt
 	expect_eq "$(jq -s 'length' "$TMP/out")" 1 "one print"
 	expect_eq "$(jq -S -c '[.hists[] | {(.transition): .count}] | add' "$TMP/out")" \
-		'{"copy->user":5,"driver->copy":5,"queue->driver":5,"route->queue":5,"syscall->route":5,"total":5}' "samples per transition with 'udp dst port 5001'"
+		'{"copy->user":5,"driver->copy":5,"l4->route":5,"queue->driver":5,"route->queue":5,"syscall->l4":5,"total":5}' "samples per transition with 'udp dst port 5001'"
 	expect_eq "$(jq -c '.summary | [.reads, .filtered_out]' "$TMP/summary")" "[5,9]" "summary: reads, filtered_out"
 	expect_no_bpf_left
 }

@@ -3,13 +3,19 @@
 # BPF links stand in for the ip stage (POST_ROUTING) and TCP's sendq
 # (LOCAL_OUT) in journey mode. They are registered in the traced device's
 # namespace only, are named where they serve, and go with pathtrace, kill
-# -9 included.
+# -9 included. Cgroup hooks at the cgroup v2 root stand in for l4 (sendmsg4
+# and 6: unconnected UDP sends) and, on TAP, the neighbour step (inet
+# egress); they let every send through, and go with pathtrace too. A
+# packet socket's filter stands in for xmit (where tcpdump's copy is
+# taken) in journey mode: it keeps nothing, and goes with pathtrace.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 DEV=nsfocus_tun0
-CASES=(nf_hooks_named nf_only_own_netns nf_kill9_leaves_nothing nf_not_with_hist)
+CASES=(nf_hooks_named nf_only_own_netns nf_kill9_leaves_nothing nf_not_with_hist
+	cg_l4_unconnected_udp cg_neigh_on_tap cg_lets_everything_through cg_kill9_leaves_nothing
+	tap_xmit_seen tap_not_with_hist tap_kill9_leaves_nothing)
 
 # The ids of pathtrace's netfilter programs now loaded (nf_*), one a line.
 nf_prog_ids() {
@@ -114,6 +120,143 @@ case_nf_not_with_hist() {
 	pt_wait 10
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	expect_no_bpf_left
+}
+
+# pathtrace's cgroup programs (cg_*) linked anywhere in the cgroup v2
+# hierarchy, whose root bpftool is pointed at (mounted in a namespace of the
+# test's own when this one has it nowhere), one a line.
+cg_attached() {
+	unshare -m sh -c 'd=$(awk '\''$3 == "cgroup2" { print $2; exit }'\'' /proc/self/mounts)
+		[ -n "$d" ] || { d=$(mktemp -d) && mount -t cgroup2 none "$d"; } &&
+		bpftool -j cgroup tree "$d"' 2>/dev/null |
+		jq -r '.[].programs[]?.name // empty | select(startswith("cg_"))'
+}
+
+# The journeys' stage lists in $TMP/out, one a line, with their protocol.
+stage_lists() {
+	jq -r 'select(.stages) | "\(.proto) \([.stages[].stage] | join(" "))"' "$TMP/out"
+}
+
+# Unconnected UDP sends over IPv4 and IPv6 have an l4 stage (cgroup
+# sendmsg4 and 6, inside udp_sendmsg and udpv6_sendmsg); a ping never
+# passes there, and --explain says where it is seen and for which sends.
+case_cg_l4_unconnected_udp() {
+	pt_start --dev "$DEV" --json -c 3 || return
+	nsx "$HELPERS/udpsend" 192.0.2.2 40501 1 16
+	nsx "$HELPERS/udpsend" 2001:db8::2 40502 1 16
+	nsx ping -c 1 -W 1 192.0.2.2 >/dev/null
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_ok "l4's hooks at start-up: $(grep 'l4' "$TMP/err")" \
+		grep -qx 'pathtrace: stage l4: cgroup sendmsg4, sendmsg6' "$TMP/err"
+	expect_eq "$(stage_lists)" "udp $UDP_STAGES
+udp $UDP_STAGES
+icmp $PING_STAGES" "the journeys' stages (UDP over IPv4, over IPv6, a ping)"
+	pt_start --dev "$DEV" --explain -c 1 || return
+	nsx "$HELPERS/udpsend" 192.0.2.2 40503 1 16
+	pt_wait 20
+	expect_ok "2.1 explained, the hook named" grep -q \
+		'(seen at cgroup sendmsg4/6, inside udp_sendmsg/udpv6_sendmsg: unconnected UDP sends only)$' "$TMP/out"
+	expect_no_bpf_left
+}
+
+# On TAP the neighbour step is seen (inet egress, right before
+# ip_finish_output2), between ip and queue; on TUN it does not apply and
+# no egress program is loaded.
+case_cg_neigh_on_tap() {
+	pt_start --dev nsfocus_tap0 --tap --json -c 1 udp || return
+	nsx ip neigh replace 192.0.2.2 lladdr 02:00:00:00:00:02 dev nsfocus_tap0
+	nsx "$HELPERS/udpsend" 192.0.2.2 40504 1 16
+	pt_wait 20
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_ok "neigh's hook at start-up: $(grep 'neigh' "$TMP/err")" \
+		grep -qx 'pathtrace: stage neigh: cgroup inet egress' "$TMP/err"
+	expect_eq "$(stage_lists)" "udp syscall l4 route ip neigh queue xmit driver copy user" \
+		"a UDP send's stages on TAP"
+	pt_start --dev "$DEV" --json || return
+	expect_eq "$(cg_attached | sort | tr '\n' ' ')" "cg_sendmsg4 cg_sendmsg6 " \
+		"cgroup programs linked on TUN"
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_no_bpf_left
+}
+
+# The hooks run for every process (the root of the hierarchy) and change
+# nothing: while tracing, another namespace's unconnected UDP sends and
+# its pings (whose replies pass inet egress) go through.
+case_cg_lets_everything_through() {
+	local other
+	netns_add other || { fail "cannot make a second namespace"; return; }
+	pt_start --dev nsfocus_tap0 --tap --json || return
+	expect_eq "$(cg_attached | sort | tr '\n' ' ')" "cg_egress cg_sendmsg4 cg_sendmsg6 " \
+		"cgroup programs linked"
+	ip netns exec "$other" "$HELPERS/udpsend" 127.0.0.1 40505 3 16
+	expect_eq "$?" 0 "unconnected UDP sends in another namespace (refused: EPERM)"
+	ip netns exec "$other" ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null
+	expect_eq "$?" 0 "pings answered in another namespace"
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(cg_attached | wc -l)" 0 "cgroup programs linked after exit"
+	expect_no_bpf_left
+}
+
+# kill -9: the links are file descriptors; the kernel drops them with the
+# process.
+case_cg_kill9_leaves_nothing() {
+	pt_start --dev nsfocus_tap0 --tap --json || return
+	expect_eq "$(cg_attached | wc -l)" 3 "cgroup programs linked while tracing"
+	kill -9 "$PT_PID"
+	wait "$PT_PID" 2>/dev/null
+	expect_no_bpf_left
+	expect_eq "$(cg_attached | wc -l)" 0 "cgroup programs linked after kill -9"
+}
+
+# Namespace @1's packet sockets (/proc/net/packet): "ifindex rmem", one a line.
+packet_socks() { # netns
+	ip netns exec "$1" awk 'NR > 1 { print $5, $7 }' /proc/net/packet
+}
+
+# xmit is seen, between queue and driver, at the tap: one packet socket,
+# bound to the device, that holds nothing however many packets pass.
+case_tap_xmit_seen() {
+	local ifindex
+	pt_start --dev "$DEV" --json --explain || return
+	expect_ok "xmit's hook at start-up: $(grep 'xmit' "$TMP/err")" \
+		grep -qx 'pathtrace: stage xmit: packet-socket tap (AF_PACKET filter)' "$TMP/err"
+	ifindex=$(nsx cat "/sys/class/net/$DEV/ifindex")
+	nsx ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null
+	expect_eq "$(packet_socks "$NS")" "$ifindex 0" "packet sockets (ifindex, bytes held) after 3 pings"
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(stage_lists | sort | uniq -c | sed 's/^ *//')" "3 icmp $PING_STAGES" "the pings' stages"
+	expect_eq "$(jq -r 'select(.stages) | .stages[] | select(.stage == "xmit") | .seen_at' "$TMP/out" | sort -u)" \
+		"a packet socket's filter, where tcpdump's copy is taken inside dev_hard_start_xmit" "xmit's seen_at"
+	expect_eq "$(packet_socks "$NS")" "" "packet sockets after exit"
+	expect_no_bpf_left
+}
+
+# --hist does without it (the kernel clones every packet for it) and says so.
+case_tap_not_with_hist() {
+	pt_start --dev "$DEV" --hist --json || return
+	expect_eq "$(packet_socks "$NS")" "" "packet sockets with --hist"
+	expect_ok "xmit unseen, and why: $(grep ': xmit: ' "$TMP/err")" \
+		grep -q '^pathtrace: unseen: xmit: .*the packet-socket tap is not used with --hist (the kernel clones every packet for it' "$TMP/err"
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_no_bpf_left
+}
+
+# kill -9: the socket goes with the process, its filter with it.
+case_tap_kill9_leaves_nothing() {
+	pt_start --dev "$DEV" --json || return
+	expect_eq "$(packet_socks "$NS" | wc -l)" 1 "packet sockets while tracing"
+	kill -9 "$PT_PID"
+	wait "$PT_PID" 2>/dev/null
+	expect_no_bpf_left
+	expect_eq "$(packet_socks "$NS")" "" "packet sockets after kill -9"
 }
 
 run_cases "${CASES[@]}"

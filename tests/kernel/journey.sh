@@ -15,7 +15,7 @@ CASES=(ping_json udp_json json_file_flushed_while_running text_output
 
 
 # Checks common to every journey of a joined packet in $TMP/out.
-check_journeys() { # want_count want_len want_proto sender_pid sender_comm
+check_journeys() { # want_count want_len want_proto sender_pid sender_comm want_stages
 	local n
 	n=$(jq -s 'length' "$TMP/out")
 	expect_eq "$n" "$1" "journeys printed"
@@ -24,10 +24,10 @@ check_journeys() { # want_count want_len want_proto sender_pid sender_comm
 	expect_eq "$(jq -s "[.[] | select(.proto == \"$3\")] | length" "$TMP/out")" "$1" "journeys of proto $3"
 	expect_eq "$(jq -s "[.[] | select(.pid == $4 and .comm == \"$5\")] | length" "$TMP/out")" "$1" "journeys with sender pid $4 ($5)"
 	expect_eq "$(jq -s "[.[] | select(.dev == \"$DEV\" and .src == \"192.0.2.1\" and .dst == \"192.0.2.2\")] | length" "$TMP/out")" "$1" "journeys on $DEV from 192.0.2.1 to 192.0.2.2"
-	expect_eq "$(jq -s '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "$PING_STAGES" "stages seen (in order)"
+	expect_eq "$(jq -s '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "$6" "stages seen (in order)"
 	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | ($t == ($t | sort)) and all(.[]; .delta_ns >= 0) and .[0].delta_ns == 0] | all' "$TMP/out")" true "timestamps non-decreasing, deltas >= 0"
 	expect_eq "$(jq -s '[.[] | .stages | . as $s | [range(1; length) | $s[.].t_ns - $s[. - 1].t_ns == $s[.].delta_ns] | all] | all' "$TMP/out")" true "delta_ns = difference of t_ns"
-	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "l4 xmit" "unseen stages"
+	expect_eq "$(jq -s -r '[.[].unseen | join(" ")] | unique | join(",")' "$TMP/out")" "" "unseen stages"
 	expect_eq "$(jq -s "[.[] | select(.reader.pid == $PT_PID)] | length" "$TMP/out")" "$1" "copies made by pathtrace's own read()"
 	expect_eq "$(jq -s -r '[.[].backend] | unique | join(",")' "$TMP/out")" tracepoint "backend in the journeys"
 	expect_eq "$(jq -s '[.[] | select(has("l4_func"))] | length' "$TMP/out")" 0 "journeys naming an l4 function no hook saw"
@@ -41,7 +41,7 @@ case_ping_json() {
 	pt_wait 20
 	wait "$ping"
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
-	check_journeys 3 84 icmp "$ping" ping
+	check_journeys 3 84 icmp "$ping" ping "$PING_STAGES"
 	expect_eq "$(jq -s -c '[.[].icmp.seq]' "$TMP/out")" "[1,2,3]" "ICMP sequence numbers"
 	expect_eq "$(jq -s "[.[] | select(.icmp.type == 8 and .icmp.id > 0 and .total_ns > 0)] | length" "$TMP/out")" 3 "echo requests with id and total"
 	expect_ok "summary on stderr: $(tail -1 "$TMP/err")" grep -q '3 packets read, 3 journeys complete, 0 unjoined' "$TMP/err"
@@ -56,7 +56,7 @@ case_udp_json() {
 	PIDS+=("$s")
 	pt_wait 20
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
-	check_journeys 5 128 udp "$s" udpsend
+	check_journeys 5 128 udp "$s" udpsend "$UDP_STAGES"
 	expect_eq "$(jq -s '[.[] | select(.dport == 40404 and .syscall == "sendto")] | length' "$TMP/out")" 5 "journeys to port 40404 by sendto"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
@@ -89,10 +89,11 @@ case_text_output() {
 	pt_wait 20
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	expect_eq "$(grep -c '^#[12] ICMP echo request id=[0-9]* seq=[12] 192.0.2.1 -> 192.0.2.2, 84 bytes, sent by ping pid' "$TMP/out")" 2 "journey headers"
-	expect_eq "$(grep -c '^  l4 *unseen$' "$TMP/out")" 2 "l4 shown as unseen in each journey"
+	expect_eq "$(grep -c '^  l4 *-$' "$TMP/out")" 2 "l4 shown as - in each journey (its hooks see unconnected UDP sends only)"
 	expect_eq "$(grep -c '^  neigh *n/a$' "$TMP/out")" 2 "neigh shown as n/a in each journey"
 	expect_eq "$(grep -c '^  copy .*read() by pathtrace pid' "$TMP/out")" 2 "copy stage with the reader"
-	expect_eq "$(grep -c 'unseen: l4: ' "$TMP/err")" 1 "l4 listed once at start-up with its reason"
+	expect_eq "$(grep -c 'stage l4: cgroup sendmsg4, sendmsg6$' "$TMP/err")" 1 "l4's hooks named once at start-up"
+	expect_eq "$(grep -c 'unseen: ' "$TMP/err")" 0 "no stage unseen on the way out"
 	expect_eq "$(grep -c 'stage ip: netfilter POST_ROUTING IPv4, IPv6$' "$TMP/err")" 1 "ip's hook named once at start-up"
 	expect_eq "$(grep -c 'stage sendq: netfilter LOCAL_OUT IPv4, IPv6$' "$TMP/err")" 1 "sendq's hook named once at start-up"
 	expect_eq "$(grep -c '^  sendq ' "$TMP/out")" 0 "no sendq row in a ping's journey (TCP's stage)"
@@ -246,9 +247,9 @@ case_hist_json() {
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
 	expect_eq "$(jq -s '[.[].reads] | add' "$TMP/out")" 50 "packets read, over all intervals"
 	expect_eq "$(jq -s -r '[.[].hists[].transition] | unique | join(",")' "$TMP/out")" \
-		"copy->user,driver->copy,queue->driver,route->queue,syscall->route,total" "transitions (no netfilter hook with --hist)"
+		"copy->user,driver->copy,l4->route,queue->driver,route->queue,syscall->l4,total" "transitions (l4 from cgroup sendmsg4; no netfilter hook, no tap with --hist)"
 	expect_eq "$(jq -s -c '[.[].hists[]] | group_by(.transition) | map({(.[0].transition): (map(.count) | add)}) | add' "$TMP/out")" \
-		'{"copy->user":50,"driver->copy":50,"queue->driver":50,"route->queue":50,"syscall->route":50,"total":50}' "samples per transition"
+		'{"copy->user":50,"driver->copy":50,"l4->route":50,"queue->driver":50,"route->queue":50,"syscall->l4":50,"total":50}' "samples per transition"
 	expect_eq "$(jq -s '[.[].hists[] | (.count == ([.log2[].count] | add)) and .p50_ns <= .p90_ns and .p90_ns <= .p99_ns and .p99_ns <= .max_ns and .max_ns > 0 and .sum_ns >= .max_ns] | all' "$TMP/out")" true "buckets add up, percentiles ordered"
 	expect_eq "$(jq -s '[.[] | .hists[] | select(.transition == "total") | .sum_ns] | add > 0' "$TMP/out")" true "total time measured"
 	expect_eq "$(jq -s '[.[] | .dropped + .unread + .lost] | add' "$TMP/out")" 0 "drops and losses"
@@ -304,7 +305,7 @@ case_pcapng_write() {
 		expect_eq "$?" 0 "tshark reads ${f##*/}: $(grep -v 'Running as user' "$TMP/tshark.err")"
 		expect_eq "$(wc -l <"$TMP/tshark")" 3 "packets in ${f##*/}"
 		expect_eq "$(cut -d'|' -f1-4 "$TMP/tshark" | sort -u)" "84|192.0.2.1|192.0.2.2|8" "sizes and headers in ${f##*/}"
-		n=$(grep -c "^[^|]*|[^|]*|[^|]*|[^|]*|syscall +0ns, route +[^,]*, ip +[^,]*, queue +[^,]*, driver +[^,]*, copy +[^,]*, user +[^;]*; total [^;]*; sent by ping pid $ping with sendto(); unseen: l4 xmit$" "$TMP/tshark")
+		n=$(grep -c "^[^|]*|[^|]*|[^|]*|[^|]*|syscall +0ns, route +[^,]*, ip +[^,]*, queue +[^,]*, xmit +[^,]*, driver +[^,]*, copy +[^,]*, user +[^;]*; total [^;]*; sent by ping pid $ping with sendto()$" "$TMP/tshark")
 		expect_eq "$n" 3 "journey comments in ${f##*/}: $(head -1 "$TMP/tshark")"
 	done
 	expect_ok "gzip-compressed" sh -c "gzip -t '$TMP/ping.pcapng.gz'"

@@ -203,9 +203,9 @@ case_relay_tcp_upload() {
 		test "$(jq '[.[] | select(.retransmit != true) | .tcp.payload] | add // 0' <<<"$data")" -ge 1048576
 	expect_eq "$(jq -c '[.[] | select(.status != "read" or .pid != '"$CLI"' or .comm != "socat" or .sender != "write")] | if length > 0 then .[0] | del(.stages) else "none" end' <<<"$data")" '"none"' \
 		"every data segment out read by pathtrace, named after the client's write() (the first that is not)"
-	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 sendq ip queue driver copy user" \
-		"their stages (l4: tcp_sendmsg_locked; sendq, ip: netfilter LOCAL_OUT, POST_ROUTING)"
-	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$data")" "xmit" "their unseen stages"
+	expect_eq "$(jq -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' <<<"$data")" "syscall l4 sendq ip queue xmit driver copy user" \
+		"their stages (l4: tcp_sendmsg_locked; sendq, ip: netfilter LOCAL_OUT, POST_ROUTING; xmit: the tap)"
+	expect_eq "$(jq -r '[.[] | .unseen | join(" ")] | unique | join(",")' <<<"$data")" "" "their unseen stages"
 	expect_nothing_unjoined
 	expect_no_relay_dev
 	expect_no_bpf_left

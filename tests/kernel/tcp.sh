@@ -81,7 +81,7 @@ case_tcp_upload_segments() {
 	[ "${data:-0}" -ge 700 ] || fail "tunwire forwarded $data data segments, want about 725 (1 MiB in MSS-sized segments)"
 	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .status == "read" and .reader.comm == "tunwire")] | length' "$TMP/out")" "$tcp" "one joined journey per TCP segment tunwire read"
 	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload > 0 and .status == "read" and .pid == '"$CLIENT"' and .comm == "tcpup" and .sender == "write" and .syscall == "write")] | length' "$TMP/out")" "$data" "data segments named after the client's write()"
-	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload > 0) | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "syscall l4 sendq ip queue driver copy user" "a data segment's stages (sendq, ip: netfilter; l4: tcp_sendmsg_locked)"
+	expect_eq "$(jq -s '[.[] | select(.proto == "tcp" and .tcp.payload > 0) | [.stages[].stage] | join(" ")] | unique | join(",")' -r "$TMP/out")" "syscall l4 sendq ip queue xmit driver copy user" "a data segment's stages (sendq, ip: netfilter; l4: tcp_sendmsg_locked; xmit: the tap)"
 	expect_eq "$(jq -s '[.[] | select(.gso == true)] | length > 600' "$TMP/out")" true "most data segments made by GSO"
 	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | $t == ($t | sort)] | all' "$TMP/out")" true "every journey's stages in time order"
 	expect_eq "$(jq -s '[.[] | select(.tcp.flags == "S" and .pid == '"$CLIENT"' and .comm == "tcpup" and .sender == "owner")] | length' "$TMP/out")" 1 "the SYN names connect()'s process"

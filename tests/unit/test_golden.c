@@ -124,6 +124,13 @@ static unsigned int variants_out(struct variant *v)
 	x->c.dev = "nsfocus_tap0";
 	x->c.view = &all_view;
 	x->c.explain = x->c.explain_lines = true;
+	/* 12: an echo request parked until its neighbour answered (TAP) */
+	x = &v[n++];
+	x->j = fx_journey_read();
+	x->j.ev.flags |= PT_EV_PARKED;
+	x->j.ev.ts[PT_STAGE_NEIGH] = 1700;
+	x->c = base;
+	x->c.dev = "nsfocus_tap0";
 	return n;
 }
 
