@@ -21,11 +21,27 @@ case $(uname -r) in
 *) NF=1 ;;
 esac
 
-# The stages each backend must report, in layer order (TAP=1: with a link layer).
-want_stages() {
+# Cgroup hooks, where no function hook serves: sendmsg4/6 give l4 to
+# unconnected UDP sends on every kernel here (sock_addr programs read the
+# thread id since 5.7); inet egress gives neigh on TAP from 6.10, where
+# cgroup_skb programs may read it. The packet-socket tap gives xmit to
+# journeys everywhere.
+case $(uname -r) in
+5.* | 6.[0-9].*) CGSKB=0 ;;
+*) CGSKB=1 ;;
+esac
+
+# The stages each backend must report for PROTO, in layer order (TAP=1:
+# with a link layer).
+want_stages() { # backend proto
 	case $1 in
-	tracepoint) [ "$NF" = 1 ] && echo "syscall route ip queue driver copy user" ||
-		echo "syscall route queue driver copy user" ;;
+	tracepoint)
+		w=syscall
+		[ "$2" = udp ] && w="$w l4"
+		w="$w route"
+		[ "$NF" = 1 ] && w="$w ip"
+		[ "$TAP" = 1 ] && [ "$CGSKB" = 1 ] && w="$w neigh"
+		echo "$w queue xmit driver copy user" ;;
 	*) [ "$TAP" = 1 ] && echo "syscall l4 route ip neigh queue xmit driver copy user" ||
 		echo "syscall l4 route ip queue xmit driver copy user" ;;
 	esac
@@ -61,7 +77,7 @@ check_out() {
 	[ "$got" -eq "$1" ] || echo "journeys printed: got $got, want $1"
 	awk -v len="$2" -v proto="$3" -v backend="$4" -v pid="$5" -v dport="${6:-}" \
 		-v l4="${7:-}" \
-		-v stages="$(want_stages "$4")" '
+		-v stages="$(want_stages "$4" "$3")" '
 	# The value of the first "key": in s (a number, "string" or null).
 	function val(s, key) {
 		if (!match(s, "\"" key "\":(\"[^\"]*\"|-?[0-9]+|null|true|false)"))
@@ -135,8 +151,9 @@ check_hist() {
 	got=$(wc -l </tmp/out)
 	[ "$got" -eq 1 ] || echo "intervals printed: got $got, want 1"
 	case $2 in
-	# (no netfilter hook with --hist: too dear for the cheap mode)
-	tracepoint) want="copy->user driver->copy queue->driver route->queue syscall->route total" ;;
+	# (no netfilter hook, no tap with --hist: too dear for the cheap mode;
+	# l4: cgroup sendmsg4)
+	tracepoint) want="copy->user driver->copy l4->route queue->driver route->queue syscall->l4 total" ;;
 	*) want="copy->user driver->copy ip->queue l4->route queue->xmit route->ip syscall->l4 total xmit->driver" ;;
 	esac
 	# "transition":"X" ... "count":N per histogram, as "X=N" lines.
@@ -224,7 +241,7 @@ run_tcp() {
 		echo "tunwire read more than TCP: $(cat /tmp/count | tr '\n' ' ')"
 	[ "${data:-0}" -ge 700 ] || echo "tunwire forwarded ${data:-0} data segments, want about 725"
 	case $ran in
-	tracepoint) sender=owner want="queue driver copy user"
+	tracepoint) sender=owner want="queue xmit driver copy user"
 		[ "$NF" = 1 ] && want="sendq ip $want" ;;
 	# (sendq: ip_queue_xmit, where TCP hands the segment to IP, then ip_output,
 	# whatever task it left in; route only when it left in the write() that
@@ -391,7 +408,10 @@ run_demo() {
 	grep -q "^pathtrace: backend: $ran" /tmp/err ||
 		echo "backend: got '$(grep 'backend:' /tmp/err)', want $ran"
 	case $ran in
-	tracepoint) [ "$NF" = 1 ] && want="1.1 2.2 3.2 4.1 4.4 5.1 5.2" || want="1.1 2.2 4.1 4.4 5.1 5.2" ;;
+	tracepoint) want="1.1 2.2"
+		[ "$NF" = 1 ] && want="$want 3.2"
+		[ "$CGSKB" = 1 ] && want="$want 3.4"
+		want="$want 4.1 4.3 4.4 5.1 5.2" ;;
 	*) want="1.1 2.1 2.2 3.2 3.4 4.1 4.3 4.4 5.1 5.2" ;;
 	esac
 	# Stage lines: step in columns 3-6, the stage's time from column 31.
@@ -427,7 +447,7 @@ run_case() {
 	esac
 	hist=
 	[ "$c" = hist ] && hist=--hist
-	[ "$b" = tracepoint ] && l4="(none)"	# no l4 stage, no l4_func
+	[ "$b" = tracepoint ] && l4="(none)"	# no l4 function (cgroup sendmsg: no l4_func)
 	if [ "$c" = demo ]; then
 		run_demo "$b" >/tmp/why
 	elif [ "$c" = tcp ]; then
