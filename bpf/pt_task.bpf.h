@@ -273,6 +273,9 @@ static __always_inline void pt_on_neigh_send_done(int rc)
 	pk.t = *t;
 	pk.id = bpf_get_current_pid_tgid();
 	pt_current_comm(pk.comm);
+	/* A stale entry at this address (its skb's end unseen) gives way. */
+	if (!bpf_map_delete_elem(&parked, k))
+		__sync_fetch_and_add(&nr_parked, -1);
 	if (!bpf_map_update_elem(&parked, k, &pk, BPF_NOEXIST))
 		__sync_fetch_and_add(&nr_parked, 1);
 	*k = 0;
