@@ -105,7 +105,7 @@ split_summary() {
 expect_nothing_unjoined() {
 	local n
 	n=$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")
-	[ "$n" = 0 ] || n="$n: $(jq -c 'select(.status == "unjoined") | del(.stages)' "$TMP/out" | head -2 | cut -c1-600)"
+	[ "$n" = 0 ] || n="$n (program runs the kernel skipped: $(jq '.summary.lost.runs_skipped' "$TMP/summary")): $(jq -c 'select(.status == "unjoined") | del(.stages)' "$TMP/out" | head -2 | cut -c1-600)"
 	expect_eq "$n" 0 "nothing unjoined"
 }
 

@@ -273,10 +273,11 @@ unsigned int pt_histmode_finish(struct pt_histmode *m, bool started)
 
 void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
 {
-	uint64_t c[PT_NR_COUNTERS];
+	uint64_t c[PT_NR_COUNTERS], skipped;
 
 	pt_tracer_counters(m->run.tr, c);
 	pt_warn_lost(c);
+	skipped = pt_tracer_report_skipped(m->run.tr);
 	if (m->run.o->echo)
 		pt_echo_summary(m->run.echo, true);
 	if (m->run.o->relay)
@@ -286,9 +287,10 @@ void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
 			",\"dropped\":%" PRIu64
 			",\"unread\":%" PRIu64 ",\"lost\":{\"samples\":%" PRIu64
 			",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64
-			",\"no_task_storage\":%" PRIu64 "},\"in_flight\":%u",
+			",\"no_task_storage\":%" PRIu64 ",\"runs_skipped\":%" PRIu64 "},\"in_flight\":%u",
 			m->reads, c[PT_CNT_FILTERED], c[PT_CNT_DROPPED], c[PT_CNT_UNREAD],
-			c[PT_CNT_REORDERED], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE], in_flight);
+			c[PT_CNT_REORDERED], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
+			skipped, in_flight);
 		if (m->run.o->relay)
 			pt_relay_json(m->run.relay, m->run.out->f);
 		fprintf(m->run.out->f, "}}\n");

@@ -355,7 +355,8 @@ static uint64_t filtered_out(const struct pt_jmode *m, const uint64_t *c)
  * per-skb table full), ring_buffer_full when its record is handed over,
  * drops by the last stage the packet reached and by the kernel's reason.
  */
-static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_flight)
+static void summary_json(struct pt_jmode *m, const uint64_t *c, uint64_t skipped,
+			 unsigned int in_flight)
 {
 	const struct pt_join_stats *s = &m->joiner.stats;
 	const struct pt_drops *d = &m->drops;
@@ -368,10 +369,11 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, unsigned int in_
 		",\"dropped\":%" PRIu64 ",\"unread\":%" PRIu64 ",\"unjoined_reads\":%" PRIu64
 		",\"unjoined_kernel\":%" PRIu64 "},\"lost\":{\"ring_buffer_full\":%" PRIu64
 		",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64 ",\"no_task_storage\":%" PRIu64
-		",\"gso_segments_unmatched\":%" PRIu64 "},\"in_flight\":%u,\"dropped_by_stage\":{",
+		",\"gso_segments_unmatched\":%" PRIu64 ",\"runs_skipped\":%" PRIu64
+		"},\"in_flight\":%u,\"dropped_by_stage\":{",
 		s->reads, filtered_out(m, c), s->joined, s->dropped, s->unread, s->unjoined_reads,
 		s->unjoined_kernel, c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
-		c[PT_CNT_GSO_MISS], in_flight);
+		c[PT_CNT_GSO_MISS], skipped, in_flight);
 	for (int st = 0; st < PT_NR_STAGES; st++) {
 		if (!d->stage[st])
 			continue;
@@ -437,18 +439,19 @@ static void demo_show(struct pt_jmode *m)
 void pt_jmode_summary(struct pt_jmode *m, unsigned int in_flight)
 {
 	const struct pt_join_stats *s = &m->joiner.stats;
-	uint64_t c[PT_NR_COUNTERS];
+	uint64_t c[PT_NR_COUNTERS], skipped;
 
 	if (m->run.o->demo == PT_DEMO_TCP)
 		demo_show(m);
 	pt_tracer_counters(m->run.tr, c);
 	pt_warn_lost(c);
+	skipped = pt_tracer_report_skipped(m->run.tr);
 	if (m->run.o->echo)
 		pt_echo_summary(m->run.echo, false);
 	if (m->run.o->relay)
 		pt_relay_summary(m->run.relay, &m->run.echo->in, false);
 	if (m->run.o->json)
-		summary_json(m, c, in_flight);
+		summary_json(m, c, skipped, in_flight);
 	pt_info("%" PRIu64 " packets read, %" PRIu64 " journeys complete, %" PRIu64
 		" unjoined (%" PRIu64 " reads without kernel record, %" PRIu64
 		" kernel records without read), %" PRIu64 " dropped, %" PRIu64

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,6 +118,35 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 		for (int c = 0; c < ncpu; c++)
 			out[k] += vals[c];
 	}
+}
+
+uint64_t pt_tracer_report_skipped(const struct pt_tracer *tr)
+{
+	const char *worst = NULL;
+	uint64_t sum = 0, max = 0;
+	struct bpf_program *p;
+
+	if (!tr->skel)
+		return 0;
+	bpf_object__for_each_program(p, tr->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		memset(&info, 0, sizeof(info));
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		sum += info.recursion_misses;
+		if (info.recursion_misses > max) {
+			max = info.recursion_misses;
+			worst = bpf_program__name(p);
+		}
+	}
+	if (sum)
+		pt_warn("%" PRIu64 " runs of pathtrace's programs skipped by the kernel (a program "
+			"nested in itself; %" PRIu64 " of them %s's): the packets they missed may be "
+			"counted wrong", sum, max, worst);
+	return sum;
 }
 
 int pt_tracer_hdrops(const struct pt_tracer *tr, uint64_t out[PT_HDROP_ENTRIES])

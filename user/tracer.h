@@ -72,6 +72,12 @@ bool pt_tracer_reader_unfollowed(const struct pt_tracer *tr);
 /* Hand every pending record to the callback. */
 int pt_tracer_drain(struct pt_tracer *tr);
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]);
+/*
+ * Runs of our programs the kernel skipped (bpf_prog_info's
+ * recursion_misses: a program it did not nest in itself, consume_skb's
+ * inside a consume_skb for one), warned about if any; their sum.
+ */
+uint64_t pt_tracer_report_skipped(const struct pt_tracer *tr);
 /* --hist's drops by stage and reason (pt_hist.h): 0, or -errno. */
 int pt_tracer_hdrops(const struct pt_tracer *tr, uint64_t out[PT_HDROP_ENTRIES]);
 /*

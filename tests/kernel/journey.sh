@@ -45,6 +45,8 @@ case_ping_json() {
 	expect_eq "$(jq -s -c '[.[].icmp.seq]' "$TMP/out")" "[1,2,3]" "ICMP sequence numbers"
 	expect_eq "$(jq -s "[.[] | select(.icmp.type == 8 and .icmp.id > 0 and .total_ns > 0)] | length" "$TMP/out")" 3 "echo requests with id and total"
 	expect_ok "summary on stderr: $(tail -1 "$TMP/err")" grep -q '3 packets read, 3 journeys complete, 0 unjoined' "$TMP/err"
+	expect_eq "$(jq '.summary.lost.runs_skipped' "$TMP/summary")" 0 "program runs the kernel skipped (summary)"
+	expect_eq "$(grep -c 'skipped by the kernel' "$TMP/err")" 0 "no warning of program runs skipped"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
 }

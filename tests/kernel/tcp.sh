@@ -132,7 +132,7 @@ case_tcp_full_speed_accounted() {
 		"segments sent = read $read + dropped $dropped + unread $unread + lost $lost + not followed $nf"
 	# A packet not followed (its set's ways all in flight: counted) may
 	# still be read: tunwire's reads are the journeys read and some of those.
-	expect_ok "segments tunwire read ($tcp) = journeys read ($read) + some not followed ($nf)" \
+	expect_ok "segments tunwire read ($tcp) = journeys read ($read) + some not followed ($nf); program runs the kernel skipped: $(jq '.summary.lost.runs_skipped' "$TMP/summary")" \
 		test "$tcp" -ge "$read" -a "$tcp" -le "$((read + nf))"
 	journeys=$(jq -s -c '[.[] | select(.dir == "tx")] | [length, ([.[] | select(.proto == "tcp")] | length)]' "$TMP/out")
 	expect_eq "$journeys" "[$((read + dropped + unread)),$((read + dropped + unread))]" "journeys out printed, all TCP"
