@@ -18,14 +18,21 @@ char LICENSE[] SEC("license") = "GPL";
 
 /*
  * Function hooks. fentry programs get their target at run time
- * (bpf_program__set_attach_target), one target each; kprobe and kprobe.multi
- * programs attach to every function of their hook.
+ * (bpf_program__set_attach_target), one target each, and its address in
+ * fentry_ip_<name> (pt_self: where bpf_get_func_ip is missing, it names the
+ * function); kprobe and kprobe.multi programs attach to every function of
+ * their hook.
  */
+#define PT_SELF(v) const __u64 pt_self __attribute__((unused)) = (v)
 #define FENTRY(name, args, body)					\
-	SEC("fentry") int BPF_PROG(fentry_##name, PT_UNPAREN args) { body; return 0; }
+	const volatile __u64 fentry_ip_##name = 0;			\
+	SEC("fentry") int BPF_PROG(fentry_##name, PT_UNPAREN args)	\
+	{ PT_SELF(fentry_ip_##name); body; return 0; }
 #define FN_HOOK(hook, stage, fentry, args, kbody, fbody, ...)		\
-	SEC("kprobe") int BPF_KPROBE(kprobe_##hook, PT_UNPAREN args) { kbody; return 0; } \
-	SEC("kprobe.multi") int BPF_KPROBE(kmulti_##hook, PT_UNPAREN args) { kbody; return 0; } \
+	SEC("kprobe") int BPF_KPROBE(kprobe_##hook, PT_UNPAREN args)	\
+	{ PT_SELF(0); kbody; return 0; }				\
+	SEC("kprobe.multi") int BPF_KPROBE(kmulti_##hook, PT_UNPAREN args) \
+	{ PT_SELF(0); kbody; return 0; }				\
 	PT_FENTRY_EACH(fentry, FENTRY, hook, args, fbody)
 
 PT_FN_HOOKS(FN_HOOK)

@@ -44,6 +44,14 @@ const volatile __u32 filter_need = 0;		/* bytes of a packet it may read */
  * parses read them in place instead of copying them (user/probe.c).
  */
 const volatile bool skb_bytes_direct = false;
+/*
+ * The kernel has BPF's atomic compare-and-swap (Linux 5.12; probed). Before,
+ * its verifier refuses the instruction even where it never runs: userspace
+ * takes it out of the object (user/ladder.c), and pt_cas's other branch runs.
+ */
+const volatile bool atomic_cas = true;
+/* kfree_skb's tracepoint has its third argument, the drop reason (Linux 5.17). */
+const volatile bool kfree_skb_reason = true;
 const volatile bool proc_filter = false;
 const volatile __u32 proc_pids[PT_MAX_PIDS] = {};
 const volatile __u64 proc_comm[2] = {};		/* a task's comm, 16 bytes */
@@ -58,6 +66,29 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+/*
+ * *@p = @new if it holds @old; returns what it held. Before Linux 5.12 a
+ * load and a store: two CPUs claiming one slot at the same instant may
+ * both take it (one record then overwrites the other's).
+ */
+static __always_inline __u64 pt_cas(__u64 *p, __u64 old, __u64 new)
+{
+	__u64 cur;
+
+	if (atomic_cas)
+		return __sync_val_compare_and_swap(p, old, new);
+	cur = *(volatile __u64 *)p;
+	if (cur == old)
+		*(volatile __u64 *)p = new;
+	return cur;
+}
+
+/* kfree_skb's drop reason, from its tracepoint's context @ctx; 0 before Linux 5.17. */
+static __always_inline __u32 pt_drop_reason(const __u64 *ctx)
+{
+	return kfree_skb_reason ? (__u32)((const volatile __u64 *)ctx)[2] : 0;
+}
 
 static __always_inline void pt_count(enum pt_counter c)
 {

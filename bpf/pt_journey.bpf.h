@@ -139,7 +139,7 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 		}
 		/* A new skb where a packet on its way in, or one read, was: that one is done. */
 		pt_rec_submit(&r, r.ev->flags & PT_EV_RX ? PT_END_UNSEEN : PT_END_CONSUMED, 0);
-		if (__sync_val_compare_and_swap(r.owner, 0, key))
+		if (pt_cas(r.owner, 0, key))
 			return NULL;	/* another CPU took the slot */
 	}
 	ev = r.ev;

@@ -23,14 +23,19 @@ static __always_inline __u64 pt_key(const void *skb)
 	return (__u64)skb - (__u64)&pt_key_base;
 }
 
+/* Pointer @p as a number (a copy of it read back: a helper call). */
+static __always_inline __u64 pt_ptr_num(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
 /* The base as a number, for keys from plain addresses. */
 static __always_inline __u64 pt_key_base_raw(void)
 {
-	const void *base = &pt_key_base;
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), &base);
-	return v;
+	return pt_ptr_num(&pt_key_base);
 }
 
 /* The key of a plain skb address (a kprobe's argument). */

@@ -146,7 +146,7 @@ static __always_inline bool pt_slot_claim(__u64 skb, __u64 now, struct pt_slot_r
 		return false;
 #pragma unroll
 	for (__u32 w = 0; w < PT_SKB_WAYS; w++) {
-		if (ws->skb[w] || __sync_val_compare_and_swap(&ws->skb[w], 0, skb))
+		if (ws->skb[w] || pt_cas(&ws->skb[w], 0, skb))
 			continue;	/* taken, or another CPU took it first */
 		r->owner = &ws->skb[w];
 		r->idx = pt_slot_idx(set, w);
@@ -162,7 +162,7 @@ static __always_inline bool pt_slot_claim(__u64 skb, __u64 now, struct pt_slot_r
 		t = pt_slot_opened(idx);
 		if (!t || now - t < PT_STALE_NS)
 			continue;
-		if (__sync_val_compare_and_swap(&ws->skb[w], old, skb) != old)
+		if (pt_cas(&ws->skb[w], old, skb) != old)
 			continue;
 		pt_count(PT_CNT_STALE);
 		r->owner = &ws->skb[w];

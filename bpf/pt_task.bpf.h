@@ -21,10 +21,20 @@ struct {
 	__type(value, struct pt_task);
 } tasks SEC(".maps");
 
+/*
+ * Whether the kernel has helper @name, by CO-RE: the verifier never visits
+ * the branch a relocation made dead, so a helper the kernel lacks is never
+ * called there (bpf_get_current_task_btf: Linux 5.11; bpf_task_pt_regs,
+ * bpf_get_func_ip: 5.15).
+ */
+#define PT_HAS_HELPER(name) bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_##name)
+
 /* The current thread's id (a BTF load from current: no helper call on x86). */
 static __always_inline __u32 pt_current_tid(void)
 {
-	return bpf_get_current_task_btf()->pid;
+	if (PT_HAS_HELPER(get_current_task_btf))
+		return bpf_get_current_task_btf()->pid;
+	return (__u32)bpf_get_current_pid_tgid();
 }
 
 /*
@@ -32,7 +42,12 @@ static __always_inline __u32 pt_current_tid(void)
  * where bpf_get_current_comm is a helper call and a string copy.
  */
 #define pt_current_comm(dst)							\
-	__builtin_memcpy((dst), bpf_get_current_task_btf()->comm, 16)
+	do {									\
+		if (PT_HAS_HELPER(get_current_task_btf))			\
+			__builtin_memcpy((dst), bpf_get_current_task_btf()->comm, 16); \
+		else								\
+			bpf_get_current_comm((dst), 16);			\
+	} while (0)
 
 /* The current task's slot, whoever holds it (NULL: never, the index is masked). */
 static __always_inline struct pt_task *pt_task_slot(__u32 tid)
@@ -82,19 +97,54 @@ static __always_inline struct pt_task *pt_task_claim(void)
 /* Whether the current process is one of --pid's or --comm's (pt_filter.bpf.h). */
 static __always_inline bool pt_proc_match(void);
 
-/* The syscall number the current task is in (its entry registers). */
-static __always_inline long pt_current_syscall(void)
-{
-	struct pt_regs *regs;
+/*
+ * Without bpf_task_pt_regs (before Linux 5.15): where a task's entry
+ * registers lie from the bottom of its kernel stack (task->stack), the
+ * same for every task, learned at a send's sys_enter (which is given
+ * them); 0 until then.
+ */
+__u64 pt_regs_off SEC(".bss");
 
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 #if defined(__TARGET_ARCH_x86)
-	return regs->orig_ax;	/* a BTF pointer: a direct load */
+#define PT_SYSCALL_NR_OFF bpf_core_field_offset(struct pt_regs, orig_ax)
 #elif defined(__TARGET_ARCH_arm64)
-	return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
+#define PT_SYSCALL_NR_OFF offsetof(struct user_pt_regs, regs[8])
 #else
 #error "pathtrace: syscall number not known for this architecture"
 #endif
+
+/* sys_enter of a send: learn pt_regs_off where no helper gives the registers. */
+static __always_inline void pt_regs_learn(struct pt_regs *regs)
+{
+	struct task_struct *task;
+
+	if (PT_HAS_HELPER(task_pt_regs) || pt_regs_off)
+		return;
+	task = (struct task_struct *)bpf_get_current_task();
+	pt_regs_off = pt_ptr_num(regs) - (__u64)BPF_CORE_READ(task, stack);
+}
+
+/* The syscall number the current task is in (its entry registers); -1: not known. */
+static __always_inline long pt_current_syscall(void)
+{
+	struct task_struct *task;
+	struct pt_regs *regs;
+	long nr = -1;
+
+	if (PT_HAS_HELPER(task_pt_regs)) {
+		regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+#if defined(__TARGET_ARCH_x86)
+		return regs->orig_ax;	/* a BTF pointer: a direct load */
+#else
+		return BPF_CORE_READ((struct user_pt_regs *)regs, regs[8]);
+#endif
+	}
+	if (!pt_regs_off)
+		return -1;
+	task = (struct task_struct *)bpf_get_current_task();
+	bpf_probe_read_kernel(&nr, sizeof(nr), (char *)BPF_CORE_READ(task, stack) + pt_regs_off +
+			      PT_SYSCALL_NR_OFF);
+	return nr;
 }
 
 /* Whether syscall @nr is a send (set by userspace: send_syscalls). */
@@ -136,13 +186,14 @@ static __always_inline struct pt_task *pt_task_get(void)
 }
 
 /* sys_enter: a send syscall starts the syscall stage of this task. */
-static __always_inline void pt_on_syscall(long id)
+static __always_inline void pt_on_syscall(struct pt_regs *regs, long id)
 {
 	__u64 nr = (__u64)id;
 	struct pt_task *t;
 
 	if (!pt_is_send(nr))
 		return;
+	pt_regs_learn(regs);
 	/*
 	 * Other processes' sends are not followed: no slot, so their later
 	 * stages find none either. (--echo's writes are the way in's.)
@@ -403,13 +454,25 @@ static __always_inline __u64 pt_sendq_take(struct sk_buff *skb, __u64 key, bool 
 	return q->ts;
 }
 
+/*
+ * The address of the function a function hook's program runs in, for
+ * naming it: bpf_get_func_ip where the kernel has it (Linux 5.15), else a
+ * kprobe's instruction pointer (just past the function's start), else
+ * @self, the address userspace gave a fentry program of its one target
+ * (0 if it could not).
+ */
+#define pt_func_ip(ctx, self)							\
+	(PT_HAS_HELPER(get_func_ip) ? bpf_get_func_ip(ctx) :			\
+	 __builtin_types_compatible_p(typeof(ctx), struct pt_regs *) ?		\
+	 PT_REGS_IP((struct pt_regs *)(ctx)) : (self))
+
 /* The socket's send (a function hook): also which function it was. */
-static __always_inline void pt_on_l4(void *ctx)
+static __always_inline void pt_on_l4(__u64 ip)
 {
 	struct pt_task *t = pt_on_task_stage(PT_STAGE_L4);
 
 	if (t)
-		t->l4_ip = bpf_get_func_ip(ctx);
+		t->l4_ip = ip;
 }
 
 #endif /* PT_TASK_BPF_H */

@@ -11,7 +11,8 @@
  * hook: programs kprobe_<hook> and kmulti_<hook> (every candidate present),
  *   and fentry programs per @fentry: FIRST, one program fentry_<hook> on the
  *   first candidate with BTF; or N (2..8), programs fentry_<hook>_0.._<N-1>,
- *   one per candidate, all hooked.
+ *   one per candidate, all hooked. Bodies have pt_self: a fentry program's
+ *   target's address (set by userspace; 0 in kprobes), for pt_func_ip.
  * stage: the view stage it serves (user/stages.h), or a slot after them
  *   (PT_H_*: TCP's socket records).
  * args: the entry point's arguments, in parentheses; the bodies call the
@@ -42,7 +43,8 @@
 #define PT_FN_HOOKS(X)								\
 	/* the socket's send builds the packet (udp, ping, raw; v4 and v6; TCP's	\
 	 * is tcp_write's, below: its data may leave long after) */		\
-	X(l4, PT_STAGE_L4, 6, PT_A_NONE, pt_on_l4(ctx), pt_on_l4(ctx),		\
+	X(l4, PT_STAGE_L4, 6, PT_A_NONE, pt_on_l4(pt_func_ip(ctx, pt_self)),	\
+	  pt_on_l4(pt_func_ip(ctx, pt_self)),					\
 	  "udp_sendmsg", "ping_v4_sendmsg", "raw_sendmsg",			\
 	  "udpv6_sendmsg", "ping_v6_sendmsg", "rawv6_sendmsg")			\
 	/* TCP's transmit hands a segment (a clone of the write queue's skb,	\
@@ -99,11 +101,11 @@
 	/* ---- TCP's socket records (not a stage) ---- */			\
 	/* a write into a TCP socket: where its data begins, and who wrote it */ \
 	X(tcp_write, PT_H_TCP_WRITE, FIRST, PT_A_SK,				\
-	  pt_on_tcp_write(sk, pt_key_raw(sk), bpf_get_func_ip(ctx)),		\
-	  pt_on_tcp_write(sk, pt_key(sk), bpf_get_func_ip(ctx)), "tcp_sendmsg")
+	  pt_on_tcp_write(sk, pt_key_raw(sk), pt_func_ip(ctx, pt_self)),	\
+	  pt_on_tcp_write(sk, pt_key(sk), pt_func_ip(ctx, pt_self)), "tcp_sendmsg")
 
 #define PT_TP_HOOKS(X)								\
-	X(sys_enter, PT_STAGE_SYSCALL, (struct pt_regs *regs, long id), pt_on_syscall(id)) \
+	X(sys_enter, PT_STAGE_SYSCALL, (struct pt_regs *regs, long id), pt_on_syscall(regs, id)) \
 	X(fib_table_lookup, PT_STAGE_ROUTE, PT_A_NONE, pt_on_task_stage(PT_STAGE_ROUTE)) \
 	X(fib6_table_lookup, PT_STAGE_ROUTE, PT_A_NONE, pt_on_task_stage(PT_STAGE_ROUTE)) \
 	X(net_dev_queue, PT_STAGE_QUEUE, PT_A_SKB, pt_on_skb_first(skb, true))	\
@@ -125,8 +127,9 @@
 	X(inet_sock_set_state, PT_H_TCP_OWNER,					\
 	  (struct sock *sk, int oldstate, int newstate), pt_on_tcp_state(sk, newstate)) \
 	X(consume_skb, -1, PT_A_SKB, pt_on_skb_end(skb, pt_key(skb), PT_END_CONSUMED, 0)) \
-	X(kfree_skb, -1, (struct sk_buff *skb, void *location, enum skb_drop_reason reason), \
-	  pt_on_skb_end(skb, pt_key(skb), PT_END_DROPPED, reason))
+	/* (its reason, the third argument: Linux 5.17+) */			\
+	X(kfree_skb, -1, (struct sk_buff *skb, void *location),			\
+	  pt_on_skb_end(skb, pt_key(skb), PT_END_DROPPED, pt_drop_reason(ctx)))
 
 /*
  * PT_NF_HOOKS(X): netfilter BPF links (Linux 6.4+), for a stage no function

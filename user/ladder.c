@@ -34,11 +34,14 @@
 /* Each hook's programs, as skeleton fields: a program missing from the object does not compile. */
 #define PROG(name) offsetof(struct pathtrace_bpf, progs.name)
 #define FENTRY_PROG(name, ...) PROG(fentry_##name),
+/* and each fentry program's target address (pt_self), in the configuration */
+#define FENTRY_IP(name, ...) offsetof(struct pathtrace_bpf__rodata, fentry_ip_##name),
 #define FN_PROGS(hook, stage, fentry, ...)				\
 	[PT_HOOK_##hook] = { PROG(kprobe_##hook), PROG(kmulti_##hook),	\
-			     { PT_FENTRY_EACH(fentry, FENTRY_PROG, hook, 0) } },
+			     { PT_FENTRY_EACH(fentry, FENTRY_PROG, hook, 0) },	\
+			     { PT_FENTRY_EACH(fentry, FENTRY_IP, hook, 0) } },
 static const struct {
-	size_t kprobe, kmulti, fentry[PT_MAX_FNS];
+	size_t kprobe, kmulti, fentry[PT_MAX_FNS], fentry_ip[PT_MAX_FNS];
 } fn_progs[PT_NR_FN_HOOKS] = { PT_FN_HOOKS(FN_PROGS) };
 
 #define TP_PROG(tp, ...) [PT_TP_##tp] = PROG(tp_##tp),
@@ -117,7 +120,7 @@ static bool rung_refused(struct rung *r)
 			 "(libbpf's probe of BPF_PROG_TYPE_TRACING failed)");
 	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe)
 		snprintf(r->fell, sizeof(r->fell), "the kernel refused to load kprobe programs "
-			 "(libbpf's probe of BPF_PROG_TYPE_KPROBE with bpf_get_func_ip failed)");
+			 "(libbpf's probe of BPF_PROG_TYPE_KPROBE failed)");
 	else if (r->level == PT_BACKEND_KPROBE && !f->kprobe_attach)
 		snprintf(r->fell, sizeof(r->fell), "the kernel cannot attach kprobes (no "
 			 "kprobe PMU, no kprobe_events in tracefs: kernel without CONFIG_KPROBES?)");
@@ -170,6 +173,41 @@ static int set_filter(struct pathtrace_bpf *skel, const struct pt_filter *f)
 	if (!regions) {
 		pt_err("no program has the filter's placeholder: a broken build");
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A kernel without BPF's atomic compare-and-swap (before Linux 5.12) refuses
+ * the instruction wherever it stands, even where the verifier would never
+ * go: each is made a no-op (goto +0), in place, behind pt_cas's branch
+ * that atomic_cas (false here) closes.
+ */
+static int drop_atomics(struct pathtrace_bpf *skel)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, skel->obj) {
+		size_t n = bpf_program__insn_cnt(p), k = 0;
+		struct bpf_insn *insns = malloc(n * sizeof(*insns));
+
+		if (!insns) {
+			pt_err("out of memory");
+			return -ENOMEM;
+		}
+		memcpy(insns, bpf_program__insns(p), n * sizeof(*insns));
+		for (size_t i = 0; i < n; i++)
+			if (insns[i].code == (BPF_STX | BPF_DW | BPF_ATOMIC) &&
+			    insns[i].imm == BPF_CMPXCHG) {
+				insns[i] = (struct bpf_insn){ .code = BPF_JMP | BPF_JA };
+				k++;
+			}
+		if (k && bpf_program__set_insns(p, insns, n)) {
+			free(insns);
+			pt_err("%s: libbpf took no new instructions", bpf_program__name(p));
+			return -EINVAL;
+		}
+		free(insns);
 	}
 	return 0;
 }
@@ -232,6 +270,14 @@ static int open_skel(struct rung *r)
 	}
 	if (cfg->filter && set_filter(tr->skel, cfg->filter))
 		return -EINVAL;
+	/* (unprobed, without privileges: as the newest kernels, and the load will tell) */
+	if (tr->kern.feat.known) {
+		tr->skel->rodata->atomic_cas = tr->kern.feat.atomic_cas;
+		tr->skel->rodata->kfree_skb_reason = tr->kern.feat.drop_reason;
+		err = tr->kern.feat.atomic_cas ? 0 : drop_atomics(tr->skel);
+		if (err)
+			return err;
+	}
 	bpf_object__for_each_program(p, tr->skel->obj)
 		bpf_program__set_autoload(p, false);
 	return 0;
@@ -270,6 +316,9 @@ static void plan_fentry(struct rung *r, unsigned int h)
 		}
 		fp = prog_at(r->tr, fn_progs[h].fentry[p->nfentry]);
 		bpf_program__set_attach_target(fp, 0, hook->fns[i]);
+		/* its function's address, for kernels without bpf_get_func_ip (0: hidden) */
+		*(__u64 *)((char *)r->tr->skel->rodata + fn_progs[h].fentry_ip[p->nfentry]) =
+			r->tr->kern.ksym[h][i].addr;
 		bpf_program__set_autoload(fp, true);
 		p->fentry[p->nfentry] = fp;
 		p->target[p->nfentry++] = hook->fns[i];
@@ -745,6 +794,9 @@ static int attempt(struct rung *r)
 		err = choose_tracepoints(r);
 	if (err)
 		return err;
+	/* Where kprobes can go, and which function addresses mean what. */
+	if (r->level != PT_BACKEND_TRACEPOINT)
+		pt_kernel_scan_kallsyms(&tr->kern);
 	plan_hooks(r);
 	plan_nf_hooks(r);
 	plan_cg_hooks(r);
@@ -754,9 +806,6 @@ static int attempt(struct rung *r)
 	if (err)
 		return err;
 
-	/* Where kprobes can go, and which function addresses mean what. */
-	if (r->level != PT_BACKEND_TRACEPOINT)
-		pt_kernel_scan_kallsyms(&tr->kern);
 	for (unsigned int h = 0; h < PT_NR_FN_HOOKS; h++)
 		if (!r->served[pt_fn_hooks[h].stage] &&
 		    !pt_fn_hook_skipped(h, r->cfg->tap, r->cfg->rx))

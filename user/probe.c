@@ -197,7 +197,71 @@ int pt_cgroup2_open(char *why, size_t len)
 	return fd;
 }
 
-static void probe_features(struct pt_features *f, const struct btf *btf)
+/*
+ * BPF's atomic compare-and-swap (Linux 5.12), on the stack of a socket
+ * filter. Older verifiers refuse the instruction wherever it stands.
+ */
+static bool probe_atomic_cas(void)
+{
+	const struct bpf_insn insns[] = {
+		/* *(u64 *)(r10 - 8) = 0; r2 = r10 - 8; r0 = 0; r1 = 1 */
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_10 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2, .imm = -8 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		/* r0 = cmpxchg(r2, r0, r1) */
+		{ .code = BPF_STX | BPF_DW | BPF_ATOMIC, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_1,
+		  .imm = BPF_CMPXCHG },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int prog = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+				 sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (prog < 0)
+		return false;
+	close(prog);
+	return true;
+}
+
+/* Whether enum @type of @btf has a value named @name. */
+static bool btf_has_enum_value(const struct btf *btf, const char *type, const char *name)
+{
+	int id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_ENUM) : -1;
+	const struct btf_type *t;
+	const struct btf_enum *e;
+
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, id);
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(btf, e->name_off), name))
+			return true;
+	return false;
+}
+
+/* The number of arguments of tracepoint @tp (its btf_trace_ type's, less the context), or -1. */
+static int tp_nr_args(const struct btf *btf, const char *tp)
+{
+	char name[128];
+	const struct btf_type *t;
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) : -1;
+	if (id <= 0)
+		return -1;
+	t = btf__type_by_id(btf, id);
+	while (t && (btf_is_typedef(t) || btf_is_ptr(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
+}
+
+/* @btf: the kernel's own (its ids), or NULL; @types: the BTF CO-RE relocates against. */
+static void probe_features(struct pt_features *f, const struct btf *btf,
+			   const struct btf *types)
 {
 	memset(f, 0, sizeof(*f));
 	/* Every rung needs tp_btf: if even raw tracepoints fail, the probes cannot tell. */
@@ -205,14 +269,16 @@ static void probe_features(struct pt_features *f, const struct btf *btf)
 		return;
 	f->known = true;
 	f->tracing = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) == 1;
-	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1 &&
-		    libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_get_func_ip, NULL) == 1;
+	f->kprobe = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) == 1;
 	f->kprobe_attach = probe_kprobe_attach();
 	f->kprobe_multi = f->kprobe && f->kprobe_attach && probe_kprobe_multi();
 	f->ringbuf = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
-	/* The syscall a task is in (its entry registers), read by every mode. */
-	f->task_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT,
-					       BPF_FUNC_task_pt_regs, NULL) == 1;
+	/* As the BPF side tells them (CO-RE: the kernel's enum bpf_func_id). */
+	f->task_regs = btf_has_enum_value(types, "bpf_func_id", "BPF_FUNC_task_pt_regs");
+	f->task_btf = btf_has_enum_value(types, "bpf_func_id", "BPF_FUNC_get_current_task_btf");
+	f->func_ip = btf_has_enum_value(types, "bpf_func_id", "BPF_FUNC_get_func_ip");
+	f->atomic_cas = probe_atomic_cas();
+	f->drop_reason = tp_nr_args(types, "kfree_skb") >= 3;
 	f->skb_bytes = probe_skb_bytes(btf);
 	f->nf_links = probe_nf_links();
 	f->cg_sock_addr = libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
@@ -221,12 +287,16 @@ static void probe_features(struct pt_features *f, const struct btf *btf)
 					    BPF_FUNC_get_current_pid_tgid, NULL) == 1;
 	if (pt_verbose)
 		pt_info("kernel: fentry %s, kprobe %s, kprobe.multi %s, netfilter links %s, "
-			"cgroup sendmsg %s, cgroup_skb %s, packet bytes read %s",
+			"cgroup sendmsg %s, cgroup_skb %s, packet bytes read %s, bpf_task_pt_regs %s, "
+			"bpf_get_current_task_btf %s, bpf_get_func_ip %s, atomic compare-and-swap %s, "
+			"kfree_skb's reason %s",
 			f->tracing ? "yes" : "no",
 			!f->kprobe ? "no" : f->kprobe_attach ? "yes" : "loads, cannot attach",
 			f->kprobe_multi ? "yes" : "no", f->nf_links ? "yes" : "no",
 			f->cg_sock_addr ? "yes" : "no", f->cg_skb ? "yes" : "no",
-			f->skb_bytes ? "in place" : "by copy");
+			f->skb_bytes ? "in place" : "by copy", f->task_regs ? "yes" : "no",
+			f->task_btf ? "yes" : "no", f->func_ip ? "yes" : "no",
+			f->atomic_cas ? "yes" : "no", f->drop_reason ? "yes" : "no");
 }
 
 /* A drop reason's name, without its prefix; NULL if it has none to show. */
@@ -298,10 +368,10 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 	if (err)
 		return err;
 	load_drop_reasons(k);
-	probe_features(&k->feat, k->btf_path ? NULL : k->btf);	/* ids of this kernel only */
-	if (k->feat.known && (!k->feat.ringbuf || !k->feat.task_regs)) {
-		pt_err("this kernel has no BPF %s: pathtrace needs Linux 5.15 or later",
-		       k->feat.ringbuf ? "bpf_task_pt_regs helper" : "ring buffer maps");
+	probe_features(&k->feat, k->btf_path ? NULL : k->btf, k->btf);	/* ids: this kernel's only */
+	if (k->feat.known && !k->feat.ringbuf) {
+		pt_err("this kernel has no BPF ring buffer maps: pathtrace needs Linux 5.8 "
+		       "or later");
 		pt_kernel_close(k);
 		return -EOPNOTSUPP;
 	}

@@ -23,11 +23,20 @@
 struct pt_features {
 	bool known;		/* the probes could run: false without privileges */
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
-	bool kprobe;		/* kprobe programs load and may call bpf_get_func_ip */
+	bool kprobe;		/* kprobe programs load */
 	bool kprobe_attach;	/* kprobes can be made: the kprobe PMU, or kprobe_events */
 	bool kprobe_multi;	/* kprobe.multi links (a kernel with fprobe) */
-	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF */
-	bool task_regs;		/* the bpf_task_pt_regs helper */
+	bool ringbuf;		/* BPF_MAP_TYPE_RINGBUF (Linux 5.8): every mode needs it */
+	/*
+	 * Helpers the BPF side does without where the kernel lacks them (it
+	 * tells by CO-RE, these by the same BTF): bpf_task_pt_regs (5.15),
+	 * bpf_get_current_task_btf (5.11), bpf_get_func_ip (5.15).
+	 */
+	bool task_regs;
+	bool task_btf;
+	bool func_ip;
+	bool atomic_cas;	/* BPF's atomic compare-and-swap (Linux 5.12) */
+	bool drop_reason;	/* kfree_skb's tracepoint gives the reason (Linux 5.17) */
 	bool skb_bytes;		/* tp_btf programs load an skb's bytes through skb->data */
 	bool nf_links;		/* netfilter BPF programs load (their links: Linux 6.4+) */
 	/* cgroup programs that may read the thread id (bpf_get_current_pid_tgid) */

@@ -79,6 +79,13 @@ void pt_tracer_describe(const struct pt_tracer *tr)
 		else if (tr->view.state[s] == PT_NA)
 			pt_info("n/a: %s%s: %s", dir, pt_stage_name(s), tr->view.why[s]);
 	}
+	/* What the kernel's BPF lacks costs, where it is not a stage */
+	if (tr->kern.feat.known && !tr->kern.feat.drop_reason)
+		pt_info("drops: no reason given (kfree_skb's tracepoint has it from Linux 5.17)");
+	if (tr->kern.feat.known && !tr->kern.feat.atomic_cas)
+		pt_info("no BPF compare-and-swap (Linux 5.12+): two CPUs first seeing two "
+			"packets of one table set at once may take one slot, one record lost "
+			"uncounted");
 	if (tr->how[PT_H_TCP_WRITE][0])
 		pt_info("tcp writes: %s", tr->how[PT_H_TCP_WRITE]);
 	else
