@@ -86,6 +86,7 @@ struct rung {
 	bool tap_on;			/* the packet-socket tap serves xmit (loaded but with --hist) */
 	bool park;			/* packets the neighbour layer parks keep their sender */
 	struct plan plan[PT_NR_FN_HOOKS];
+	char no_fentry[PT_NR_HSLOTS][160];	/* why fentry could not serve a stage of its rung */
 	unsigned int links;		/* links of the rung's own mechanism */
 	char err_why[160];		/* a failed attach, for fell */
 	char fell[200];			/* why the kernel refuses the rung */
@@ -533,12 +534,17 @@ static void attach_fn_hook(struct rung *r, unsigned int h)
 		if (r->level == PT_BACKEND_FENTRY)
 			r->links++;
 	}
+	/* fentry's rung, which could not reach this hook: said where the stage is served */
+	if (!r->served[s] && r->level == PT_BACKEND_FENTRY && pl->why[0] && !r->no_fentry[s][0])
+		snprintf(r->no_fentry[s], sizeof(r->no_fentry[0]), "%s", pl->why);
 	if (!r->served[s] && pl->kprobe) {
 		err = attach_kprobes(r, h, how, sizeof(tr->how[0]), pl->why, sizeof(pl->why));
 		if (!err) {
 			r->served[s] = true;
 			if (r->level == PT_BACKEND_KPROBE)
 				r->links++;
+			else if (r->no_fentry[s][0])
+				pt_appendf(how, sizeof(tr->how[0]), " (no fentry: %s)", r->no_fentry[s]);
 		} else if (!r->err_why[0]) {
 			snprintf(r->err_why, sizeof(r->err_why), "%s", pl->why);
 		}
@@ -731,6 +737,10 @@ static int attach_tracepoints(struct rung *r)
 			r->served[s] = true;
 		}
 	}
+	for (int s = 0; s < PT_NR_HSLOTS; s++)
+		if (r->served[s] && !fn_served[s] && r->no_fentry[s][0])
+			pt_appendf(tr->how[s], sizeof(tr->how[0]), " (no fentry: %s)",
+				   r->no_fentry[s]);
 	if (!r->served[PT_STAGE_QUEUE]) {
 		pt_err("cannot see packets reach the device: %s", tr->why[PT_STAGE_QUEUE]);
 		return -ENOENT;
@@ -755,6 +765,16 @@ static void finish_view(struct rung *r)
 				   served[PT_V_RX_COPY] ? " and " : "", tr->how[PT_STAGE_COPY]);
 			served[PT_V_RX_COPY] = true;
 		}
+	}
+	/* Where netfilter links would have stood in for a stage */
+	for (unsigned int n = 0; n < PT_NR_NF_HOOKS; n++) {
+		int s = pt_nf_hooks[n].stage;
+
+		if (!served[s] && tr->kern.feat.known && !tr->kern.feat.nf_links &&
+		    !strstr(tr->why[s], "netfilter"))
+			pt_appendf(tr->why[s], sizeof(tr->why[0]), "%s; no netfilter BPF links "
+				   "to stand in (Linux 6.4+)", tr->why[s][0] ? "" :
+				   pt_hook_tp_blind(s) ?: "not attached");
 	}
 	for (int s = 0; s < PT_NR_VSTAGES; s++) {
 		if (s == PT_STAGE_USER || (s == PT_STAGE_NEIGH && !cfg->tap) ||
