@@ -3,8 +3,9 @@
 # core journeys and the TAP demo, once per backend, on the kernel the guest
 # booted. Every line meant for the host starts with "PTVM ": result lines
 # "PTVM PASS|FAIL|SKIP vm/<release>/<backend>/<case>[: why]", details
-# "PTVM   ...". /ptvm.conf, written by tests/vm/run.sh, sets LABEL, BACKENDS,
-# CASES and KMULTI (1: the kernel offers kprobe.multi).
+# "PTVM   ...". /ptvm.conf, written by tests/vm/run.sh, sets LABEL, RUNS
+# (BACKEND:CASE,CASE... each; a backend alone runs every case of CASES) and
+# KMULTI (1: the kernel offers kprobe.multi).
 # shellcheck disable=SC1091
 . /ptvm.conf
 DEV=nsfocus_tun0
@@ -498,9 +499,18 @@ run_case() {
 			wait_gone $sender 10 || echo "sender still running after 10s: killed" >>/tmp/why
 			wait $sender 2>/dev/null
 			[ $rc -eq 0 ] || echo "pathtrace exit status: got $rc, want 0" >>/tmp/why
-			# auto: these kernels allow fentry, so it must be what ran.
+			# auto: these kernels allow fentry, so it must be what ran;
+			# tun's driver hook by fentry where the module has BTF
+			# (Linux 5.11+), else by kprobe, saying why.
 			ran=$b
-			[ "$b" = auto ] && ran=fentry
+			if [ "$b" = auto ]; then
+				ran=fentry
+				if [ -e /sys/kernel/btf/tun ]; then
+					grep -q '^pathtrace: stage driver: fentry tun_net_xmit$' /tmp/err
+				else
+					grep -q '^pathtrace: stage driver: kprobe tun_net_xmit (no fentry: .*module tun has no BTF' /tmp/err
+				fi || echo "driver stage: $(grep 'stage driver' /tmp/err)" >>/tmp/why
+			fi
 			if [ "$c" = hist ]; then
 				check_hist "$n" "$ran" >>/tmp/why
 			elif [ "$c" = echo ] || [ "$c" = echo6 ]; then
@@ -532,7 +542,7 @@ run_case() {
 		echo "$name: pathtrace demo tap --backend fentry printed:" | detail
 		sed 's/^/  /' /tmp/out | detail
 	fi
-	if [ "$c" = "${CASES%% *}" ]; then
+	if [ "$c" = "$first" ]; then
 		# Once per backend, for the log: which hook served each stage.
 		echo "$name: pathtrace --backend $b said at start-up:" | detail
 		grep -v 'packets read' /tmp/err | sed 's/^/  /' | detail
@@ -559,17 +569,25 @@ run_case() {
 
 echo # the firmware's last line may lack its newline
 echo "guest: Linux $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs" | detail
+run_cases() { # BACKEND[:CASE,...]: its cases
+	case $1 in
+	*:*) echo "${1#*:}" | tr , ' ' ;;
+	*) echo "$CASES" ;;
+	esac
+}
 if [ ! -c /dev/net/tun ]; then
 	why="no /dev/net/tun: $(cat /tmp/insmod.err 2>/dev/null)"
-	for b in $BACKENDS; do
-		for c in $CASES; do
-			say "FAIL vm/$LABEL/$b/$c: $why"
+	for run in $RUNS; do
+		for c in $(run_cases "$run"); do
+			say "FAIL vm/$LABEL/${run%%:*}/$c: $why"
 		done
 	done
 	exit
 fi
-for b in $BACKENDS; do
-	for c in $CASES; do
-		run_case "$b" "$c"
+for run in $RUNS; do
+	first=
+	for c in $(run_cases "$run"); do
+		first=${first:-$c}
+		run_case "${run%%:*}" "$c"
 	done
 done
