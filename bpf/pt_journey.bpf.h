@@ -135,6 +135,8 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 			/* Seen already (a second pass through the device layer). */
 			if (r.ev && stage < PT_NR_KSTAGES && !r.ev->ts[stage])
 				r.ev->ts[stage] = now;
+			if (r.ev && !(r.ev->flags & PT_EV_RX))
+				pt_count(PT_CNT_MERGED);
 			return NULL;
 		}
 		/* A new skb where a packet on its way in, or one read, was: that one is done. */

@@ -174,6 +174,10 @@ enum pt_counter {
 	PT_CNT_FILTERED,	/* left out by the filter expression or --pid/--comm */
 	PT_CNT_GSO_MISS,	/* a TCP skb at the driver, not followed, matching no
 				 * split original: a GSO segment not followed */
+	PT_CNT_MERGED,		/* journeys: an skb first seen where a record of a
+				 * packet on its way out, not read yet, was open: taken
+				 * for a second pass of that packet (or that record's
+				 * end went unseen, and this packet is in no journey) */
 	PT_NR_COUNTERS,
 };
 

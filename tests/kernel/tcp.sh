@@ -129,10 +129,10 @@ case_tcp_full_speed_accounted() {
 	read -r read dropped unread lost nf < <(jq -r '.summary | "\(.journeys.read) \(.journeys.dropped)
 		\(.journeys.unread) \(.lost.ring_buffer_full) \(.lost.not_followed)"' "$TMP/summary" | tr '\n' ' ')
 	expect_eq "$((read + dropped + unread + lost + nf))" "$sent" \
-		"segments sent = read $read + dropped $dropped + unread $unread + lost $lost + not followed $nf"
+		"segments sent = read $read + dropped $dropped + unread $unread + lost $lost + not followed $nf (first sightings merged: $(jq '.summary.merged' "$TMP/summary"))"
 	# A packet not followed (its set's ways all in flight: counted) may
 	# still be read: tunwire's reads are the journeys read and some of those.
-	expect_ok "segments tunwire read ($tcp) = journeys read ($read) + some not followed ($nf); program runs the kernel skipped: $(jq '.summary.lost.runs_skipped' "$TMP/summary")" \
+	expect_ok "segments tunwire read ($tcp) = journeys read ($read) + some not followed ($nf); program runs the kernel skipped: $(jq '.summary.lost.runs_skipped' "$TMP/summary"), first sightings merged: $(jq '.summary.merged' "$TMP/summary")" \
 		test "$tcp" -ge "$read" -a "$tcp" -le "$((read + nf))"
 	journeys=$(jq -s -c '[.[] | select(.dir == "tx")] | [length, ([.[] | select(.proto == "tcp")] | length)]' "$TMP/out")
 	expect_eq "$journeys" "[$((read + dropped + unread)),$((read + dropped + unread))]" "journeys out printed, all TCP"
