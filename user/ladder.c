@@ -810,6 +810,7 @@ static int attempt(struct rung *r)
 	if (rung_refused(r))
 		return -EAGAIN;
 	err = open_skel(r);
+	pt_mark("object opened");
 	if (!err)
 		err = choose_tracepoints(r);
 	if (err)
@@ -822,7 +823,9 @@ static int attempt(struct rung *r)
 	plan_cg_hooks(r);
 	plan_tap(r);
 	plan_neigh_park(r);
+	pt_mark("planned");
 	err = load(r);
+	pt_mark("loaded");
 	if (err)
 		return err;
 
@@ -886,6 +889,7 @@ void pt_ladder_unload(struct pt_tracer *tr)
 	while (tr->nr_fds)
 		close(tr->fds[--tr->nr_fds]);
 	memset(tr->nf_stage, 0, sizeof(tr->nf_stage));
+	pt_mark("detached");
 	pathtrace_bpf__destroy(tr->skel);
 	tr->skel = NULL;
 }

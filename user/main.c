@@ -363,6 +363,7 @@ int main(int argc, char **argv)
 	unsigned int in_flight;
 	int sfd, cf, err = -1;
 
+	pt_mark("main");
 	switch (pt_cli_parse(argc, argv, &a.o)) {
 	case PT_CLI_RUN:
 		break;
@@ -415,6 +416,7 @@ int main(int argc, char **argv)
 		goto out_files;
 	if (pt_tun_open(&a.tun, &a.o))
 		goto out_files;
+	pt_mark("device opened");
 	/* An existing device: its own kind (TAP even without --tap). */
 	if ((!compiled || a.filter.tap != a.tun.tap) && (cf = compile_filter(&a, a.tun.tap))) {
 		usage = cf != -2;
@@ -436,14 +438,18 @@ int main(int argc, char **argv)
 	describe(&a);
 
 	started = !go_live(&a);
+	pt_mark("ready");
 	err = started ? run(&a, sfd) : -1;
+	pt_mark("stopping");
 	in_flight = wind_down(&a, started, &demo_cut, &err);
+	pt_mark("device closed, records read");
 	if (started && a.o.hist)
 		pt_histmode_summary(&a.hm, in_flight);
 	else if (started)
 		pt_jmode_summary(&a.jm, in_flight);
 out_tracer:
 	pt_tracer_close(&a.tr);
+	pt_mark("tracer closed");
 out_tun:
 	pt_tun_close(&a.tun);	/* (closed already, if traced) */
 out_files:
@@ -461,5 +467,6 @@ out:
 	pt_filter_free(&a.filter);
 	if (!err && started && a.o.demo && pt_jmode_demo_summary(&a.jm, demo_cut))
 		err = -1;
+	pt_mark("exit");
 	return usage ? 2 : err ? 1 : 0;
 }

@@ -46,6 +46,43 @@ void pt_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* VmRSS and VmHWM of /proc/self/status, in kB (0 if unread). */
+static void memory_kb(long *rss, long *hwm)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+
+	*rss = *hwm = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "VmRSS:", 6))
+			*rss = strtol(line + 6, NULL, 10);
+		else if (!strncmp(line, "VmHWM:", 6))
+			*hwm = strtol(line + 6, NULL, 10);
+	}
+	fclose(f);
+}
+
+void pt_mark(const char *what)
+{
+	static int on = -1;
+	static uint64_t first;
+	uint64_t now = pt_now_ns();
+	long rss, hwm;
+
+	if (on < 0)
+		on = getenv("PATHTRACE_TIMING") != NULL;
+	if (!on)
+		return;
+	if (!first)
+		first = now;
+	memory_kb(&rss, &hwm);
+	fprintf(stderr, "pathtrace: timing: %8.2f ms %-28s rss %6ld kB, peak %6ld kB, at %llu\n",
+		(double)(now - first) / 1e6, what, rss, hwm,
+		(unsigned long long)pt_realtime_ns());
+}
+
 int pt_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;

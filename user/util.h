@@ -36,6 +36,14 @@ char *pt_fmt_dur(char *buf, size_t len, int64_t ns);
  */
 int pt_open_output(const char *path, bool force);
 
+/*
+ * With PATHTRACE_TIMING set in the environment: one line on stderr, "timing:"
+ * the ms since the first mark, @what, our resident and peak memory and the
+ * wall clock in ns (to line up with a stamp taken before exec). For
+ * measuring where start-up and exit go (make bench); otherwise nothing.
+ */
+void pt_mark(const char *what);
+
 /* The ready file @path, with our pid: tracing and reading are live. 0 or -1 (said why). */
 int pt_ready_file(const char *path);
 
