@@ -42,6 +42,11 @@
 # the scheduler, the two sometimes share a CPU and sometimes not, which
 # moved a set-up's throughput by more than the tracing did.
 #
+# Then, unless STARTUP=0, start-up and exit (bench/startup.sh): how long
+# pathtrace takes to attach and to detach, and its peak memory, in each
+# mode, STARTUP_RUNS (default 5) runs tracing a ping, against issue 20's
+# targets. RUNS=0 skips the rounds (COSTS=0 TCP=0 STARTUP=1: that alone).
+#
 # Then (by default only when CONFIGS is not given; TCP=0 or 1 to choose)
 # the TCP bulk set-up of bench/tcp.sh: an upload through a VPN-like reader,
 # untraced and followed by pathtrace.
@@ -112,6 +117,7 @@ cleanup() {
 	done
 	ip netns del "$NS" 2>/dev/null
 	ip netns del "$NS-b" 2>/dev/null	# bench/tcp.sh's
+	ip netns del "$NS-s" 2>/dev/null	# bench/startup.sh's
 	[ -n "$STATS_WAS" ] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
 	[ -n "$MOUNTED_TRACEFS" ] && umount /sys/kernel/tracing
 	rm -rf "$TMP"
@@ -292,6 +298,7 @@ run() {
 }
 
 echo "bench: $RUNS rounds of ${CONFIGS[*]}, ${DUR}s each, 64-byte UDP through $DEV" >&2
+echo '{}' >"$OUT/bench.json"	# (RUNS=0: what the later steps add to)
 # With untraced among the set-ups, each round ends with a second untraced
 # run ("untraced2"): a round whose two untraced runs differ by more than
 # 10% saw the machine change speed under it, and does not count.
@@ -312,7 +319,7 @@ done
 # (all rounds, with a warning, if none was). Targets (issue 20, which
 # replaced issue 4's against the empty floor): --hist's overhead at most
 # 0.3x bpftrace's, journey mode's 0.35x.
-awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.json" '
+[ -s "$TMP/results" ] && awk -v d="$DUR" -v runs="$RUNS" -v order="${CONFIGS[*]}" -v json="$OUT/bench.json" '
 	function med(arr, m,   i, j, t, v) {
 		for (i = 1; i <= m; i++) v[i] = arr[i]
 		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -504,6 +511,10 @@ if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
 	jq -c --slurpfile c "$TMP/costs.json" '. + $c[0]' "$OUT/bench.json" >"$TMP/bench.json" &&
 		mv "$TMP/bench.json" "$OUT/bench.json"
 	echo "bench: added the BPF costs to $OUT/bench.json" >&2
+fi
+# Start-up and exit, both modes.
+if [ "${STARTUP:-1}" = 1 ]; then
+	. bench/startup.sh
 fi
 # The TCP bulk set-up: by default only with all the set-ups.
 if [ "${TCP:-$([ -z "${CONFIGS_GIVEN:-}" ] && echo 1)}" = 1 ]; then
