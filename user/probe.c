@@ -368,7 +368,9 @@ int pt_kernel_open(struct pt_kernel *k, const char *btf_path)
 	if (err)
 		return err;
 	load_drop_reasons(k);
+	pt_mark("kernel btf indexed");
 	probe_features(&k->feat, k->btf_path ? NULL : k->btf, k->btf);	/* ids: this kernel's only */
+	pt_mark("kernel probed");
 	if (k->feat.known && !k->feat.ringbuf) {
 		pt_err("this kernel has no BPF ring buffer maps: pathtrace needs Linux 5.8 "
 		       "or later");
