@@ -96,6 +96,11 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
  * between it and the net_dev_start_xmit tracepoint that follows for the
  * same skb (bottom halves are off): the driver stage takes the stamp from
  * here, matched by length. It keeps nothing (0: the socket gets no copy).
+ *
+ * A stamp still there when the next packet comes had no driver stage: the
+ * kernel ran this socket filter but not the tracing programs around it
+ * (seen on 6.18 in softirqs that interrupt some tasks, with no skipped
+ * run counted; doc/design.md). Counted: that packet is in no journey.
  */
 #define PT_PACKET_OUTGOING 4	/* linux/if_packet.h */
 
@@ -120,6 +125,8 @@ static __always_inline void pt_on_tap(struct __sk_buff *ctx)
 		return;
 	t = bpf_map_lookup_elem(&tap_stash, &zero);
 	if (t) {
+		if (t->ts)
+			pt_count(PT_CNT_XMIT_UNSEEN);
 		t->ts = bpf_ktime_get_ns();
 		t->len = ctx->len;
 	}

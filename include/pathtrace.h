@@ -178,6 +178,10 @@ enum pt_counter {
 				 * packet on its way out, not read yet, was open: taken
 				 * for a second pass of that packet (or that record's
 				 * end went unseen, and this packet is in no journey) */
+	PT_CNT_XMIT_UNSEEN,	/* journeys: a packet the packet-socket tap saw go to
+				 * the driver whose driver stage no program saw (the
+				 * kernel ran the tap, not the tracing programs that
+				 * follow it): in no journey */
 	PT_NR_COUNTERS,
 };
 

@@ -102,11 +102,14 @@ split_summary() {
 
 # The summary of a --json run ($TMP/summary, its journeys $TMP/out) counts
 # nothing unjoined; if it does, the first two say which.
+# A read may lack its kernel record only for a packet the kernel hid at
+# the driver (summary lost.driver_unseen: it ran the tap, not the
+# tracepoints), one such read per hidden packet at most.
 expect_nothing_unjoined() {
 	local n
-	n=$(jq '.summary.journeys | .unjoined_reads + .unjoined_kernel' "$TMP/summary")
-	[ "$n" = 0 ] || n="$n (program runs the kernel skipped: $(jq '.summary.lost.runs_skipped' "$TMP/summary")): $(jq -c 'select(.status == "unjoined") | del(.stages)' "$TMP/out" | head -2 | cut -c1-600)"
-	expect_eq "$n" 0 "nothing unjoined"
+	n=$(jq '.summary | .journeys.unjoined_kernel + ([.journeys.unjoined_reads - .lost.driver_unseen, 0] | max)' "$TMP/summary")
+	[ "$n" = 0 ] || n="$n (program runs the kernel skipped: $(jq '.summary.lost.runs_skipped' "$TMP/summary"), unseen at the driver: $(jq '.summary.lost.driver_unseen' "$TMP/summary")): $(jq -c 'select(.status == "unjoined") | del(.stages)' "$TMP/out" | head -2 | cut -c1-600)"
+	expect_eq "$n" 0 "nothing unjoined (but reads of packets the kernel hid at the driver)"
 }
 
 # What must hold after any run: no program of pathtrace's left loaded. The

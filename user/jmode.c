@@ -370,10 +370,11 @@ static void summary_json(struct pt_jmode *m, const uint64_t *c, uint64_t skipped
 		",\"unjoined_kernel\":%" PRIu64 "},\"lost\":{\"ring_buffer_full\":%" PRIu64
 		",\"not_followed\":%" PRIu64 ",\"stale\":%" PRIu64 ",\"no_task_storage\":%" PRIu64
 		",\"gso_segments_unmatched\":%" PRIu64 ",\"runs_skipped\":%" PRIu64
+		",\"driver_unseen\":%" PRIu64
 		"},\"merged\":%" PRIu64 ",\"in_flight\":%u,\"dropped_by_stage\":{",
 		s->reads, filtered_out(m, c), s->joined, s->dropped, s->unread, s->unjoined_reads,
 		s->unjoined_kernel, c[PT_CNT_RB_FULL], c[PT_CNT_MAP_FULL], c[PT_CNT_STALE], c[PT_CNT_NO_TASK_STORE],
-		c[PT_CNT_GSO_MISS], skipped, c[PT_CNT_MERGED], in_flight);
+		c[PT_CNT_GSO_MISS], skipped, c[PT_CNT_XMIT_UNSEEN], c[PT_CNT_MERGED], in_flight);
 	for (int st = 0; st < PT_NR_STAGES; st++) {
 		if (!d->stage[st])
 			continue;

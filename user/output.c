@@ -622,4 +622,9 @@ void pt_warn_lost(const uint64_t c[PT_NR_COUNTERS])
 	if (c[PT_CNT_GSO_MISS])
 		pt_warn("%" PRIu64 " TCP segments not followed: their GSO original was not seen split",
 			c[PT_CNT_GSO_MISS]);
+	if (c[PT_CNT_XMIT_UNSEEN])
+		pt_warn("%" PRIu64 " packets went to the driver unseen: the kernel ran the "
+			"packet-socket tap for them but not pathtrace's tracepoint programs "
+			"(counting no skipped run); they are in no journey",
+			c[PT_CNT_XMIT_UNSEEN]);
 }

@@ -112,6 +112,29 @@ bool pt_tracer_reader_unfollowed(const struct pt_tracer *tr)
 	return tr->skel && *(volatile __u8 *)&tr->skel->bss->reader_unfollowed;
 }
 
+/*
+ * The packet-socket tap's stamps no driver stage took, one per CPU at most:
+ * a packet the tap saw last on its CPU whose driver stage went unseen (or,
+ * while packets flow, is a few instructions away).
+ */
+static uint64_t tap_left(const struct pt_tracer *tr, int ncpu)
+{
+	struct {
+		__u64 ts;
+		__u32 len;
+	} vals[ncpu];
+	uint32_t zero = 0;
+	uint64_t n = 0;
+
+	memset(vals, 0, sizeof(vals));
+	if (!tr->skel->rodata->xmit_tapped || bpf_map__lookup_elem(tr->skel->maps.tap_stash, &zero, sizeof(zero),
+						vals, sizeof(vals), 0))
+		return 0;
+	for (int c = 0; c < ncpu; c++)
+		n += vals[c].ts != 0;
+	return n;
+}
+
 void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS])
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -129,6 +152,7 @@ void pt_tracer_counters(const struct pt_tracer *tr, uint64_t out[PT_NR_COUNTERS]
 		for (int c = 0; c < ncpu; c++)
 			out[k] += vals[c];
 	}
+	out[PT_CNT_XMIT_UNSEEN] += tap_left(tr, ncpu);
 }
 
 uint64_t pt_tracer_report_skipped(const struct pt_tracer *tr)

@@ -37,8 +37,9 @@ flood() {
 }
 
 case_flood_accounted() {
-	local sent reads joined uk ur dropped unread lost nf inflight journeys
+	local sent reads joined uk ur dropped unread lost nf hid inflight journeys
 	flood 40408 --json || return
+	hid=$(jq '.summary.lost.driver_unseen' "$TMP/summary")
 	reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/err")
 	joined=$(num "journeys complete")
 	ur=$(num "reads without kernel record")
@@ -51,10 +52,10 @@ case_flood_accounted() {
 	expect_ok "the sender said how many it sent: $(cat "$TMP/sent")" test -n "$sent"
 	expect_ok "a flood: more than 10000 sent ($sent)" test "${sent:-0}" -gt 10000
 	expect_ok "the tun queue overflowed: drops ($dropped)" test "${dropped:-0}" -gt 0
-	expect_eq "$((joined + dropped + unread + uk + lost + nf))" "$sent" \
-		"sent = read $joined + dropped $dropped + unread $unread + unjoined kernel $uk + lost $lost + not followed $nf"
+	expect_eq "$((joined + dropped + unread + uk + lost + nf + hid))" "$sent" \
+		"sent = read $joined + dropped $dropped + unread $unread + unjoined kernel $uk + lost $lost + not followed $nf + unseen at the driver $hid"
 	expect_eq "$inflight" 0 "nothing still in flight"
-	expect_ok "reads without a record ($ur) only for records lost or not followed" test "$ur" -le "$((lost + nf))"
+	expect_ok "reads without a record ($ur) only for records lost, not followed or unseen at the driver" test "$ur" -le "$((lost + nf + hid))"
 	expect_eq "$reads" "$((joined + ur))" "reads = joined + reads without a record"
 	# The journeys printed agree with the summary, status by status (grep:
 	# millions of lines in the long run are too many for jq -s).
