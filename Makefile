@@ -213,6 +213,12 @@ test: $(OUT)/pathtrace $(OUT)/tests/unit-tests $(OUT)/tests/unit-tests-san \
 	$(OUT)/tests/fuzz-packet $(HELPERS) $(VM_BINS) $(OUT)/tests/bpf-logic
 	$(Q)OUT=$(OUT) bash tests/run.sh
 
+test-unit: $(OUT)/tests/unit-tests $(OUT)/tests/unit-tests-san
+	$(Q)OUT=$(OUT) PT_TESTS=unit bash tests/run.sh
+
+test-kernel: $(OUT)/pathtrace $(HELPERS) $(OUT)/tests/bpf-logic
+	$(Q)OUT=$(OUT) PT_TESTS=kernel bash tests/run.sh
+
 test-vm: $(VM_BINS)
 	$(Q)OUT=$(OUT) bash tests/vm/run.sh
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test and ends with "tests: N passed, N failed, N skipped".
 # Unit tests need nothing; kernel tests and the VM test need root (they
-# skip, saying why, without it).
+# skip, saying why, without it). PT_TESTS=unit runs only the unit tests
+# (make test-unit), PT_TESTS=kernel only tests/kernel (make test-kernel).
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
 export OUT
+only=${PT_TESTS:-all}
+part() { [ "$only" = all ] || [ "$only" = "$1" ]; }
 
 pass=0 fail=0 skip=0
 count() { # reads the PASS/FAIL/SKIP protocol, echoes it, tallies it
@@ -20,6 +23,7 @@ count() { # reads the PASS/FAIL/SKIP protocol, echoes it, tallies it
 	done
 }
 
+if part unit; then
 echo "== unit tests"
 if [ -x "$OUT/tests/unit-tests" ]; then
 	count < <("$OUT/tests/unit-tests"; echo "rc=$?" >"$OUT/tests/unit.rc")
@@ -49,6 +53,9 @@ else
 	echo "FAIL unit-tests-san: $OUT/tests/unit-tests-san not built"
 	fail=$((fail + 1))
 fi
+fi
+
+if part all; then
 
 # A short libFuzzer run over the packet parsers, from the committed corpus
 # (tests/fuzz/corpus, never written to).
@@ -65,15 +72,20 @@ count < <(bash tests/install.sh)
 # (a script error, a fetch, a wrong row count) before it is trusted.
 echo "== render check"
 count < <(bash tests/render-html.sh --self-test)
+fi
 
+if part kernel; then
 for t in tests/kernel/*.sh; do
 	echo "== ${t#tests/}"
 	count < <(bash "$t")
 done
+fi
 
+if part all; then
 # Debian's own kernels under QEMU: fentry and kprobe are proven there.
 echo "== vm"
 count < <(PT_VM_SUMMARY=0 bash tests/vm/run.sh)
+fi
 
 echo "tests: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
