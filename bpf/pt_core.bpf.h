@@ -132,8 +132,8 @@ static __always_inline void pt_on_tap(struct __sk_buff *ctx)
 	}
 }
 
-/* The tap's stamp of the skb the driver now gets (@len bytes), or 0. */
-static __always_inline __u64 pt_tap_take(__u32 len)
+/* The tap's stamp of @skb, which the driver now gets, or 0. */
+static __always_inline __u64 pt_tap_take(struct sk_buff *skb, bool trusted)
 {
 	__u32 zero = 0;
 	struct pt_tap *t;
@@ -142,28 +142,35 @@ static __always_inline __u64 pt_tap_take(__u32 len)
 	if (!xmit_tapped)
 		return 0;
 	t = bpf_map_lookup_elem(&tap_stash, &zero);
-	if (!t || !t->ts || t->len != len)
+	if (!t || !t->ts || t->len != (trusted ? skb->len : BPF_CORE_READ(skb, len)))
 		return 0;
 	ts = t->ts;
 	t->ts = 0;
 	return ts;
 }
 
-/* The driver gets the skb: a stranger may be a segment of a GSO split. */
+/*
+ * The driver gets the skb (with the tap, its xmit stage too: one lookup
+ * for both): a stranger may be a segment of a GSO split.
+ */
 static __always_inline void pt_on_skb_driver(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	__u64 tap = pt_tap_take(trusted ? skb->len : BPF_CORE_READ(skb, len));
 	struct pt_skb_ref r;
+	__u64 tap;
 
 	if (hist_mode) {
 		if (!pt_hist_stage(key, PT_STAGE_DRIVER))
 			pt_hist_gso_take(skb, key, trusted);
 		return;
 	}
-	if (!pt_on_skb_stage(key, PT_STAGE_DRIVER, true))
-		pt_gso_take(skb, key, trusted);
-	/* after the driver stamp: a GSO segment's record opens there */
-	if (tap && pt_skb_find(key, &r) && !r.ev->ts[PT_STAGE_XMIT])
+	tap = pt_tap_take(skb, trusted);
+	if (!pt_skb_find(key, &r) || (r.ev->flags & PT_EV_RX)) {
+		pt_gso_take(skb, key, trusted, tap);
+		return;
+	}
+	if (!r.ev->ts[PT_STAGE_DRIVER])
+		r.ev->ts[PT_STAGE_DRIVER] = bpf_ktime_get_ns();
+	if (tap && !r.ev->ts[PT_STAGE_XMIT])
 		r.ev->ts[PT_STAGE_XMIT] = tap;
 }
 

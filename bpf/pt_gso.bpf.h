@@ -42,6 +42,14 @@ struct {
 	__type(value, struct pt_gso_cpu);
 } gso_stash SEC(".maps");
 
+/*
+ * --hist: TCP originals noted on their socket and neither stashed nor
+ * rescued yet (pt_tcp.bpf.h, pt_hist_gso_note): while there are some, a
+ * stranger at the driver may be a segment of one whose consume_skb went
+ * unseen.
+ */
+__u32 hist_gso_noted = 0;
+
 /* A connection's identity: a hash of its addresses and ports (never 0). */
 static __always_inline __u64 pt_gso_conn(const struct pt_flow *f)
 {

@@ -67,6 +67,17 @@ static __always_inline struct pt_hrec *pt_hrec_at(__u32 idx)
 /* Keep the stores on either side in order (a record's key and first stamp). */
 #define pt_store_order() asm volatile("" ::: "memory")
 
+/*
+ * The TCP original whose consume_skb goes unseen (the kernel skipped the
+ * program, nested in itself): noted on its socket at its first sighting,
+ * found there by its segments (pt_tcp.bpf.h, as pt_gso_late for journeys).
+ */
+static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, bool trusted);
+static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key);
+static __always_inline bool pt_hist_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb,
+					     bool trusted, const struct pt_flow *f, __u32 len,
+					     struct pt_gso_seg *out);
+
 /* The live record of @skb, a sender's own packet: by its set's line. */
 static __always_inline struct pt_hrec *pt_hrec_find(__u64 skb)
 {
@@ -210,6 +221,7 @@ static __always_inline void pt_hist_open(struct sk_buff *skb, __u64 key, bool tr
 	h->first = first;	/* last: live from here */
 	if (t && !parked && pt_neigh_is_ip_last(key))
 		pt_task_stamps_taken(t);
+	pt_hist_gso_note(skb, key, trusted);
 }
 
 /* A later stage of a followed packet, below the copy. False: not followed. */
@@ -224,6 +236,17 @@ static __always_inline bool pt_hist_stage(__u64 key, __u32 stage)
 	return true;
 }
 
+/* A record's stages up to the queue, in full (@first its first), into @ts. */
+static __always_inline void pt_hrec_stamps(const struct pt_hrec *h, __u64 first, __u64 *ts)
+{
+#pragma unroll
+	for (int i = 0; i < PT_STAGE_XMIT; i++) {
+		__u32 o = h->off[i];
+
+		ts[i] = o && o != PT_HOFF_FAR ? first + o - 1 : 0;
+	}
+}
+
 /*
  * A TCP skb followed, consumed unread before the driver: if GSO split it,
  * its stages (@h's, from @first) wait for its segments (pt_gso.bpf.h). Its
@@ -231,7 +254,7 @@ static __always_inline bool pt_hist_stage(__u64 key, __u32 stage)
  * they were. True when stashed.
  */
 static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 first,
-					      struct sk_buff *skb)
+					      struct sk_buff *skb, __u64 key)
 {
 	__u64 ts[PT_STAGE_XMIT];
 	struct pt_skb_facts sf;
@@ -246,13 +269,9 @@ static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 fir
 	sf.nest = PT_NEST_BH;	/* validate_xmit_skb: softirqs are off */
 	if (!c || !pt_gso_tcp_flow(&sf, true, &f, &len))
 		return false;
-#pragma unroll
-	for (int i = 0; i < PT_STAGE_XMIT; i++) {
-		__u32 o = h->off[i];
-
-		ts[i] = o && o != PT_HOFF_FAR ? first + o - 1 : 0;
-	}
+	pt_hrec_stamps(h, first, ts);
 	pt_gso_put(c, &f, len, 0, ts);
+	pt_hist_gso_unnote(skb, key);
 	return true;
 }
 
@@ -260,7 +279,8 @@ static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 fir
  * A stranger at the driver: a segment of a stashed original takes a record
  * with the original's stages (first: its syscall, else its sendq, else its queue), the
  * xmit stage of its list where seen, and now. Only while an original
- * waits: a packet not followed costs one look at this CPU's stash.
+ * waits, or one is noted (pt_hist_gso_note): a packet not followed costs
+ * one look at this CPU's stash.
  */
 static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
 {
@@ -273,12 +293,19 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 	__u64 now, first;
 	__u32 len;
 
-	if (!c || !c->live)
+	bool keep;
+
+	if (!c || (!c->live && !hist_gso_noted))
 		return;
 	/* Not a segment (another device's, not TCP data): nothing to count. */
 	k = pt_gso_find(c, skb, trusted, &sf, &f, &len, &seg);
-	if (k == PT_GSO_NONE ||
-	    !pt_gso_kept(k == PT_GSO_FOUND, pt_expr_keep(&sf, false, trusted)))
+	if (k == PT_GSO_NONE)
+		return;
+	keep = pt_expr_keep(&sf, false, trusted);
+	if (k == PT_GSO_UNCLAIMED && keep && hist_gso_noted &&
+	    pt_hist_gso_late(c, skb, trusted, &f, len, &seg))
+		k = PT_GSO_FOUND;
+	if (!pt_gso_kept(k == PT_GSO_FOUND, keep))
 		return;
 	now = bpf_ktime_get_ns();
 	h = pt_hrec_begin(key, now);
@@ -359,7 +386,7 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
 	h->first = 0;		/* ended (this line is the record's, not the set's) */
 	if (!h->copy) {
-		if (end == PT_END_CONSUMED && pt_hist_gso_stash(h, first, skb))
+		if (end == PT_END_CONSUMED && pt_hist_gso_stash(h, first, skb, key))
 			return;		/* its segments carry its stages */
 		if (end == PT_END_DROPPED) {
 			pt_hist_drop(h, reason);	/* first: userspace reads the counter first */

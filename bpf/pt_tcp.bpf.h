@@ -31,6 +31,7 @@
 #include "pt_slots.bpf.h"
 #include "pt_journey.bpf.h"
 #include "pt_gso.bpf.h"
+#include "pt_hist.bpf.h"
 
 /*
  * A socket's writes kept: a full send buffer (4 MiB by default) of 64 KiB
@@ -369,12 +370,120 @@ static __always_inline bool pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *sk
 }
 
 /*
- * An skb not followed reaches the driver: a segment of a stashed original
- * becomes a journey, with the original's stages up to the queue and,
- * under fentry or kprobe, the xmit stage of the dev_hard_start_xmit it is
- * in. Anything else was left out (and counted) at its first sighting.
+ * --hist: a TCP skb GSO will split, followed from its first sighting
+ * (@key), noted on its socket (made here: --hist records no writes), in
+ * case its consume_skb goes unseen (pt_hist_gso_late). Anything else
+ * costs two loads.
  */
-static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted)
+static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+	struct pt_skb_facts sf;
+	struct pt_tcp_sock *s;
+	struct pt_tcp_gso *g;
+	struct pt_flow f;
+	__u32 len;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != PT_IPPROTO_TCP || !pt_gso_size(skb, trusted))
+		return;
+	pt_skb_read(skb, trusted, &sf);
+	sf.nest = pt_nest(PT_STAGE_QUEUE);
+	if (!pt_gso_tcp_flow(&sf, trusted, &f, &len))
+		return;
+	s = pt_tcp_sock_get(pt_sk_key(sk, trusted), sk);
+	if (!s)
+		return;
+	g = &s->gso[s->gso_next & (PT_TCP_GSO - 1)];
+	if (!g->key)
+		__sync_fetch_and_add(&hist_gso_noted, 1);
+	g->key = key;
+	g->seq = f.tcp_seq;
+	g->end = f.tcp_seq + len;
+	s->gso_next++;
+}
+
+/* The note @g taken: no longer open. */
+static __always_inline void pt_hist_gso_note_drop(struct pt_tcp_gso *g)
+{
+	g->key = 0;
+	__sync_fetch_and_add(&hist_gso_noted, -1);
+}
+
+/* --hist: the original @key was seen split (stashed): its note goes. */
+static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key)
+{
+	struct sock *sk = skb->sk;
+	struct pt_tcp_sock *s;
+	__u64 skey;
+
+	if (!sk)
+		return;
+	skey = pt_sk_key(sk, true);
+	s = bpf_map_lookup_elem(&tcp_socks, &skey);
+	if (!s)
+		return;
+#pragma unroll
+	for (int i = 0; i < PT_TCP_GSO; i++)
+		if (s->gso[i].key == key) {
+			pt_hist_gso_note_drop(&s->gso[i]);
+			return;
+		}
+}
+
+/*
+ * --hist: a segment of flow @f (@len bytes) matching no stashed original:
+ * its original's consume_skb went unseen, and its record is live still,
+ * found through the segment's socket. Stashed now (into @out for this
+ * segment) and ended; its note goes whatever is found.
+ */
+static __always_inline bool pt_hist_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb,
+					     bool trusted, const struct pt_flow *f, __u32 len,
+					     struct pt_gso_seg *out)
+{
+	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+	__u64 skey, okey, ts[PT_STAGE_XMIT];
+	struct pt_tcp_sock *s;
+	struct pt_hrec *h;
+	struct pt_flow of;
+	__u32 oseq, olen;
+
+	if (!sk)
+		return false;
+	skey = pt_sk_key(sk, trusted);
+	s = bpf_map_lookup_elem(&tcp_socks, &skey);
+	if (!s)
+		return false;
+#pragma unroll
+	for (int i = 0; i < PT_TCP_GSO; i++) {
+		struct pt_tcp_gso *g = &s->gso[i];
+
+		if (!g->key || (__s32)(f->tcp_seq - g->seq) < 0 || (__s32)(g->end - f->tcp_seq) <= 0)
+			continue;
+		okey = g->key;
+		oseq = g->seq;
+		olen = g->end - g->seq;
+		pt_hist_gso_note_drop(g);
+		h = pt_hrec_find(okey);
+		if (!h || h->off[PT_STAGE_DRIVER] || h->copy)
+			return false;
+		pt_hrec_stamps(h, h->first, ts);
+		of = *f;
+		of.tcp_seq = oseq;
+		pt_gso_use(c, pt_gso_put(c, &of, olen, 0, ts), len, out);
+		h->first = 0;	/* ended: its segments carry its stages */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * An skb not followed reaches the driver: a segment of a stashed original
+ * becomes a journey, with the original's stages up to the queue and the
+ * xmit stage: the tap's stamp (@tap), else, under fentry or kprobe, that
+ * of the dev_hard_start_xmit it is in. Anything else was left out (and
+ * counted) at its first sighting.
+ */
+static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool trusted, __u64 tap)
 {
 	struct pt_gso_cpu *c = pt_gso_cpu();
 	struct pt_skb_facts sf;
@@ -400,7 +509,7 @@ static __always_inline void pt_gso_take(struct sk_buff *skb, __u64 key, bool tru
 		return;
 	__builtin_memcpy(ev->ts, seg.ts, sizeof(seg.ts));
 	ev->flags |= seg.flags;
-	ev->ts[PT_STAGE_XMIT] = pt_gso_xmit_ts(c, &seg);
+	ev->ts[PT_STAGE_XMIT] = tap ?: pt_gso_xmit_ts(c, &seg);
 	pt_tcp_attr(ev, skb, key, trusted);
 }
 
