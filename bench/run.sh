@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
-# under fourteen set-ups measured in one invocation, round after round so that
+# under eighteen set-ups measured in one invocation, round after round so that
 # drift hits all alike: RUNS rounds (default 7) of DUR seconds (default 3),
 # each round's overheads against that round's untraced run, medians.
 #
@@ -32,6 +32,11 @@
 #               an expression that keeps nothing: what a packet socket on
 #               the device costs (the kernel clones every packet for it),
 #               which journey mode's packet-socket tap (xmit) pays too
+#   untraced-l2 tunsink reads a TAP device (Ethernet frames; the peer's
+#               address a permanent neighbour entry: no ARP)
+#   hist-l2, journey-l2   pathtrace --tap --hist, --tap --json: against
+#               untraced-l2, with what only TAP has (cgroup inet egress
+#               for neigh where the kernel serves it)
 #
 # The filter set-ups' reads are the device's own count (its tx packets:
 # what its reader read), since pathtrace counts only the reads it follows;
@@ -72,7 +77,8 @@ DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
 CONFIGS_GIVEN=${CONFIGS:-}
-read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap}"
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap untraced-l2 hist-l2 journey-l2}"
+PEER_MAC=02:00:5e:00:53:02	# the layer-2 set-ups' peer (a permanent neighbour entry)
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
 # The filter set-ups' expressions: both read the UDP header through the IP
@@ -188,8 +194,8 @@ run() {
 	rm -f "$TMP/ready" "$TMP/xready"
 	[ -n "${COST_RUN:-}" ] && bpftool prog show -j | jq '[.[].id]' >"$TMP/ids.json"
 	case $cfg in
-	hist | journey | hist-*match | journey-*match | metrics | hist-busy | echo)
-		local mode=(--hist) expr=()
+	hist | journey | hist-*match | journey-*match | metrics | hist-busy | echo | *-l2)
+		local mode=(--hist) expr=() l2=()
 		[ "${cfg%%-*}" = journey ] && mode=(--json)
 		[ "$cfg" = metrics ] && mode=(--hist --metrics 127.0.0.1:$MPORT)
 		[ "$cfg" = hist-busy ] && mode=(--hist --busy-poll)
@@ -197,21 +203,26 @@ run() {
 		case $cfg in
 		*-nomatch) expr=("$NOMATCH") ;;
 		*-match) expr=("$MATCH") ;;
+		*-l2) l2=(--tap --addr6 none) ;;
 		esac
 		ip netns exec "$NS" "${PIN_READ[@]}" "$PT" --dev $DEV --addr 198.18.0.1/24 "${mode[@]}" \
-			--ready-file "$TMP/ready" "${expr[@]}" >/dev/null 2>"$TMP/pt.err" &
+			"${l2[@]}" --ready-file "$TMP/ready" "${expr[@]}" >/dev/null 2>"$TMP/pt.err" &
 		reader=$!
 		wait_file "$TMP/ready" "$reader" || die "pathtrace did not start: $(cat "$TMP/pt.err")"
+		[ -n "${l2[*]}" ] && ip -n "$NS" neigh replace 198.18.0.2 lladdr $PEER_MAC dev $DEV nud permanent
 		;;
 	*)
 		local how=()
 		[ "$cfg" = untraced-busy ] && how=(busy)
 		[ "$cfg" = untraced-echo ] && how=(echo)
+		[ "$cfg" = untraced-l2 ] && how=(tap)
 		ip netns exec "$NS" "${PIN_READ[@]}" "$B/tunsink" $DEV "$TMP/ready" "${how[@]}" >"$TMP/sink.out" &
 		reader=$!
 		wait_file "$TMP/ready" "$reader" || die "tunsink did not start"
+		[ "$cfg" = untraced-l2 ] && ip -n "$NS" link set $DEV addrgenmode none
 		ip netns exec "$NS" ip addr add 198.18.0.1/24 dev $DEV
 		ip netns exec "$NS" ip link set $DEV up
+		[ "$cfg" = untraced-l2 ] && ip -n "$NS" neigh replace 198.18.0.2 lladdr $PEER_MAC dev $DEV nud permanent
 		;;
 	esac
 	PIDS+=("$reader")
@@ -272,11 +283,11 @@ run() {
 	stop "$reader"
 	PIDS=()		# stopped: nothing of this run left for cleanup
 	case $cfg in
-	hist | hist-*match | metrics | hist-busy)
+	hist | hist-*match | metrics | hist-busy | hist-l2)
 		reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/pt.err")
 		lost=$(sed -n 's/.* \([0-9]*\) samples lost.*, \([0-9]*\) packets not followed.*/\1 \2/p' "$TMP/pt.err" | awk '{print $1 + $2}')
 		;;
-	journey | journey-*match | echo)
+	journey | journey-*match | echo | journey-l2)
 		reads=$(sed -n 's/^pathtrace: \([0-9]*\) packets read.*/\1/p' "$TMP/pt.err")
 		lost=$(sed -n 's/.* \([0-9]*\) records lost.*, \([0-9]*\) packets not followed.*/\1 \2/p' "$TMP/pt.err" | awk '{print $1 + $2}')
 		;;
@@ -407,6 +418,9 @@ done
 		busy = paired("busy-polling reader", "hist-busy", "untraced-busy", "hist", "hist, sleeping")
 		# The way in: echo against untraced-echo, both answering.
 		echo_ovh = paired("the way in", "echo", "untraced-echo", "journey", "journey, one way")
+		# TAP: against a TAP device read untraced.
+		hl2 = paired("TAP (layer 2)", "hist-l2", "untraced-l2", "hist", "hist, TUN")
+		jl2 = paired("TAP (layer 2)", "journey-l2", "untraced-l2", "journey", "journey, TUN")
 		if ((1, "untraced") in rd) {
 			printf "\nsteady rounds (untraced before and after within 10%%): %d of %d\n", steady, nr
 			if (steady < 3)
@@ -419,8 +433,10 @@ done
 			printf "%s{\"config\":\"%s\",\"sent_pps\":%.0f,\"read_pps\":%.0f,\"overhead\":%.4f,\"lost\":%d}",
 				(i > 1 ? "," : ""), c, msent[c], mread[c], ovh[c], lost[c] > json
 		}
-		printf "]%s%s,\"ratios\":{", (busy != "" ? sprintf(",\"hist_busy_overhead\":%.4f", busy) : ""),
-			(echo_ovh != "" ? sprintf(",\"echo_overhead\":%.4f", echo_ovh) : "") > json
+		printf "]%s%s%s%s,\"ratios\":{", (busy != "" ? sprintf(",\"hist_busy_overhead\":%.4f", busy) : ""),
+			(echo_ovh != "" ? sprintf(",\"echo_overhead\":%.4f", echo_ovh) : ""),
+			(hl2 != "" ? sprintf(",\"hist_l2_overhead\":%.4f", hl2) : ""),
+			(jl2 != "" ? sprintf(",\"journey_l2_overhead\":%.4f", jl2) : "") > json
 		for (i = 1; i <= nt; i++)
 			printf "%s\"%s\":{\"value\":%s%s}", (i > 1 ? "," : ""), rname[i], rval[i],
 				(rtarget[i] == "" ? "" : ",\"target\":" rtarget[i] ",\"met\":" (rmet[i] ? "true" : "false")) > json

@@ -4,8 +4,9 @@
  * READY_FILE, reads what arrives the way pathtrace does (epoll, non-blocking
  * reads; with "busy", as pathtrace --busy-poll does: epoll without ever
  * sleeping; with "echo", it writes back each packet's answer, as pathtrace
- * --echo does, with its code: user/echo.c), and on SIGINT/SIGTERM prints
- * how many packets it read.
+ * --echo does, with its code: user/echo.c; with "tap", the device is a TAP
+ * device and it reads Ethernet frames), and on SIGINT/SIGTERM prints how
+ * many packets it read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 	struct ifreq ifr = { 0 };
 	unsigned long long reads = 0;
 	unsigned char buf[65536], out[65536];
-	int fd, sfd, ep, rfd, stop = 0, timeout = 100, echo = 0;
+	int fd, sfd, ep, rfd, stop = 0, timeout = 100, echo = 0, tap = 0;
 	sigset_t mask;
 
 	const char *how = argc == 4 ? argv[3] : "";
@@ -34,9 +35,10 @@ int main(int argc, char **argv)
 	if (!strcmp(how, "busy"))
 		timeout = 0;	/* never sleep */
 	echo = !strcmp(how, "echo");
-	if (argc < 3 || argc > 4 || (argc == 4 && timeout && !echo) ||
+	tap = !strcmp(how, "tap");
+	if (argc < 3 || argc > 4 || (argc == 4 && timeout && !echo && !tap) ||
 	    strlen(argv[1]) >= IFNAMSIZ) {
-		fprintf(stderr, "usage: tunsink NAME READY_FILE [busy|echo]\n");
+		fprintf(stderr, "usage: tunsink NAME READY_FILE [busy|echo|tap]\n");
 		return 2;
 	}
 	sigemptyset(&mask);
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
 		perror("tunsink");
 		return 1;
 	}
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = (tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI;
 	memcpy(ifr.ifr_name, argv[1], strlen(argv[1]));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		perror("TUNSETIFF");
