@@ -292,7 +292,6 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 	struct pt_hrec *h;
 	__u64 now, first;
 	__u32 len;
-
 	bool keep;
 
 	if (!c || (!c->live && !hist_gso_noted))

@@ -47,6 +47,7 @@ case_ping_json() {
 	expect_ok "summary on stderr: $(tail -1 "$TMP/err")" grep -q '3 packets read, 3 journeys complete, 0 unjoined' "$TMP/err"
 	expect_eq "$(jq '.summary.lost.runs_skipped' "$TMP/summary")" 0 "program runs the kernel skipped (summary)"
 	expect_eq "$(grep -c 'skipped by the kernel' "$TMP/err")" 0 "no warning of program runs skipped"
+	expect_eq "$(jq '.summary.lost.driver_unseen' "$TMP/summary")" 0 "packets unseen at the driver (every stamp of the tap taken by a driver stage)"
 	expect_no_dev "$DEV"
 	expect_no_bpf_left
 }
