@@ -372,8 +372,8 @@ static __always_inline bool pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *sk
 /*
  * --hist: a TCP skb GSO will split, followed from its first sighting
  * (@key), noted on its socket (made here: --hist records no writes), in
- * case its consume_skb goes unseen (pt_hist_gso_late). Anything else
- * costs two loads.
+ * case its consume_skb goes unseen (pt_hist_gso_late). Any other skb
+ * costs two loads (its socket, the socket's protocol).
  */
 static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, bool trusted)
 {
@@ -384,7 +384,9 @@ static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, boo
 	struct pt_flow f;
 	__u32 len;
 
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != PT_IPPROTO_TCP || !pt_gso_size(skb, trusted))
+	/* A plain load where the pointer is typed: this runs for every packet */
+	if (!sk || (trusted ? sk->sk_protocol : BPF_CORE_READ(sk, sk_protocol)) != PT_IPPROTO_TCP ||
+	    !pt_gso_size(skb, trusted))
 		return;
 	pt_skb_read(skb, trusted, &sf);
 	sf.nest = pt_nest(PT_STAGE_QUEUE);
