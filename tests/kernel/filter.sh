@@ -95,10 +95,13 @@ tcpdump_count() { # file expr
 }
 
 # Summary checks of a journey-mode run that kept KEPT of TOTAL packets.
+# A packet the kernel hid from the tracepoints (lost.driver_unseen: it ran
+# the tap, not them; an ARP request from the neighbour timer's softirq,
+# here) is neither kept nor left out, and its read may lack a record.
 check_summary() { # kept total
-	expect_eq "$(jq '.summary.filtered_out' "$TMP/summary")" $(($2 - $1)) "summary: filtered_out"
-	expect_eq "$(jq -c '.summary.journeys | [.read, .dropped, .unread, .unjoined_reads, .unjoined_kernel]' "$TMP/summary")" \
-		"[$1,0,0,0,0]" "summary journeys: read, dropped, unread, unjoined reads, unjoined kernel records"
+	expect_eq "$(jq '.summary | .filtered_out + .lost.driver_unseen' "$TMP/summary")" $(($2 - $1)) "summary: filtered_out + unseen at the driver"
+	expect_eq "$(jq -c '.summary | .lost.driver_unseen as $h | .journeys | [.read, .dropped, .unread, ([.unjoined_reads - $h, 0] | max), .unjoined_kernel]' "$TMP/summary")" \
+		"[$1,0,0,0,0]" "summary journeys: read, dropped, unread, unjoined reads (but of hidden packets), unjoined kernel records"
 }
 
 case_reference() {
@@ -185,12 +188,16 @@ tap_case() { # kept_proto kept_len expr words...
 	pt_start --dev "$TAP" --tap --addr6 none --json -w "$TMP/f.pcapng" "$@" || return
 	tap_traffic
 	stop_pt
+	local n hid
+	n=$(jq -s 'length' "$TMP/out")
+	hid=$(jq '.summary.lost.driver_unseen' "$TMP/summary")
 	expect_eq "$(jq -s -c '[.[] | [.status, .proto, .len]] | unique' "$TMP/out")" "[[\"read\",\"$proto\",$len]]" "journeys with '$expr': status, proto, length"
-	expect_eq "$(jq -s 'length' "$TMP/out")" 3 "journeys with '$expr'"
-	check_summary 3 $((PROBES + 3))
+	expect_ok "journeys with '$expr' ($n): 3, but for packets the kernel hid from the tracepoints ($hid, counted)" \
+		test "$n" -le 3 -a "$n" -ge $((3 - hid))
+	check_summary "$n" $((PROBES + 3))
 	expect_eq "$(tcpdump -r "$TMP/f.pcapng" 2>&1 >/dev/null | grep -c 'link-type EN10MB')" 1 "-w file's link type Ethernet"
-	expect_eq "$(tcpdump_count "$TMP/f.pcapng" '')" 3 "packets in the -w file"
-	expect_eq "$(tcpdump_count "$TMP/f.pcapng" "$expr")" 3 "packets of the -w file that '$expr' keeps"
+	expect_eq "$(tcpdump_count "$TMP/f.pcapng" '')" "$n" "packets in the -w file: the journeys"
+	expect_eq "$(tcpdump_count "$TMP/f.pcapng" "$expr")" "$n" "packets of the -w file that '$expr' keeps"
 	expect_no_dev "$TAP"
 	expect_no_bpf_left
 }
