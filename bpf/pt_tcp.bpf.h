@@ -216,15 +216,42 @@ static __always_inline struct pt_tcp_write *pt_tcp_write_of(struct pt_tcp_sock *
  * A TCP skb GSO will split, at its first sighting: its socket remembers
  * it, in case its consume_skb goes unseen (pt_gso_late).
  */
-static __always_inline void pt_tcp_gso_note(struct pt_tcp_sock *s, const struct pt_event *ev,
-					    __u64 key, __u32 len)
+static __always_inline __u64 pt_tcp_gso_note(struct pt_tcp_sock *s, __u64 key, __u32 seq,
+					     __u32 len)
 {
 	struct pt_tcp_gso *g = &s->gso[s->gso_next & (PT_TCP_GSO - 1)];
+	__u64 old = g->key;
 
 	g->key = key;
-	g->seq = ev->flow.tcp_seq;
-	g->end = ev->flow.tcp_seq + len;
+	g->seq = seq;
+	g->end = seq + len;
 	s->gso_next++;
+	return old;	/* the note this one replaced (0: none) */
+}
+
+/* The record of the socket @skb is on, if one is kept. */
+static __always_inline struct pt_tcp_sock *pt_tcp_sock_of(struct sk_buff *skb, bool trusted)
+{
+	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
+	__u64 skey;
+
+	if (!sk)
+		return NULL;
+	skey = pt_sk_key(sk, trusted);
+	return bpf_map_lookup_elem(&tcp_socks, &skey);
+}
+
+/* @s's note of the original whose sequence range holds @seq, or NULL. */
+static __always_inline struct pt_tcp_gso *pt_tcp_gso_match(struct pt_tcp_sock *s, __u32 seq)
+{
+#pragma unroll
+	for (int i = 0; i < PT_TCP_GSO; i++) {
+		struct pt_tcp_gso *g = &s->gso[i];
+
+		if (g->key && (__s32)(seq - g->seq) >= 0 && (__s32)(g->end - seq) > 0)
+			return g;
+	}
+	return NULL;
 }
 
 /*
@@ -236,16 +263,10 @@ static __always_inline void pt_tcp_gso_note(struct pt_tcp_sock *s, const struct 
 static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb, __u64 key,
 					bool trusted)
 {
-	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
-	struct pt_tcp_sock *s = NULL;
+	struct pt_tcp_sock *s = pt_tcp_sock_of(skb, trusted);
 	__u32 len = pt_flow_tcp_payload(&ev->flow), end;
 	struct pt_tcp_write *w = NULL;
-	__u64 skey;
 
-	if (sk) {
-		skey = pt_sk_key(sk, trusted);
-		s = bpf_map_lookup_elem(&tcp_socks, &skey);
-	}
 	if (s && len) {
 		w = pt_tcp_write_of(s, ev->flow.tcp_seq);
 		/* A GSO segment's original was checked (and raised the mark) */
@@ -256,7 +277,7 @@ static __always_inline void pt_tcp_attr(struct pt_event *ev, struct sk_buff *skb
 			else
 				s->snd_hi = end;
 			if (pt_gso_size(skb, trusted))
-				pt_tcp_gso_note(s, ev, key, len);
+				pt_tcp_gso_note(s, key, ev->flow.tcp_seq, len);
 		}
 	}
 	/*
@@ -338,35 +359,23 @@ static __always_inline bool pt_gso_stash(struct pt_skb_ref *r, struct sk_buff *s
 static __always_inline bool pt_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb, bool trusted,
 					const struct pt_flow *f, __u32 len, struct pt_gso_seg *out)
 {
-	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
-	struct pt_tcp_sock *s;
+	struct pt_tcp_sock *s = pt_tcp_sock_of(skb, trusted);
+	struct pt_tcp_gso *g = s ? pt_tcp_gso_match(s, f->tcp_seq) : NULL;
 	struct pt_skb_ref r;
-	__u64 skey;
+	__u32 olen;
 
-	if (!sk)
+	if (!g)
 		return false;
-	skey = pt_sk_key(sk, trusted);
-	s = bpf_map_lookup_elem(&tcp_socks, &skey);
-	if (!s)
-		return false;
-#pragma unroll
-	for (int i = 0; i < PT_TCP_GSO; i++) {
-		struct pt_tcp_gso *g = &s->gso[i];
-		__u32 olen = g->end - g->seq;
-
-		if (!g->key || (__s32)(f->tcp_seq - g->seq) < 0 || (__s32)(g->end - f->tcp_seq) <= 0)
-			continue;
-		if (!pt_skb_find(g->key, &r) || r.ev->flow.tcp_seq != g->seq ||
-		    pt_flow_tcp_payload(&r.ev->flow) != olen || r.ev->ts[PT_STAGE_DRIVER]) {
-			g->key = 0;
-			return false;
-		}
+	olen = g->end - g->seq;
+	if (!pt_skb_find(g->key, &r) || r.ev->flow.tcp_seq != g->seq ||
+	    pt_flow_tcp_payload(&r.ev->flow) != olen || r.ev->ts[PT_STAGE_DRIVER]) {
 		g->key = 0;
-		pt_gso_use(c, pt_gso_put(c, &r.ev->flow, olen, r.ev->flags, r.ev->ts), len, out);
-		*r.owner = 0;	/* its segments carry its stages */
-		return true;
+		return false;
 	}
-	return false;
+	g->key = 0;
+	pt_gso_use(c, pt_gso_put(c, &r.ev->flow, olen, r.ev->flags, r.ev->ts), len, out);
+	*r.owner = 0;	/* its segments carry its stages */
+	return true;
 }
 
 /*
@@ -380,7 +389,6 @@ static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, boo
 	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
 	struct pt_skb_facts sf;
 	struct pt_tcp_sock *s;
-	struct pt_tcp_gso *g;
 	struct pt_flow f;
 	__u32 len;
 
@@ -393,15 +401,8 @@ static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, boo
 	if (!pt_gso_tcp_flow(&sf, trusted, &f, &len))
 		return;
 	s = pt_tcp_sock_get(pt_sk_key(sk, trusted), sk);
-	if (!s)
-		return;
-	g = &s->gso[s->gso_next & (PT_TCP_GSO - 1)];
-	if (!g->key)
+	if (s && !pt_tcp_gso_note(s, key, f.tcp_seq, len))
 		__sync_fetch_and_add(&hist_gso_noted, 1);
-	g->key = key;
-	g->seq = f.tcp_seq;
-	g->end = f.tcp_seq + len;
-	s->gso_next++;
 }
 
 /* The note @g taken: no longer open. */
@@ -414,14 +415,8 @@ static __always_inline void pt_hist_gso_note_drop(struct pt_tcp_gso *g)
 /* --hist: the original @key was seen split (stashed): its note goes. */
 static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key)
 {
-	struct sock *sk = skb->sk;
-	struct pt_tcp_sock *s;
-	__u64 skey;
+	struct pt_tcp_sock *s = pt_tcp_sock_of(skb, true);
 
-	if (!sk)
-		return;
-	skey = pt_sk_key(sk, true);
-	s = bpf_map_lookup_elem(&tcp_socks, &skey);
 	if (!s)
 		return;
 #pragma unroll
@@ -442,40 +437,27 @@ static __always_inline bool pt_hist_gso_late(struct pt_gso_cpu *c, struct sk_buf
 					     bool trusted, const struct pt_flow *f, __u32 len,
 					     struct pt_gso_seg *out)
 {
-	struct sock *sk = trusted ? skb->sk : BPF_CORE_READ(skb, sk);
-	__u64 skey, okey, ts[PT_STAGE_XMIT];
-	struct pt_tcp_sock *s;
+	struct pt_tcp_sock *s = pt_tcp_sock_of(skb, trusted);
+	struct pt_tcp_gso *g = s ? pt_tcp_gso_match(s, f->tcp_seq) : NULL;
+	__u64 okey, ts[PT_STAGE_XMIT];
 	struct pt_hrec *h;
 	struct pt_flow of;
-	__u32 oseq, olen;
+	__u32 olen;
 
-	if (!sk)
+	if (!g)
 		return false;
-	skey = pt_sk_key(sk, trusted);
-	s = bpf_map_lookup_elem(&tcp_socks, &skey);
-	if (!s)
+	okey = g->key;
+	olen = g->end - g->seq;
+	of = *f;
+	of.tcp_seq = g->seq;
+	pt_hist_gso_note_drop(g);
+	h = pt_hrec_find(okey);
+	if (!h || h->off[PT_STAGE_DRIVER] || h->copy)
 		return false;
-#pragma unroll
-	for (int i = 0; i < PT_TCP_GSO; i++) {
-		struct pt_tcp_gso *g = &s->gso[i];
-
-		if (!g->key || (__s32)(f->tcp_seq - g->seq) < 0 || (__s32)(g->end - f->tcp_seq) <= 0)
-			continue;
-		okey = g->key;
-		oseq = g->seq;
-		olen = g->end - g->seq;
-		pt_hist_gso_note_drop(g);
-		h = pt_hrec_find(okey);
-		if (!h || h->off[PT_STAGE_DRIVER] || h->copy)
-			return false;
-		pt_hrec_stamps(h, h->first, ts);
-		of = *f;
-		of.tcp_seq = oseq;
-		pt_gso_use(c, pt_gso_put(c, &of, olen, 0, ts), len, out);
-		h->first = 0;	/* ended: its segments carry its stages */
-		return true;
-	}
-	return false;
+	pt_hrec_stamps(h, h->first, ts);
+	pt_gso_use(c, pt_gso_put(c, &of, olen, 0, ts), len, out);
+	h->first = 0;	/* ended: its segments carry its stages */
+	return true;
 }
 
 /*
