@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,27 @@ static void unload(struct pt_tracer *tr)
 	tr->rb = NULL;
 	pt_ladder_unload(tr);
 	pt_mark("unloaded");
+}
+
+/*
+ * The kernel's BTF is parsed twice on the way in: by us, to probe and plan
+ * (probe.c), then by libbpf, to load (its relocations), once our copy is
+ * freed. glibc would hand each 5.5 MB back to the kernel when freed and
+ * map fresh pages for the next; on this VM a page's first touch costs
+ * about 10 us, so the second parse paid for every page again (about
+ * 25 ms). Kept: large blocks come from the heap, and what is freed stays
+ * there until the programs are loaded, for libbpf's parse to reuse. Then
+ * glibc's defaults are back and the heap is trimmed. The peak is the
+ * same: libbpf's parse is the larger, as it was.
+ */
+static void heap_keep(bool keep)
+{
+	const int dflt = 128 * 1024;	/* M_MMAP_THRESHOLD's and M_TRIM_THRESHOLD's */
+
+	mallopt(M_MMAP_THRESHOLD, keep ? 32 << 20 : dflt);	/* 32 MiB: glibc's most */
+	mallopt(M_TRIM_THRESHOLD, keep ? 64 << 20 : dflt);
+	if (!keep)
+		malloc_trim(0);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -44,10 +66,11 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 	tr->cb = cb;
 	tr->ctx = ctx;
 
+	heap_keep(true);
 	err = pt_kernel_open(&tr->kern, cfg->btf_path);
-	if (err)
-		return err;
-	err = pt_ladder_run(tr, cfg);
+	if (!err)
+		err = pt_ladder_run(tr, cfg);
+	heap_keep(false);
 	if (err)
 		goto fail;
 	pt_mark("attached");
