@@ -28,8 +28,9 @@ load and verify	loaded
 attach	attached
 ring and ready	ready
 SIGINT seen	stopping
-device removed, records read	device closed, records read
+device unlisted, records read	device unlisted, records read
 detach and unload	tracer closed
+device removed	device removed
 exit	EXIT'
 
 # One run: "attach_ms detach_ms peak_kB" and the phases' ms (in PHASES'
