@@ -104,11 +104,6 @@ static __always_inline void pt_on_skb_list_stage(struct sk_buff *skb,
  */
 #define PT_PACKET_OUTGOING 4	/* linux/if_packet.h */
 
-struct pt_tap {
-	__u64 ts;
-	__u32 len;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

@@ -210,6 +210,18 @@ _Static_assert(sizeof(struct pt_task) == 80, "pt_task: no implicit padding");
 #define PT_SYSCALL_BITMAP_WORDS 8
 
 /*
+ * The packet-socket tap's stamp of a packet going to the driver (one per
+ * CPU, bpf/pt_core.bpf.h), taken by the driver stage; one left at exit is
+ * a packet no program saw there (userspace counts it).
+ */
+struct pt_tap {
+	__u64 ts;		/* 0: none waiting */
+	__u32 len;
+	__u32 __pad;
+};
+_Static_assert(sizeof(struct pt_tap) == 16, "pt_tap: no implicit padding");
+
+/*
  * Packets followed at once: sets of PT_SKB_WAYS slots, a packet's set by
  * hash of its skb's address. And the ring buffer that hands them over.
  */

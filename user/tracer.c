@@ -160,10 +160,7 @@ bool pt_tracer_reader_unfollowed(const struct pt_tracer *tr)
  */
 static uint64_t tap_left(const struct pt_tracer *tr, int ncpu)
 {
-	struct {
-		__u64 ts;
-		__u32 len;
-	} vals[ncpu];
+	struct pt_tap vals[ncpu];
 	uint32_t zero = 0;
 	uint64_t n = 0;
 
