@@ -167,6 +167,16 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
  * A new record takes the stages its task stamped before the skb existed
  * (slots below @upto): the sender's send, or the writer's write.
  */
+/* Who sent @ev's packet: the send @t of thread @id (its tgid << 32 | tid). */
+static __always_inline void pt_rec_sender(struct pt_event *ev, const struct pt_task *t, __u64 id)
+{
+	ev->l4_ip = t->l4_ip;
+	ev->pid = id >> 32;
+	ev->tid = (__u32)id;
+	ev->syscall_nr = t->nr;
+	ev->flags |= PT_EV_IN_SYSCALL;
+}
+
 static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 {
 	struct pt_task *t = pt_task_get();
@@ -179,13 +189,7 @@ static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 	/* An ARP request sent while the send's own skb parks: a copy (pt_task.bpf.h). */
 	if (upto != PT_STAGE_QUEUE || pt_neigh_is_ip_last(ev->skb))
 		pt_task_stamps_taken(t);
-	__u64 id = bpf_get_current_pid_tgid();
-
-	ev->l4_ip = t->l4_ip;
-	ev->pid = id >> 32;
-	ev->tid = (__u32)id;
-	ev->syscall_nr = t->nr;
-	ev->flags |= PT_EV_IN_SYSCALL;
+	pt_rec_sender(ev, t, bpf_get_current_pid_tgid());
 	pt_current_comm(ev->comm);
 }
 
@@ -203,11 +207,8 @@ static __always_inline void pt_rec_join_sender(struct pt_event *ev, __u64 key)
 	}
 	for (int i = 0; i < PT_STAGE_QUEUE; i++)
 		ev->ts[i] = pk.t.ts[i];
-	ev->l4_ip = pk.t.l4_ip;
-	ev->pid = pk.id >> 32;
-	ev->tid = (__u32)pk.id;
-	ev->syscall_nr = pk.t.nr;
-	ev->flags |= PT_EV_IN_SYSCALL | PT_EV_PARKED;
+	pt_rec_sender(ev, &pk.t, pk.id);
+	ev->flags |= PT_EV_PARKED;
 	__builtin_memcpy(ev->comm, pk.comm, sizeof(ev->comm));
 }
 
