@@ -28,9 +28,8 @@ load and verify	loaded
 attach	attached
 ring and ready	ready
 SIGINT seen	stopping
-device unlisted, records read	device unlisted, records read
+device removed, records read	device closed, records read
 detach and unload	tracer closed
-device removed	device removed
 exit	EXIT'
 
 # One run: "attach_ms detach_ms peak_kB" and the phases' ms (in PHASES'

@@ -338,15 +338,14 @@ static unsigned int wind_down(struct app *a, bool started, bool *demo_cut, int *
 		pt_relay_from_peer(&a->relay, READ_BATCH);
 	/*
 	 * Close the device before the programs go: what it still queued for
-	 * us is freed now, and reported as unread. The end of its removal
-	 * (pathtrace's own device) goes on meanwhile: pt_tun_close waits.
+	 * us is freed now, and reported as unread.
 	 */
 	if (a->o.hist) {
-		pt_tun_close_begin(&a->tun);
+		pt_tun_close(&a->tun);
 		in_flight = pt_histmode_finish(&a->hm, started);
 	} else {
 		pt_jmode_reader_stops(&a->jm, started);
-		pt_tun_close_begin(&a->tun);
+		pt_tun_close(&a->tun);
 		in_flight = pt_jmode_finish(&a->jm, started);
 	}
 	pt_sink_flush(&a->out);
@@ -443,7 +442,7 @@ int main(int argc, char **argv)
 	err = started ? run(&a, sfd) : -1;
 	pt_mark("stopping");
 	in_flight = wind_down(&a, started, &demo_cut, &err);
-	pt_mark("device unlisted, records read");
+	pt_mark("device closed, records read");
 	if (started && a.o.hist)
 		pt_histmode_summary(&a.hm, in_flight);
 	else if (started)
@@ -452,8 +451,7 @@ out_tracer:
 	pt_tracer_close(&a.tr);
 	pt_mark("tracer closed");
 out_tun:
-	pt_tun_close(&a.tun);	/* (its removal begun already, if traced: its end) */
-	pt_mark("device removed");
+	pt_tun_close(&a.tun);	/* (closed already, if traced) */
 out_files:
 	pt_relay_close(&a.relay);
 	/* A failed start removes its files: nothing was traced, no capture either. */

@@ -3,14 +3,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <linux/ethtool.h>
 #include <linux/ipv6.h>
 #include <linux/if_tun.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,77 +431,7 @@ int pt_tun_configure(struct pt_tun *t, const struct pt_opts *o)
 
 void pt_tun_close(struct pt_tun *t)
 {
-	if (t->closing) {
-		pthread_join(t->closer, NULL);
-		t->closing = false;
-	}
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-}
-
-static void *close_fd(void *fd)
-{
-	close((int)(intptr_t)fd);
-	return NULL;
-}
-
-/* Whether netlink socket @nl tells, within @ms, that device @ifindex is gone. */
-static bool await_dellink(int nl, unsigned int ifindex, int ms)
-{
-	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct pollfd p = { .fd = nl, .events = POLLIN };
-	uint64_t deadline = pt_now_ns() + (uint64_t)ms * 1000000;
-
-	for (;;) {
-		int left = pt_ms_until(deadline, pt_now_ns());
-		ssize_t n;
-
-		if (left <= 0 || poll(&p, 1, left) <= 0)
-			return false;
-		n = recv(nl, buf, sizeof(buf), 0);
-		if (n < 0)
-			return false;	/* ENOBUFS: messages lost, ours maybe */
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n);
-		     h = NLMSG_NEXT(h, n)) {
-			const struct ifinfomsg *ifi = NLMSG_DATA(h);
-
-			if (h->nlmsg_type == RTM_DELLINK &&
-			    h->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi)) &&
-			    ifi->ifi_index == (int)ifindex)
-				return true;
-		}
-	}
-}
-
-/*
- * The kernel removes a device in two steps: it frees what the device
- * queued, unlists it and says so (RTM_DELLINK), then waits for every RCU
- * callback pending (netdev_run_todo's rcu_barrier: 15 to 25 ms here)
- * before close() returns. The second step needs nothing from us: a thread
- * closes the device and waits there, while the caller reads the records
- * and detaches the programs, which must come after the first.
- */
-void pt_tun_close_begin(struct pt_tun *t)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
-	int nl;
-
-	if (t->fd < 0 || !t->created || t->closing) {
-		pt_tun_close(t);
-		return;
-	}
-	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (nl < 0 || bind(nl, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    pthread_create(&t->closer, NULL, close_fd, (void *)(intptr_t)t->fd)) {
-		if (nl >= 0)
-			close(nl);
-		pt_tun_close(t);	/* in one step, then */
-		return;
-	}
-	t->fd = -1;
-	t->closing = true;
-	if (!await_dellink(nl, t->ifindex, 2000))
-		pt_tun_close(t);	/* not told: the close's own end */
-	close(nl);
 }

@@ -4,7 +4,6 @@
 #define PT_TUNDEV_H
 
 #include <net/if.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "cli.h"
@@ -19,8 +18,6 @@ struct pt_tun {
 	bool tap;		/* TAP: reads are Ethernet frames */
 	int foreign_pid;	/* another process reads it: followed, not read (fd -1) */
 	char foreign_comm[32];
-	pthread_t closer;	/* closing it, while pt_tun_close_begin's caller goes on */
-	bool closing;
 };
 
 /* Create or attach; reports its own errors. 0 or -errno. */
@@ -41,17 +38,7 @@ int pt_tun_setup(const struct pt_tun *t, const struct pt_ifaddr *a, unsigned int
 		 unsigned int mtu);
 /* The MTU of device @name of the current netns, or -errno. */
 int pt_tun_mtu(const char *name);
-/*
- * Detach; a device pathtrace created is removed. After pt_tun_close_begin:
- * waits for the removal's end.
- */
+/* Detach; a device pathtrace created is removed. */
 void pt_tun_close(struct pt_tun *t);
-/*
- * Start closing: for a device pathtrace created, return once the kernel
- * has unlisted it (what it still queued has been freed by then) and let the
- * rest of its removal go on while the caller reads its records and
- * detaches; pt_tun_close waits for that. Any other device: closed now.
- */
-void pt_tun_close_begin(struct pt_tun *t);
 
 #endif
