@@ -6,7 +6,13 @@
  * each reads the clock once where pathtrace stamps a stage (the sender's
  * sendto, udp_sendmsg, the route, the queue, the driver, the copy) and
  * keeps it in this CPU's slot: what any tracer that times these stages
- * pays. bench/emptyload loads one set or the other.
+ * pays. handoff_*: the clock's, and the least a tracer that follows each
+ * packet keeps of it: at the queue, one line (the skb's address, the
+ * stamp) in a table by that address; at the copy, the reader finds it
+ * and stamps it; at the free, it ends it. That line goes from the
+ * sender's CPU to the reader's and back once a packet: what any tracer
+ * pays that carries a packet's stamps to the CPU that reads it.
+ * bench/emptyload loads one set.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -31,6 +37,27 @@ static __always_inline void stamp_now(void)
 
 	if (v)
 		*v = bpf_ktime_get_ns();
+}
+
+/* handoff: a packet's line, by its skb's address (as pathtrace's 16 384 records). */
+struct line {
+	__u64 skb, ts, copy;
+	__u8 pad[40];
+};
+_Static_assert(sizeof(struct line) == 64, "a line");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct line);
+} lines SEC(".maps");
+
+static __always_inline struct line *line_of(const void *skb)
+{
+	__u32 i = ((__u64)skb >> 8) & 16383;
+
+	return bpf_map_lookup_elem(&lines, &i);
 }
 
 #define NOP(set, tp) SEC("tp_btf/" #tp) int BPF_PROG(set##_##tp) { return 0; }
@@ -60,3 +87,47 @@ SEC("cgroup/sendmsg4") int empty_sendmsg4(struct bpf_sock_addr *ctx) { return 1;
 SEC("cgroup/sendmsg4") int clock_sendmsg4(struct bpf_sock_addr *ctx) { stamp_now(); return 1; }
 NOP(clock, consume_skb)		/* pathtrace ends a packet here: no stamp */
 NOP(clock, kfree_skb)
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handoff_sys_enter, struct pt_regs *regs, long id)
+{
+	if (id == sendto_nr)
+		stamp_now();
+	return 0;
+}
+SEC("tp_btf/fib_table_lookup") int BPF_PROG(handoff_fib_table_lookup) { stamp_now(); return 0; }
+SEC("tp_btf/net_dev_start_xmit") int BPF_PROG(handoff_net_dev_start_xmit) { stamp_now(); return 0; }
+SEC("cgroup/sendmsg4") int handoff_sendmsg4(struct bpf_sock_addr *ctx) { stamp_now(); return 1; }
+NOP(handoff, kfree_skb)
+
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(handoff_net_dev_queue, struct sk_buff *skb)
+{
+	struct line *l = line_of(skb);
+
+	if (l) {
+		l->skb = (__u64)skb;
+		l->ts = bpf_ktime_get_ns();
+	}
+	return 0;
+}
+
+SEC("tp_btf/skb_copy_datagram_iovec")
+int BPF_PROG(handoff_skb_copy_datagram_iovec, const struct sk_buff *skb)
+{
+	struct line *l = line_of(skb);
+
+	if (l && l->skb == (__u64)skb)
+		l->copy = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/consume_skb")
+int BPF_PROG(handoff_consume_skb, struct sk_buff *skb)
+{
+	struct line *l = line_of(skb);
+
+	if (l && l->skb == (__u64)skb)
+		l->skb = 0;	/* ended */
+	return 0;
+}

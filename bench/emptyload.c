@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loads and attaches one set of bench/empty.bpf.c's programs (empty: they
- * do nothing; clock: they read the clock where pathtrace stamps), the
+ * do nothing; clock: they read the clock where pathtrace stamps; handoff:
+ * the clock's and one line a packet from sender to reader), the
  * cgroup one at the root of the mounted cgroup v2 hierarchy, writes
  * READY_FILE, holds until SIGINT/SIGTERM.
  */
@@ -37,8 +38,9 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int sig, fd;
 
-	if (argc != 3 || (strcmp(argv[1], "empty") && strcmp(argv[1], "clock"))) {
-		fprintf(stderr, "usage: emptyload empty|clock READY_FILE\n");
+	if (argc != 3 || (strcmp(argv[1], "empty") && strcmp(argv[1], "clock") &&
+			  strcmp(argv[1], "handoff"))) {
+		fprintf(stderr, "usage: emptyload empty|clock|handoff READY_FILE\n");
 		return 2;
 	}
 	set = argv[1];
@@ -61,7 +63,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* The skeleton does not attach cgroup programs: it has no cgroup. */
-	p = strcmp(set, "empty") ? skel->progs.clock_sendmsg4 : skel->progs.empty_sendmsg4;
+	p = !strcmp(set, "empty") ? skel->progs.empty_sendmsg4 :
+	    !strcmp(set, "clock") ? skel->progs.clock_sendmsg4 : skel->progs.handoff_sendmsg4;
 	fd = cgroup2_root();
 	if (fd < 0 || !(cg = bpf_program__attach_cgroup(p, fd))) {
 		fprintf(stderr, "emptyload: cannot link %s at the cgroup v2 root\n",

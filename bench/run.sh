@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
-# under eighteen set-ups measured in one invocation, round after round so that
+# under nineteen set-ups measured in one invocation, round after round so that
 # drift hits all alike: RUNS rounds (default 7) of DUR seconds (default 3),
 # each round's overheads against that round's untraced run, medians.
 #
@@ -9,6 +9,10 @@
 #   empty       tunsink reads, empty BPF programs on pathtrace's hooks (the floor)
 #   clock       tunsink reads, programs on the same hooks that only read the
 #               clock where pathtrace stamps a stage (the floor of any timing)
+#   handoff     tunsink reads, clock's programs, and one line a packet that
+#               the queue writes and the reader's copy and free find by the
+#               skb's address (the floor of any tracer that carries a
+#               packet's stamps from the sender's CPU to the reader's)
 #   hist        pathtrace --hist reads (in-kernel histograms)
 #   journey     pathtrace --json reads (one ring record and one JSON line per packet, to /dev/null)
 #   bpftrace    tunsink reads, bpftrace runs bench/hist.bt (the same tracepoints, histograms)
@@ -77,7 +81,7 @@ DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
 CONFIGS_GIVEN=${CONFIGS:-}
-read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap untraced-l2 hist-l2 journey-l2}"
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock handoff hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap untraced-l2 hist-l2 journey-l2}"
 PEER_MAC=02:00:5e:00:53:02	# the layer-2 set-ups' peer (a permanent neighbour entry)
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
@@ -227,7 +231,7 @@ run() {
 	esac
 	PIDS+=("$reader")
 	case $cfg in
-	empty | clock)
+	empty | clock | handoff)
 		"$B/emptyload" "$cfg" "$TMP/xready" &
 		extra=$!
 		wait_file "$TMP/xready" "$extra" || die "emptyload did not start"
@@ -405,6 +409,7 @@ done
 		ratio("hist", "empty", "")
 		ratio("clock", "empty", "")
 		ratio("hist", "clock", "")
+		ratio("hist", "handoff", "")
 		ratio("hist-nomatch", "clock", "")
 		ratio("hist-match", "hist", "")
 		ratio("journey-match", "journey", "")
@@ -501,7 +506,8 @@ if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
 			printf "\n%-13s %14s  %s\n", "config", "BPF ns/packet", "(median of " runs " cost run" (runs > 1 ? "s" : "") ")"
 			for (i = 1; i <= nc; i++)
 				printf "%-13s %14d%s\n", c[i], ns[c[i]],
-					("clock" in ns && ns["clock"] > 0 && c[i] != "clock" ? sprintf("  %.2fx the clock floor", ns[c[i]] / ns["clock"]) : "")
+					("clock" in ns && ns["clock"] > 0 && c[i] != "clock" ? sprintf("  %.2fx the clock floor", ns[c[i]] / ns["clock"]) : "") \
+					("handoff" in ns && ns["handoff"] > 0 && c[i] != "handoff" && c[i] != "clock" && c[i] != "empty" ? sprintf(", %.2fx the handoff floor", ns[c[i]] / ns["handoff"]) : "")
 			target("hist-nomatch", "clock", "/", "1.0")
 			target("hist-match", "hist", "-", "100")
 			target("journey-match", "journey", "-", "100")
