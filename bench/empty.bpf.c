@@ -62,7 +62,16 @@ static __always_inline struct line *line_of(const void *skb)
 
 #define NOP(set, tp) SEC("tp_btf/" #tp) int BPF_PROG(set##_##tp) { return 0; }
 #define EMPTY(tp) NOP(empty, tp)
-#define CLOCK(tp) SEC("tp_btf/" #tp) int BPF_PROG(clock_##tp) { stamp_now(); return 0; }
+#define STAMP(set, tp) SEC("tp_btf/" #tp) int BPF_PROG(set##_##tp) { stamp_now(); return 0; }
+/* The sender's sendto, stamped (sys_enter runs for every syscall). */
+#define SENDTO(set)							\
+	SEC("tp_btf/sys_enter")						\
+	int BPF_PROG(set##_sys_enter, struct pt_regs *regs, long id)	\
+	{								\
+		if (id == sendto_nr)					\
+			stamp_now();					\
+		return 0;						\
+	}
 
 EMPTY(sys_enter)
 EMPTY(fib_table_lookup)
@@ -72,31 +81,19 @@ EMPTY(skb_copy_datagram_iovec)
 EMPTY(consume_skb)
 EMPTY(kfree_skb)
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(clock_sys_enter, struct pt_regs *regs, long id)
-{
-	if (id == sendto_nr)
-		stamp_now();
-	return 0;
-}
-CLOCK(fib_table_lookup)
-CLOCK(net_dev_queue)
-CLOCK(net_dev_start_xmit)
-CLOCK(skb_copy_datagram_iovec)
+SENDTO(clock)
+STAMP(clock, fib_table_lookup)
+STAMP(clock, net_dev_queue)
+STAMP(clock, net_dev_start_xmit)
+STAMP(clock, skb_copy_datagram_iovec)
 SEC("cgroup/sendmsg4") int empty_sendmsg4(struct bpf_sock_addr *ctx) { return 1; }
 SEC("cgroup/sendmsg4") int clock_sendmsg4(struct bpf_sock_addr *ctx) { stamp_now(); return 1; }
 NOP(clock, consume_skb)		/* pathtrace ends a packet here: no stamp */
 NOP(clock, kfree_skb)
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handoff_sys_enter, struct pt_regs *regs, long id)
-{
-	if (id == sendto_nr)
-		stamp_now();
-	return 0;
-}
-SEC("tp_btf/fib_table_lookup") int BPF_PROG(handoff_fib_table_lookup) { stamp_now(); return 0; }
-SEC("tp_btf/net_dev_start_xmit") int BPF_PROG(handoff_net_dev_start_xmit) { stamp_now(); return 0; }
+SENDTO(handoff)
+STAMP(handoff, fib_table_lookup)
+STAMP(handoff, net_dev_start_xmit)
 SEC("cgroup/sendmsg4") int handoff_sendmsg4(struct bpf_sock_addr *ctx) { stamp_now(); return 1; }
 NOP(handoff, kfree_skb)
 
