@@ -163,10 +163,6 @@ static __always_inline struct pt_event *pt_rec_open(struct sk_buff *skb, __u64 k
 	return ev;
 }
 
-/*
- * A new record takes the stages its task stamped before the skb existed
- * (slots below @upto): the sender's send, or the writer's write.
- */
 /* Who sent @ev's packet: the send @t of thread @id (its tgid << 32 | tid). */
 static __always_inline void pt_rec_sender(struct pt_event *ev, const struct pt_task *t, __u64 id)
 {
@@ -177,6 +173,10 @@ static __always_inline void pt_rec_sender(struct pt_event *ev, const struct pt_t
 	ev->flags |= PT_EV_IN_SYSCALL;
 }
 
+/*
+ * A new record takes the stages its task stamped before the skb existed
+ * (slots below @upto): the sender's send, or the writer's write.
+ */
 static __always_inline void pt_rec_join_task(struct pt_event *ev, int upto)
 {
 	struct pt_task *t = pt_task_get();

@@ -40,8 +40,8 @@ static void unload(struct pt_tracer *tr)
  * - the first 8 MiB of the heap's top, where the next blocks come from,
  *   are in huge pages where the kernel's transparent huge pages allow it
  *   ("madvise" or "always"; else nothing changes). 8 MiB is what our parse
- *   fills and libbpf's reuses, so the peak is as it was; 12 would round
- *   it up past 16 MiB.
+ *   fills and libbpf's reuses, so the peak is as it was; 12 took
+ *   it to the edge of 16 MiB (16 376 kB), 16 past it (17 684).
  * Then glibc's defaults are back and the heap is trimmed.
  */
 static void heap_keep(bool keep)
@@ -86,8 +86,11 @@ int pt_tracer_open(struct pt_tracer *tr, const struct pt_trace_cfg *cfg,
 
 	heap_keep(true);
 	err = pt_kernel_open(&tr->kern, cfg->btf_path);
-	if (!err)
-		err = pt_ladder_run(tr, cfg);
+	if (err) {
+		heap_keep(false);
+		return err;	/* it cleaned up after itself */
+	}
+	err = pt_ladder_run(tr, cfg);
 	heap_keep(false);
 	if (err)
 		goto fail;
