@@ -367,16 +367,19 @@ static __always_inline void pt_hist_drop(const struct pt_hrec *h, __u32 reason)
 }
 
 /*
- * The skb is freed: its kernel transitions go into the histograms; for the
- * last two (copy -> user, and the whole way) the reader adds its clock
- * after read() returns, from reader_stamp. The record has ended.
+ * The skb is freed: the record has ended. A copied packet's transitions go
+ * into the histograms: by the kernel, where a foreign reader copied it;
+ * where our reader did (in its read(), which frees it), by the reader once
+ * read() returns, from reader_stamp, with the two that end in its clock
+ * (copy -> user, and the whole way): the adds are then out of the kernel.
  */
 static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end,
 					__u32 reason)
 {
+	unsigned int lost = 0;
 	struct pt_hrec *h;
-	__u64 prev = 0, first;
-	__u8 pclass, from = 0;
+	__u64 first;
+	__u8 pclass;
 
 	h = pt_hrec_probe(key);		/* first, as pt_hist_copy */
 	if (!h || !pt_skb_on_target(skb, true))
@@ -384,9 +387,12 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 	first = h->first;
 	pclass = h->pclass < PT_HIST_PCLASSES ? h->pclass : 0;
 	h->first = 0;		/* ended (this line is the record's, not the set's) */
+	if (!h->copy && end == PT_END_CONSUMED && pt_hist_gso_stash(h, first, skb, key))
+		return;		/* its segments carry its stages (its note went there) */
+	/* A noted TCP original ended whole (dropped, unread or read): no segments will come */
+	if (hist_gso_noted && pt_gso_size(skb, true))
+		pt_hist_gso_unnote(skb, key);
 	if (!h->copy) {
-		if (end == PT_END_CONSUMED && pt_hist_gso_stash(h, first, skb, key))
-			return;		/* its segments carry its stages */
 		if (end == PT_END_DROPPED) {
 			pt_hist_drop(h, reason);	/* first: userspace reads the counter first */
 			pt_count(PT_CNT_DROPPED);
@@ -395,28 +401,22 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 		}
 		return;
 	}
-	for (int s = 0; s < PT_NR_KSTAGES; s++) {
-		__u32 o = s < PT_STAGE_COPY ? h->off[s] : 1;
-		__u64 ts = s < PT_STAGE_COPY ? first + o - 1 : h->copy;
-
-		if (!o)
-			continue;
-		if (o == PT_HOFF_FAR || ts < prev) {
-			pt_count(PT_CNT_REORDERED);
-			continue;
-		}
-		if (prev)
-			pt_hist_add(pclass, from, s, ts - prev);
-		prev = ts;
-		from = s;
-	}
 	if ((bpf_get_current_pid_tgid() >> 32) == reader_tgid) {
 		reader_stamp.first = first;
 		reader_stamp.copy = h->copy;
+#pragma unroll
+		for (int i = 0; i < PT_STAGE_COPY; i++)
+			reader_stamp.off[i] = h->off[i];
 		reader_stamp.pclass = pclass;
 		/* Written in the reader's read(), read by it once read() returns: no race. */
 		reader_stamp.seq++;
+		return;
 	}
+#define PT_HIST_ADD(from, to, d) pt_hist_add(pclass, from, to, d)
+	pt_hrec_for_each_step(h->off, first, h->copy, &lost, PT_HIST_ADD);
+#undef PT_HIST_ADD
+	if (lost)
+		pt_count_n(PT_CNT_REORDERED, lost);
 }
 
 #endif /* PT_HIST_BPF_H */

@@ -138,8 +138,10 @@ static inline __u64 pt_hist_slot_lo(unsigned int i)
 /*
  * --hist: the stamps of the packet the reader's read() just copied, left by
  * the kernel in shared memory (the object's .bss) for the reader, which
- * adds its own clock after read() returns: the user stage, as in journeys.
- * Written during the reader's own read(), so never read while written.
+ * adds the packet's transitions to its histograms after read() returns,
+ * its own clock's among them (the user stage, as in journeys). A foreign
+ * reader's packets are added by the kernel. Written during the reader's
+ * own read(), so never read while written.
  *
  * A cache line of its own: the reader writes it for every packet, and
  * .bss holds what the senders' programs read for every packet too (the
@@ -148,11 +150,11 @@ static inline __u64 pt_hist_slot_lo(unsigned int i)
  * about 150 ns of --hist's programs a packet here (bench/README.md).
  */
 struct pt_reader_stamp {
-	__u64 first;		/* the packet's first stage */
-	__u64 copy;		/* its copy stage */
+	__u64 first;			/* the packet's first stage */
+	__u64 copy;			/* its copy stage */
+	__u32 off[PT_STAGE_COPY];	/* the stages between: pt_hrec's offsets */
 	__u32 pclass;
 	__u32 seq;
-	__u8 __line[40];	/* the rest of its line */
 } __attribute__((aligned(64)));
 _Static_assert(sizeof(struct pt_reader_stamp) == 64, "pt_reader_stamp: one cache line");
 
@@ -185,6 +187,39 @@ static inline int pt_hrec_live(const struct pt_hrec *h, __u64 skb)
 {
 	return h->key == skb && h->first;
 }
+
+/*
+ * The kernel transitions of a copied packet, from its record's stamps:
+ * @first, the offsets @off of the stages before the copy, and @copy. For
+ * each, in order, STEP(from, to, d) (d ns from stage from to stage to);
+ * *@lost counts the samples lost (an offset past PT_HOFF_FAR, a stamp
+ * before the one it follows). The kernel's adds (a foreign reader's
+ * packets) and the reader's (its own) are both made here. A macro, not a
+ * function filling an array: the verifier follows this loop's few states
+ * (prev, from) where an array of steps, one store per stage and path,
+ * took it past its million instructions.
+ */
+#define pt_hrec_for_each_step(off, first, copy, lost, STEP)			\
+	do {									\
+		__u64 prev_ = 0;						\
+		__u8 from_ = 0;							\
+										\
+		for (int s_ = 0; s_ < PT_NR_KSTAGES; s_++) {			\
+			__u32 o_ = s_ < PT_STAGE_COPY ? (off)[s_] : 1;		\
+			__u64 ts_ = s_ < PT_STAGE_COPY ? (first) + o_ - 1 : (copy); \
+										\
+			if (!o_)						\
+				continue;					\
+			if (o_ == PT_HOFF_FAR || ts_ < prev_) {			\
+				(*(lost))++;					\
+				continue;					\
+			}							\
+			if (prev_)						\
+				STEP(from_, (__u8)s_, ts_ - prev_);		\
+			prev_ = ts_;						\
+			from_ = (__u8)s_;					\
+		}								\
+	} while (0)
 
 /* Add @d to @h (the kernel's and the reader's share the arithmetic). */
 static inline void pt_hist_put(struct pt_hist *h, __u64 d)

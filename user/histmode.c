@@ -60,44 +60,66 @@ void pt_histmode_start(struct pt_histmode *m)
 	m->next = m->last + m->run.o->interval * 1000000000ull;
 }
 
+/* Our reads' histogram of class @pc from stage @from (PT_HIST_TOTAL: the whole way) to @to. */
+static struct pt_hist *user_hist(struct pt_histmode *m, unsigned int pc, __u8 from, __u8 to)
+{
+	uint8_t *i = &m->uidx[pc][from == PT_HIST_TOTAL ? PT_STAGE_USER : from][to];
+	struct pt_hist_row *r;
+
+	if (!*i) {	/* its first sample: a row of its own from now on */
+		r = &m->urows[m->nr_urows];
+		memset(r, 0, sizeof(*r));
+		r->key = pt_hist_key_make(m->run.tun->ifindex, pc, from, to);
+		*i = (uint8_t)++m->nr_urows;
+	}
+	return &m->urows[*i - 1].h;
+}
+
 bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 {
 	/* The stamps of the packet our last read() copied (shared memory). */
-	const volatile struct pt_reader_stamp *st = &m->run.tr->skel->bss->reader_stamp;
+	const volatile struct pt_reader_stamp *vst = &m->run.tr->skel->bss->reader_stamp;
+	struct pt_reader_stamp st;
+	unsigned int lost = 0;
 
 	/* With a filter, only a followed packet's read counts: one stamped. */
-	if (st->seq == m->stamp_seq && pt_filter_on(m->run.filter))
+	if (vst->seq == m->stamp_seq && pt_filter_on(m->run.filter))
 		return false;
-	if (st->seq != m->stamp_seq && st->pclass < PT_HIST_PCLASSES) {
-		struct pt_hist *h = m->user[st->pclass];
-
-		m->stamp_seq = st->seq;
-		pt_hist_put(&h[0], t - st->copy);
-		pt_hist_put(&h[1], t - st->first);
+	if (vst->seq != m->stamp_seq && vst->pclass < PT_HIST_PCLASSES) {
+		/* Written in our read(), which has returned: a plain copy */
+		memcpy(&st, (const void *)vst, sizeof(st));
+		m->stamp_seq = st.seq;
+#define USER_ADD(from, to, d) pt_hist_put(user_hist(m, st.pclass, from, to), d)
+		pt_hrec_for_each_step(st.off, st.first, st.copy, &lost, USER_ADD);
+#undef USER_ADD
+		m->lost += lost;
+		pt_hist_put(user_hist(m, st.pclass, PT_STAGE_COPY, PT_STAGE_USER), t - st.copy);
+		pt_hist_put(user_hist(m, st.pclass, PT_HIST_TOTAL, PT_STAGE_USER), t - st.first);
 	}
 	m->reads++;
 	m->iv_reads++;
 	return true;
 }
 
-/* The reader's own rows (copy -> user, total) after the @n kernel rows of @rows; emptied. */
+/* Our reads' rows after the @n kernel rows of @rows; emptied. */
 static int add_user_rows(struct pt_histmode *m, struct pt_hist_row *rows, int n)
 {
-	for (unsigned int pc = 0; pc < PT_HIST_PCLASSES; pc++) {
-		for (int k = 0; k < 2; k++) {
-			struct pt_hist_row *r = &rows[n];
+	for (unsigned int i = 0; i < m->nr_urows; i++) {
+		struct pt_hist_row *r = &m->urows[i];
 
-			if (!m->user[pc][k].count)
-				continue;
-			r->key = pt_hist_key_make(m->run.tun->ifindex, pc,
-						  k ? PT_HIST_TOTAL : PT_STAGE_COPY,
-						  PT_STAGE_USER);
-			r->h = m->user[pc][k];
-			memset(&m->user[pc][k], 0, sizeof(m->user[pc][k]));
-			n++;
-		}
+		if (!r->h.count)
+			continue;
+		rows[n++] = *r;
+		memset(&r->h, 0, sizeof(r->h));
 	}
 	return n;
+}
+
+/* The kernel's counters, with the samples our reads lost among the kernel's. */
+static void counters(const struct pt_histmode *m, uint64_t *c)
+{
+	pt_tracer_counters(m->run.tr, c);
+	c[PT_CNT_REORDERED] += m->lost;
 }
 
 static void hist_merge(struct pt_hist *to, const struct pt_hist *h)
@@ -183,7 +205,7 @@ static void export(struct pt_histmode *m)
 	uint64_t c[PT_NR_COUNTERS];
 
 	collect(m);
-	pt_tracer_counters(m->run.tr, c);
+	counters(m, c);
 	w->packets[0][PT_J_READ] = m->reads;
 	w->packets[0][PT_J_DROPPED] = c[PT_CNT_DROPPED];
 	w->packets[0][PT_J_UNREAD] = c[PT_CNT_UNREAD];
@@ -210,7 +232,7 @@ static void print(struct pt_histmode *m)
 	collect(m);
 	n = m->nr_rows;
 	m->nr_rows = 0;
-	pt_tracer_counters(m->run.tr, c);
+	counters(m, c);
 	iv.dropped = c[PT_CNT_DROPPED] - m->cnt[PT_CNT_DROPPED];
 	iv.unread = c[PT_CNT_UNREAD] - m->cnt[PT_CNT_UNREAD];
 	iv.lost = c[PT_CNT_REORDERED] - m->cnt[PT_CNT_REORDERED];
@@ -275,7 +297,7 @@ void pt_histmode_summary(struct pt_histmode *m, unsigned int in_flight)
 {
 	uint64_t c[PT_NR_COUNTERS], skipped;
 
-	pt_tracer_counters(m->run.tr, c);
+	counters(m, c);
 	pt_warn_lost(c);
 	skipped = pt_tracer_report_skipped(m->run.tr);
 	if (m->run.o->echo)

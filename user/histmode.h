@@ -17,6 +17,11 @@
 #include "run.h"
 #include "tundev.h"
 
+/* The transitions our reads can add: a kernel stage's to a later one, copy->user, total. */
+#define PT_HIST_USER_ROWS \
+	(PT_HIST_PCLASSES * (PT_NR_KSTAGES * (PT_NR_KSTAGES - 1) / 2 + 2))
+_Static_assert(PT_HIST_USER_ROWS < 256, "pt_histmode.uidx: a row's index fits");
+
 /* One histogram read out of the kernel, summed over CPUs. */
 struct pt_hist_row {
 	struct pt_hist_key key;
@@ -31,15 +36,22 @@ struct pt_histmode {
 	uint64_t next;			/* CLOCK_MONOTONIC of the next print */
 	uint64_t last;			/* ... and of the last one */
 	uint64_t cnt[PT_NR_COUNTERS];	/* counters at the last print */
-	/* the last two transitions, which end with our clock: copy->user, total */
-	struct pt_hist user[PT_HIST_PCLASSES][2];
+	/*
+	 * Our reads' transitions since the last collect (the kernel adds a
+	 * foreign reader's): urows' index + 1 by class, from and to (the whole
+	 * way's from at PT_STAGE_USER), 0 for none yet
+	 */
+	uint8_t uidx[PT_HIST_PCLASSES][PT_NR_STAGES][PT_NR_STAGES];
+	unsigned int nr_urows;
+	uint64_t lost;			/* samples our reads lost (pt_hrec_steps) */
 	uint32_t stamp_seq;
 	uint64_t exported_drops;	/* --metrics: drops handed over so far */
 	uint64_t hdrops[PT_HDROP_ENTRIES];	/* ... by stage and reason */
 	/* the histograms since the last print: nr_rows of rows */
 	unsigned int nr_rows;
 	struct pt_hist_row rows[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];
-	struct pt_hist_row fresh[PT_HIST_PER_GEN + 2 * PT_HIST_PCLASSES];	/* just taken */
+	struct pt_hist_row fresh[PT_HIST_PER_GEN + PT_HIST_USER_ROWS];	/* just taken */
+	struct pt_hist_row urows[PT_HIST_USER_ROWS];	/* our reads', by uidx */
 };
 
 void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run);

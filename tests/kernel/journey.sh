@@ -10,6 +10,7 @@ CASES=(ping_json udp_json json_file_flushed_while_running text_output
        other_traffic_ignored sigint_clean
        existing_device foreign_reader_followed full_ring_drops unread_at_exit
        backend_auto_here forced_backend_refused hist_json hist_other_traffic_ignored hist_by_proto
+       hist_foreign_reader
        pcapng_write output_refused sendmmsg_shares_sender bad_input
        kill9_leaves_nothing second_instance_refused)
 
@@ -274,6 +275,31 @@ case_hist_other_traffic_ignored() {
 	expect_eq "$(jq -c '[.hists[] | select(.transition == "total") | .count] | add' "$TMP/out")" 3 "whole-way samples: the device's datagrams"
 	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.not_followed, .in_flight]' "$TMP/summary")" \
 		"[3,0,0,0,0]" "reads, dropped, unread, not followed, in flight"
+}
+
+# --hist on a device another process reads: the kernel adds the packets'
+# transitions (pathtrace adds its own reads'); none ends in a user stage,
+# and pathtrace reads nothing.
+case_hist_foreign_reader() {
+	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" read &
+	local holder=$!
+	PIDS+=("$holder")
+	wait_for_file "$TMP/held" 10 || { fail "tunhold did not start"; return; }
+	nsx ip addr add 192.0.2.1/24 dev "$DEV"
+	nsx ip link set "$DEV" up
+	pt_start --dev "$DEV" --hist --json || return
+	nsx "$HELPERS/udpsend" 192.0.2.2 40413 20 64
+	sleep 0.3
+	kill -INT "$PT_PID"
+	pt_wait 10
+	expect_eq "$PT_RC" 0 "pathtrace exit status"
+	expect_eq "$(jq -S -c '[.hists[]] | map({(.transition): .count}) | add' "$TMP/out")" \
+		'{"driver->copy":20,"l4->route":20,"queue->driver":20,"route->queue":20,"syscall->l4":20}' \
+		"samples per transition, added by the kernel"
+	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.samples, .in_flight]' "$TMP/summary")" \
+		"[0,0,0,0,0]" "reads (pathtrace's), dropped, unread, lost, in flight"
+	expect_ok "tunhold still reads the device" kill -0 "$holder"
+	expect_no_bpf_left
 }
 
 case_hist_by_proto() {

@@ -29,6 +29,50 @@ UNIT_CASE(hist_slots_round_trip)
 	ASSERT_EQ_U64(pt_log2(~0ULL), 63);
 }
 
+/* The transitions of a record, as "from>to:d" joined by spaces, into steps_buf. */
+static char steps_buf[256];
+static size_t steps_at;
+
+static void step_str(__u8 from, __u8 to, __u64 d)
+{
+	steps_at += (size_t)snprintf(steps_buf + steps_at, sizeof(steps_buf) - steps_at, "%s%u>%u:%llu",
+				     steps_at ? " " : "", from, to, (unsigned long long)d);
+}
+
+static const char *steps_str(const __u32 *off, __u64 first, __u64 copy, unsigned int *lost)
+{
+	steps_at = 0;
+	steps_buf[0] = 0;
+	*lost = 0;
+	pt_hrec_for_each_step(off, first, copy, lost, step_str);
+	return steps_buf;
+}
+
+UNIT_CASE(hist_record_steps)
+{
+	/* syscall at 1000, l4 +200, route unseen, queue +500, driver far */
+	__u32 off[PT_STAGE_COPY] = { 0 };
+	unsigned int lost;
+
+	off[PT_STAGE_SYSCALL] = 1;
+	off[PT_STAGE_L4] = 201;
+	off[PT_STAGE_QUEUE] = 701;
+	off[PT_STAGE_DRIVER] = PT_HOFF_FAR;
+	/* copy at 2000 */
+	ASSERT_STREQ(steps_str(off, 1000, 2000, &lost), "0>1:200 1>6:500 6>9:300");
+	ASSERT_EQ_U64(lost, 1);		/* the driver's */
+	/* A copy stamped before the queue: its sample lost, the rest kept */
+	ASSERT_STREQ(steps_str(off, 1000, 1500, &lost), "0>1:200 1>6:500");
+	ASSERT_EQ_U64(lost, 2);
+	/* Every stage seen: one step each after the first */
+	for (int s = 0; s < PT_STAGE_COPY; s++)
+		off[s] = 1 + 10 * s;
+	ASSERT_STREQ(steps_str(off, 1000, 5000, &lost),
+		     "0>1:10 1>2:10 2>3:10 3>4:10 4>5:10 5>6:10 6>7:10 7>8:10 8>9:3920");
+	ASSERT_EQ_U64(lost, 0);
+	_Static_assert(PT_STAGE_COPY == 9 && PT_NR_KSTAGES == 10, "the strings above: ten stages");
+}
+
 static struct pt_hist *hist_of(const __u64 *v, unsigned int n)
 {
 	struct pt_hist *h = unit_track(calloc(1, sizeof(*h)));
