@@ -90,18 +90,13 @@ static __always_inline __u32 pt_drop_reason(const __u64 *ctx)
 	return kfree_skb_reason ? (__u32)((const volatile __u64 *)ctx)[2] : 0;
 }
 
-static __always_inline void pt_count_n(enum pt_counter c, __u64 n)
+static __always_inline void pt_count(enum pt_counter c)
 {
 	__u32 key = c;
 	__u64 *v = bpf_map_lookup_elem(&counters, &key);
 
 	if (v)
-		*v += n;
-}
-
-static __always_inline void pt_count(enum pt_counter c)
-{
-	pt_count_n(c, 1);
+		*v += 1;
 }
 
 #endif /* PT_CONFIG_BPF_H */

@@ -154,8 +154,7 @@ static __always_inline void pt_on_skb_driver(struct sk_buff *skb, __u64 key, boo
 	__u64 tap;
 
 	if (hist_mode) {
-		if (!pt_hist_stage(key, PT_STAGE_DRIVER))
-			pt_hist_gso_take(skb, key, trusted);
+		pt_hist_driver(skb, key, trusted);
 		return;
 	}
 	tap = pt_tap_take(skb, trusted);

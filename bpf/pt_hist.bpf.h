@@ -73,7 +73,7 @@ static __always_inline struct pt_hrec *pt_hrec_at(__u32 idx)
  * found there by its segments (pt_tcp.bpf.h, as pt_gso_late for journeys).
  */
 static __always_inline void pt_hist_gso_note(struct sk_buff *skb, __u64 key, bool trusted);
-static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key);
+static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key, bool trusted);
 static __always_inline bool pt_hist_gso_late(struct pt_gso_cpu *c, struct sk_buff *skb,
 					     bool trusted, const struct pt_flow *f, __u32 len,
 					     struct pt_gso_seg *out);
@@ -271,7 +271,7 @@ static __always_inline bool pt_hist_gso_stash(const struct pt_hrec *h, __u64 fir
 		return false;
 	pt_hrec_stamps(h, first, ts);
 	pt_gso_put(c, &f, len, 0, ts);
-	pt_hist_gso_unnote(skb, key);
+	pt_hist_gso_unnote(skb, key, true);
 	return true;
 }
 
@@ -325,6 +325,22 @@ static __always_inline void pt_hist_gso_take(struct sk_buff *skb, __u64 key, boo
 }
 
 /*
+ * The driver gets @skb: a followed packet's stage, else a stranger that may
+ * be a segment of a GSO split (pt_hist_gso_take). A noted TCP original
+ * that gets here whole (a device that takes GSO packets) will have no
+ * segments: its note goes now, while the skb still names its socket.
+ */
+static __always_inline void pt_hist_driver(struct sk_buff *skb, __u64 key, bool trusted)
+{
+	if (!pt_hist_stage(key, PT_STAGE_DRIVER)) {
+		pt_hist_gso_take(skb, key, trusted);
+		return;
+	}
+	if (hist_gso_noted && pt_gso_size(skb, trusted))
+		pt_hist_gso_unnote(skb, key, trusted);
+}
+
+/*
  * The reader's copy (of any datagram: the device's are looked up). The
  * record first: most copies of a packet not followed (another device's, or
  * one a filter left out) end there, without the device's pointer chase.
@@ -338,8 +354,9 @@ static __always_inline void pt_hist_copy(struct sk_buff *skb, __u64 key, bool tr
 }
 
 /*
- * Plain adds: a packet's transitions are added when it is freed after the
- * copy, in the reader's task (tun_do_read), one packet at a time.
+ * Plain adds: a foreign reader's packet's transitions are added when it is
+ * freed after the copy, in that reader's task (tun_do_read), one packet at
+ * a time.
  */
 static __always_inline void pt_hist_add(__u8 pclass, __u8 from, __u8 to, __u64 d)
 {
@@ -376,7 +393,6 @@ static __always_inline void pt_hist_drop(const struct pt_hrec *h, __u32 reason)
 static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_end end,
 					__u32 reason)
 {
-	unsigned int lost = 0;
 	struct pt_hrec *h;
 	__u64 first;
 	__u8 pclass;
@@ -389,9 +405,14 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 	h->first = 0;		/* ended (this line is the record's, not the set's) */
 	if (!h->copy && end == PT_END_CONSUMED && pt_hist_gso_stash(h, first, skb, key))
 		return;		/* its segments carry its stages (its note went there) */
-	/* A noted TCP original ended whole (dropped, unread or read): no segments will come */
-	if (hist_gso_noted && pt_gso_size(skb, true))
-		pt_hist_gso_unnote(skb, key);
+	/*
+	 * A noted TCP original dropped before the driver: no segments will
+	 * come. (Past it, the device has orphaned the skb: one that got there
+	 * whole lost its note at its driver stage, pt_hist_driver.) Its size
+	 * first: the reader's CPU reads the senders' count only for GSO skbs.
+	 */
+	if (!h->off[PT_STAGE_DRIVER] && pt_gso_size(skb, true) && hist_gso_noted)
+		pt_hist_gso_unnote(skb, key, true);
 	if (!h->copy) {
 		if (end == PT_END_DROPPED) {
 			pt_hist_drop(h, reason);	/* first: userspace reads the counter first */
@@ -413,10 +434,10 @@ static __always_inline void pt_hist_end(struct sk_buff *skb, __u64 key, enum pt_
 		return;
 	}
 #define PT_HIST_ADD(from, to, d) pt_hist_add(pclass, from, to, d)
-	pt_hrec_for_each_step(h->off, first, h->copy, &lost, PT_HIST_ADD);
+#define PT_HIST_LOST() pt_count(PT_CNT_REORDERED)
+	pt_hrec_for_each_step(h->off, first, h->copy, PT_HIST_ADD, PT_HIST_LOST);
 #undef PT_HIST_ADD
-	if (lost)
-		pt_count_n(PT_CNT_REORDERED, lost);
+#undef PT_HIST_LOST
 }
 
 #endif /* PT_HIST_BPF_H */

@@ -413,9 +413,9 @@ static __always_inline void pt_hist_gso_note_drop(struct pt_tcp_gso *g)
 }
 
 /* --hist: the original @key was seen split (stashed): its note goes. */
-static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key)
+static __always_inline void pt_hist_gso_unnote(struct sk_buff *skb, __u64 key, bool trusted)
 {
-	struct pt_tcp_sock *s = pt_tcp_sock_of(skb, true);
+	struct pt_tcp_sock *s = pt_tcp_sock_of(skb, trusted);
 
 	if (!s)
 		return;

@@ -14,8 +14,8 @@ void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run)
 {
 	/*
 	 * The rows are read only as far as they were written (nr_rows, the
-	 * count taken): left as they are, their 1.7 MB of pages untouched
-	 * (not in our RSS) in journey mode, where the app still has them.
+	 * count taken, nr_urows): left as they are, their 3.1 MB of pages
+	 * untouched (not in our RSS), in journey mode all of them.
 	 */
 	memset(m, 0, offsetof(struct pt_histmode, rows));
 	m->run = *run;
@@ -80,7 +80,6 @@ bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 	/* The stamps of the packet our last read() copied (shared memory). */
 	const volatile struct pt_reader_stamp *vst = &m->run.tr->skel->bss->reader_stamp;
 	struct pt_reader_stamp st;
-	unsigned int lost = 0;
 
 	/* With a filter, only a followed packet's read counts: one stamped. */
 	if (vst->seq == m->stamp_seq && pt_filter_on(m->run.filter))
@@ -88,11 +87,18 @@ bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 	if (vst->seq != m->stamp_seq && vst->pclass < PT_HIST_PCLASSES) {
 		/* Written in our read(), which has returned: a plain copy */
 		memcpy(&st, (const void *)vst, sizeof(st));
+		/*
+		 * A stamp overwritten before we looked (two of our copied
+		 * packets freed in one read(), or a read we did not take):
+		 * that packet's samples are lost, counted as one.
+		 */
+		m->lost += st.seq - m->stamp_seq - 1;
 		m->stamp_seq = st.seq;
 #define USER_ADD(from, to, d) pt_hist_put(user_hist(m, st.pclass, from, to), d)
-		pt_hrec_for_each_step(st.off, st.first, st.copy, &lost, USER_ADD);
+#define USER_LOST() m->lost++
+		pt_hrec_for_each_step(st.off, st.first, st.copy, USER_ADD, USER_LOST);
 #undef USER_ADD
-		m->lost += lost;
+#undef USER_LOST
 		pt_hist_put(user_hist(m, st.pclass, PT_STAGE_COPY, PT_STAGE_USER), t - st.copy);
 		pt_hist_put(user_hist(m, st.pclass, PT_HIST_TOTAL, PT_STAGE_USER), t - st.first);
 	}
@@ -221,7 +227,7 @@ static void export(struct pt_histmode *m)
 	pt_metrics_publish(m->run.metrics);
 }
 
-/* What the kernel aggregated since the last print, and the interval's counts. */
+/* What the reader and the kernel aggregated since the last print, and the interval's counts. */
 static void print(struct pt_histmode *m)
 {
 	struct pt_hist_view views[sizeof(m->rows) / sizeof(m->rows[0])];

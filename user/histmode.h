@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * --hist in userspace: the kernel's histograms read out generation by
- * generation, the reader's own stage sampled at each read, a print every
- * interval (or at exit), and the summary.
+ * --hist in userspace: our reads' transitions added at each read (from
+ * the stamps the kernel left), a foreign reader's read out of the kernel
+ * generation by generation, a print every interval (or at exit), and the
+ * summary.
  */
 #ifndef PT_HISTMODE_H
 #define PT_HISTMODE_H
@@ -43,7 +44,7 @@ struct pt_histmode {
 	 */
 	uint8_t uidx[PT_HIST_PCLASSES][PT_NR_STAGES][PT_NR_STAGES];
 	unsigned int nr_urows;
-	uint64_t lost;			/* samples our reads lost (pt_hrec_steps) */
+	uint64_t lost;			/* samples our reads lost (pt_hrec_for_each_step) */
 	uint32_t stamp_seq;
 	uint64_t exported_drops;	/* --metrics: drops handed over so far */
 	uint64_t hdrops[PT_HDROP_ENTRIES];	/* ... by stage and reason */
@@ -58,7 +59,8 @@ void pt_histmode_init(struct pt_histmode *m, const struct pt_run *run);
 /* The first interval starts now. */
 void pt_histmode_start(struct pt_histmode *m);
 /*
- * A packet read at @t: its way up to the copy was counted in the kernel.
+ * A packet read at @t: its transitions, from the stamps the kernel left
+ * (reader_stamp), and the two that end at @t, added to our rows.
  * False when a filter is on and it was not followed: not a read of the trace.
  */
 bool pt_histmode_read(struct pt_histmode *m, uint64_t t);

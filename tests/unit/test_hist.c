@@ -32,6 +32,7 @@ UNIT_CASE(hist_slots_round_trip)
 /* The transitions of a record, as "from>to:d" joined by spaces, into steps_buf. */
 static char steps_buf[256];
 static size_t steps_at;
+static unsigned int steps_lost;
 
 static void step_str(__u8 from, __u8 to, __u64 d)
 {
@@ -39,12 +40,18 @@ static void step_str(__u8 from, __u8 to, __u64 d)
 				     steps_at ? " " : "", from, to, (unsigned long long)d);
 }
 
+static void step_lost(void)
+{
+	steps_lost++;
+}
+
 static const char *steps_str(const __u32 *off, __u64 first, __u64 copy, unsigned int *lost)
 {
 	steps_at = 0;
 	steps_buf[0] = 0;
-	*lost = 0;
-	pt_hrec_for_each_step(off, first, copy, lost, step_str);
+	steps_lost = 0;
+	pt_hrec_for_each_step(off, first, copy, step_str, step_lost);
+	*lost = steps_lost;
 	return steps_buf;
 }
 
