@@ -153,16 +153,24 @@ case_existing_device() {
 	expect_no_bpf_left
 }
 
+# tunhold reads $DEV (a VPN daemon's part), the device up as 192.0.2.1/24;
+# its pid in HOLDER. Non-zero (and failed) if it did not start.
+start_holder() {
+	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" read &
+	HOLDER=$!
+	PIDS+=("$HOLDER")
+	wait_for_file "$TMP/held" 10 || { fail "tunhold did not start"; return 1; }
+	nsx ip addr add 192.0.2.1/24 dev "$DEV"
+	nsx ip link set "$DEV" up
+}
+
 # A device another process reads (a VPN daemon, played by tunhold):
 # pathtrace does not read it, but follows that process's reads, to their
 # return; the device is left as it was.
 case_foreign_reader_followed() {
-	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" read &
-	local holder=$!
-	PIDS+=("$holder")
-	wait_for_file "$TMP/held" 10 || { fail "tunhold did not start"; return; }
-	nsx ip addr add 192.0.2.1/24 dev "$DEV"
-	nsx ip link set "$DEV" up
+	local holder
+	start_holder || return
+	holder=$HOLDER
 	pt_start --dev "$DEV" --json -c 3 || return
 	expect_ok "says whom it follows: $(head -1 "$TMP/err")" grep -q "device $DEV is read by tunhold (pid $holder): following its reads; pathtrace does not read" "$TMP/err"
 	expect_ok "the user stage from its read()'s return" grep -q "stage user: tracepoint sys_exit" "$TMP/err"
@@ -281,12 +289,9 @@ case_hist_other_traffic_ignored() {
 # transitions (pathtrace adds its own reads'); none ends in a user stage,
 # and pathtrace reads nothing.
 case_hist_foreign_reader() {
-	ip netns exec "$NS" "$HELPERS/tunhold" "$DEV" "$TMP/held" read &
-	local holder=$!
-	PIDS+=("$holder")
-	wait_for_file "$TMP/held" 10 || { fail "tunhold did not start"; return; }
-	nsx ip addr add 192.0.2.1/24 dev "$DEV"
-	nsx ip link set "$DEV" up
+	local holder
+	start_holder || return
+	holder=$HOLDER
 	pt_start --dev "$DEV" --hist --json || return
 	nsx "$HELPERS/udpsend" 192.0.2.2 40413 20 64
 	sleep 0.3
