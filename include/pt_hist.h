@@ -197,8 +197,8 @@ static inline int pt_hrec_live(const struct pt_hrec *h, __u64 skb)
  * packets) and the reader's (its own) are both made here. A macro, not a
  * function: the verifier follows this loop's few states (prev, from). A
  * function filling an array of steps took it past its million
- * instructions; a count of lost samples kept across the loop, to 411 ms
- * of --hist's load (from about 70).
+ * instructions, and a count of lost samples kept across the loop took
+ * --hist's load and verify to 411 ms (from about 70).
  */
 #define pt_hrec_for_each_step(off, first, copy, STEP, LOST)			\
 	do {									\

@@ -168,25 +168,23 @@ start_holder() {
 # pathtrace does not read it, but follows that process's reads, to their
 # return; the device is left as it was.
 case_foreign_reader_followed() {
-	local holder
 	start_holder || return
-	holder=$HOLDER
 	pt_start --dev "$DEV" --json -c 3 || return
-	expect_ok "says whom it follows: $(head -1 "$TMP/err")" grep -q "device $DEV is read by tunhold (pid $holder): following its reads; pathtrace does not read" "$TMP/err"
+	expect_ok "says whom it follows: $(head -1 "$TMP/err")" grep -q "device $DEV is read by tunhold (pid $HOLDER): following its reads; pathtrace does not read" "$TMP/err"
 	expect_ok "the user stage from its read()'s return" grep -q "stage user: tracepoint sys_exit" "$TMP/err"
 	ip netns exec "$NS" ping -c 3 -i 0.2 -W 1 192.0.2.2 >/dev/null &
 	local ping=$!
 	PIDS+=("$ping")
 	pt_wait 20
 	expect_eq "$PT_RC" 0 "pathtrace exit status"
-	expect_eq "$(jq -s '[.[] | select(.status == "read" and .len == 84 and .reader.comm == "tunhold" and .reader.pid == '"$holder"' and .comm == "ping")] | length' "$TMP/out")" 3 "3 journeys of ping's packets, read by tunhold"
+	expect_eq "$(jq -s '[.[] | select(.status == "read" and .len == 84 and .reader.comm == "tunhold" and .reader.pid == '"$HOLDER"' and .comm == "ping")] | length' "$TMP/out")" 3 "3 journeys of ping's packets, read by tunhold"
 	expect_eq "$(jq -s -r '[.[] | [.stages[].stage] | join(" ")] | unique | join(",")' "$TMP/out")" "$PING_STAGES" "stages, user included"
 	expect_eq "$(jq -s '[.[] | .stages | [.[].t_ns] as $t | $t == ($t | sort)] | all' "$TMP/out")" true "in order"
-	expect_ok "tunhold still reads the device" kill -0 "$holder"
+	expect_ok "tunhold still reads the device" kill -0 "$HOLDER"
 	expect_ok "device still there" nsx test -e "/sys/class/net/$DEV"
 	nsx "$PT" --dev "$DEV" --echo >"$TMP/out2" 2>"$TMP/err2"
 	expect_eq "$?" 1 "--echo on a device another process reads: exit status"
-	expect_ok "message: $(cat "$TMP/err2")" grep -q "read by another process (tunhold, pid $holder): --echo needs pathtrace to be its reader" "$TMP/err2"
+	expect_ok "message: $(cat "$TMP/err2")" grep -q "read by another process (tunhold, pid $HOLDER): --echo needs pathtrace to be its reader" "$TMP/err2"
 	expect_no_bpf_left
 }
 
@@ -289,9 +287,7 @@ case_hist_other_traffic_ignored() {
 # transitions (pathtrace adds its own reads'); none ends in a user stage,
 # and pathtrace reads nothing.
 case_hist_foreign_reader() {
-	local holder
 	start_holder || return
-	holder=$HOLDER
 	pt_start --dev "$DEV" --hist --json || return
 	nsx "$HELPERS/udpsend" 192.0.2.2 40413 20 64
 	sleep 0.3
@@ -303,7 +299,7 @@ case_hist_foreign_reader() {
 		"samples per transition, added by the kernel"
 	expect_eq "$(jq -c '.summary | [.reads, .dropped, .unread, .lost.samples, .in_flight]' "$TMP/summary")" \
 		"[0,0,0,0,0]" "reads (pathtrace's), dropped, unread, lost, in flight"
-	expect_ok "tunhold still reads the device" kill -0 "$holder"
+	expect_ok "tunhold still reads the device" kill -0 "$HOLDER"
 	expect_no_bpf_left
 }
 
