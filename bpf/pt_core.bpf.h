@@ -210,6 +210,15 @@ static __always_inline void pt_on_skb_end(struct sk_buff *skb, __u64 key, enum p
 {
 	struct pt_skb_ref r;
 
+	/*
+	 * A packet socket's copy of a packet sent (dev_queue_xmit_nit's
+	 * clone, which the tap and any tcpdump on the device get), freed on
+	 * the sender's CPU: never followed, so its free leaves the tables
+	 * alone. Its byte is in the skb just freed; a look in its set was a
+	 * line the reader's CPU had last.
+	 */
+	if (BPF_CORE_READ_BITFIELD(skb, pkt_type) == PT_PACKET_OUTGOING)
+		return;
 	pt_parked_forget(key);
 	if (hist_mode) {
 		pt_hist_end(skb, key, end, reason);
