@@ -223,7 +223,7 @@ test-vm: $(VM_BINS)
 	$(Q)OUT=$(OUT) bash tests/vm/run.sh
 
 # The benchmark (bench/run.sh): its reader, sender and the empty-program floor.
-BENCH_BINS := $(OUT)/bench/tunsink $(OUT)/bench/flood $(OUT)/bench/emptyload
+BENCH_BINS := $(OUT)/bench/tunsink $(OUT)/bench/flood $(OUT)/bench/emptyload $(OUT)/bench/linexfer
 
 $(OUT)/bench:
 	$(Q)mkdir -p $@
@@ -244,6 +244,10 @@ $(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h
 $(OUT)/bench/tunsink: bench/tunsink.c $(OUT)/user/echo.o | $(OUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Iuser $(LIBBPF_CFLAGS) $^ -o $@
+
+$(OUT)/bench/linexfer: bench/linexfer.c | $(OUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
 $(OUT)/bench/%: bench/%.c | $(OUT)/bench
 	$(call msg,CC,$@)

@@ -69,7 +69,12 @@
 # packet sent (each program's run_time_ns, summed, over the packets), the
 # median, against issue 16's targets. It moves with the machine far less
 # than throughput does, but the stats' own clock reads cost, so it is
-# measured apart from the rounds.
+# measured apart from the rounds. Before each cost run, bench/linexfer
+# measures what moving a cache line from the sender's CPU to the reader's
+# costs at that moment (the "line" column, ns), and issue 20's two ratios
+# are printed run by run beside it: on a virtual machine it moves with
+# where the host placed the two CPUs, and with it every cost that carries
+# a packet's stamps between them.
 set -u
 cd "$(dirname "$0")/.."
 OUT=${OUT:-build}
@@ -136,7 +141,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || die "run as root"
-for c in "$PT" "$B/tunsink" "$B/flood" "$B/emptyload" ; do
+for c in "$PT" "$B/tunsink" "$B/flood" "$B/emptyload" "$B/linexfer"; do
 	[ -x "$c" ] || die "$c not built (make bench)"
 done
 command -v bpftrace >/dev/null || die "bpftrace not installed (run tools/setup.sh)"
@@ -463,21 +468,45 @@ for c in "${CONFIGS[@]}"; do
 done
 if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
 	stats_on
-	printf '\n%-13s %3s %14s  %s\n' "config" "run" "BPF ns/packet" "per program (ns per run x runs per packet)"
+	printf '\n%-13s %3s %14s %5s  %s\n' "config" "run" "BPF ns/packet" "line" "per program (ns per run x runs per packet)"
 	declare -A CNS=()	# set-up: its ns per packet, one a cost run
+	declare -A XNS=()	# set-up: the line transfer's ns before each of its cost runs
 	for ((r = 1; r <= COST_RUNS; r++)); do
 		for c in "${CONFIGS[@]}"; do
 			[[ $c == untraced* ]] && continue
+			# What a line from the sender's CPU to the reader's costs now
+			# (bench/linexfer.c: where the host put the two CPUs).
+			xfer=-
+			[ -n "${PIN_SEND[*]}" ] && xfer=$("$B/linexfer" 0 1) || xfer=-
 			COST_RUN=1 run "$c" >"$TMP/res"
 			res=$(<"$TMP/res")
 			sent=${res%% *}
 			[ "${sent:-0}" -gt 0 ] || die "cost run of $c sent nothing"
 			line=$(prog_cost "$sent")
-			printf '%-13s %3d %14s  %s\n' "$c" "$r" "${line%%$'\t'*}" "${line#*$'\t'}"
+			printf '%-13s %3d %14s %5s  %s\n' "$c" "$r" "${line%%$'\t'*}" "$xfer" "${line#*$'\t'}"
 			CNS[$c]+="${CNS[$c]:+ }${line%%$'\t'*}"
+			XNS[$c]+="${XNS[$c]:+ }$xfer"
 		done
 	done
 	stats_off
+	# Issue 20's two ratios round by round, with the line's cost at each
+	# run: a round whose runs saw a cheap line and one whose runs saw a
+	# dear one differ by more than the programs' changes do.
+	if [ -n "${CNS[clock]:-}" ]; then
+		read -ra cl <<<"${CNS[clock]}"
+		read -ra clx <<<"${XNS[clock]}"
+		for c in hist journey; do
+			[ -n "${CNS[$c]:-}" ] || continue
+			read -ra v <<<"${CNS[$c]}"
+			read -ra vx <<<"${XNS[$c]}"
+			printf '%s/clock by cost run:' "$c"
+			for ((i = 0; i < ${#v[@]}; i++)); do
+				awk -v a="${v[$i]}" -v b="${cl[$i]}" -v xa="${vx[$i]}" -v xb="${clx[$i]}" -v r=$((i + 1)) \
+					'BEGIN { printf "  %d: %.2f (line %s, %s ns)", r, (b > 0 ? a / b : 0), xb, xa }'
+			done
+			echo
+		done
+	fi
 	for c in "${CONFIGS[@]}"; do
 		[ -n "${CNS[$c]:-}" ] && echo "$c ${CNS[$c]}"
 	done | awk -v runs="$COST_RUNS" -v json="$TMP/costs.json" '
@@ -529,8 +558,19 @@ if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
 					tval[i], ttarget[i], (tmet[i] ? "true" : "false") > json
 			print "}}" > json
 		}'
+	{
+		printf '{"line_ns_runs":{'
+		sep=
+		for c in "${CONFIGS[@]}"; do
+			[ -n "${XNS[$c]:-}" ] || continue
+			printf '%s"%s":[%s]' "$sep" "$c" "$(echo "${XNS[$c]}" | sed 's/-/null/g; s/ /,/g')"
+			sep=,
+		done
+		printf '}}\n'
+	} >"$TMP/xfer.json"
 	# Into the JSON written above.
-	jq -c --slurpfile c "$TMP/costs.json" '. + $c[0]' "$OUT/bench.json" >"$TMP/bench.json" &&
+	jq -c --slurpfile c "$TMP/costs.json" --slurpfile x "$TMP/xfer.json" '. + $c[0] + $x[0]' \
+		"$OUT/bench.json" >"$TMP/bench.json" &&
 		mv "$TMP/bench.json" "$OUT/bench.json"
 	echo "bench: added the BPF costs to $OUT/bench.json" >&2
 fi
