@@ -8,8 +8,8 @@
  * The benchmark's sender and reader run on two CPUs, and every tracer that
  * carries a packet's stamps to its reader moves lines between them. On a
  * virtual machine, what that costs depends on where the host placed the
- * two virtual CPUs (on this machine's AMD host: some 50 ns or some 140 ns,
- * for minutes at a time), so the cost runs print it beside each run.
+ * two virtual CPUs, which can change from one minute to the next, so the
+ * cost runs print it beside each run (bench/README.md).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
