@@ -476,8 +476,7 @@ if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
 			[[ $c == untraced* ]] && continue
 			# What a line from the sender's CPU to the reader's costs now
 			# (bench/linexfer.c: where the host put the two CPUs).
-			xfer=-
-			[ -n "${PIN_SEND[*]}" ] && xfer=$("$B/linexfer" 0 1) || xfer=-
+			xfer=$([ -n "${PIN_SEND[*]}" ] && "$B/linexfer" 0 1 || echo -)
 			COST_RUN=1 run "$c" >"$TMP/res"
 			res=$(<"$TMP/res")
 			sent=${res%% *}
