@@ -4,9 +4,12 @@
  * do nothing; clock: they read the clock where pathtrace stamps; handoff:
  * the clock's and one line a packet from sender to reader), the
  * cgroup one at the root of the mounted cgroup v2 hierarchy, writes
- * READY_FILE, holds until SIGINT/SIGTERM.
+ * READY_FILE, holds until SIGINT/SIGTERM. empty-nocg and empty-nosys: the
+ * empty set without its cgroup hook, or without sys_enter, for what each
+ * of those hooks' dispatch costs on its own.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +34,8 @@ static int cgroup2_root(void)
 
 int main(int argc, char **argv)
 {
+	static const char *const sets[] = { "empty", "empty-nocg", "empty-nosys", "clock", "handoff" };
+	bool nocg = false, nosys = false, known = false;
 	struct bpf_link *cg = NULL;
 	struct empty_bpf *skel;
 	struct bpf_program *p;
@@ -38,12 +43,15 @@ int main(int argc, char **argv)
 	sigset_t mask;
 	int sig, fd;
 
-	if (argc != 3 || (strcmp(argv[1], "empty") && strcmp(argv[1], "clock") &&
-			  strcmp(argv[1], "handoff"))) {
-		fprintf(stderr, "usage: emptyload empty|clock|handoff READY_FILE\n");
+	for (size_t i = 0; argc == 3 && i < sizeof(sets) / sizeof(sets[0]); i++)
+		known |= !strcmp(argv[1], sets[i]);
+	if (!known) {
+		fprintf(stderr, "usage: emptyload empty|empty-nocg|empty-nosys|clock|handoff READY_FILE\n");
 		return 2;
 	}
-	set = argv[1];
+	nocg = !strcmp(argv[1], "empty-nocg");
+	nosys = !strcmp(argv[1], "empty-nosys");
+	set = nocg || nosys ? "empty" : argv[1];
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -56,7 +64,8 @@ int main(int argc, char **argv)
 	skel->rodata->sendto_nr = SYS_sendto;
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, !strncmp(bpf_program__name(p), set, strlen(set)) &&
-					 bpf_program__name(p)[strlen(set)] == '_');
+					 bpf_program__name(p)[strlen(set)] == '_' &&
+					 !(nosys && !strcmp(bpf_program__name(p), "empty_sys_enter")));
 	if (empty_bpf__load(skel) || empty_bpf__attach(skel)) {
 		fprintf(stderr, "emptyload: cannot load or attach\n");
 		empty_bpf__destroy(skel);
@@ -65,14 +74,15 @@ int main(int argc, char **argv)
 	/* The skeleton does not attach cgroup programs: it has no cgroup. */
 	p = !strcmp(set, "empty") ? skel->progs.empty_sendmsg4 :
 	    !strcmp(set, "clock") ? skel->progs.clock_sendmsg4 : skel->progs.handoff_sendmsg4;
-	fd = cgroup2_root();
-	if (fd < 0 || !(cg = bpf_program__attach_cgroup(p, fd))) {
+	fd = nocg ? -1 : cgroup2_root();
+	if (!nocg && (fd < 0 || !(cg = bpf_program__attach_cgroup(p, fd)))) {
 		fprintf(stderr, "emptyload: cannot link %s at the cgroup v2 root\n",
 			bpf_program__name(p));
 		empty_bpf__destroy(skel);
 		return 1;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0)
 		close(fd);

@@ -36,6 +36,9 @@
 #               an expression that keeps nothing: what a packet socket on
 #               the device costs (the kernel clones every packet for it),
 #               which journey mode's packet-socket tap (xmit) pays too
+#   empty-nocg, empty-nosys   the empty set-up without the cgroup sendmsg4
+#               hook, or without sys_enter (not in the default set-ups:
+#               what each of those two hooks' dispatch costs the floor)
 #   untraced-l2 tunsink reads a TAP device (Ethernet frames; the peer's
 #               address a permanent neighbour entry: no ARP)
 #   hist-l2, journey-l2   pathtrace --tap --hist, --tap --json: against
@@ -236,7 +239,7 @@ run() {
 	esac
 	PIDS+=("$reader")
 	case $cfg in
-	empty | clock | handoff)
+	empty | empty-nocg | empty-nosys | clock | handoff)
 		"$B/emptyload" "$cfg" "$TMP/xready" &
 		extra=$!
 		wait_file "$TMP/xready" "$extra" || die "emptyload did not start"
@@ -411,6 +414,10 @@ done
 		}
 		ratio("hist", "bpftrace", "0.3")
 		ratio("journey", "bpftrace", "0.35")
+		# The floors against bpftrace: what the two ratios above cannot
+		# go under while pathtrace runs programs on these hooks.
+		ratio("empty", "bpftrace", "")
+		ratio("clock", "bpftrace", "")
 		ratio("hist", "empty", "")
 		ratio("clock", "empty", "")
 		ratio("hist", "clock", "")
