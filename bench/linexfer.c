@@ -26,13 +26,13 @@ static struct {
 	volatile uint64_t n;
 } __attribute__((aligned(64))) line;
 
-static int pin(int cpu)
+static cpu_set_t only(int cpu)
 {
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	return set;
 }
 
 /* The other side: answers each odd count with the next even one. */
@@ -67,25 +67,28 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	double ns[BATCHES];
+	cpu_set_t sa, sb;
 	pthread_attr_t attr;
 	uint64_t next = 0;
-	cpu_set_t set;
 	pthread_t t;
-	int a, b;
+	int err;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: linexfer CPU_A CPU_B\n");
 		return 2;
 	}
-	a = atoi(argv[1]);
-	b = atoi(argv[2]);
-	CPU_ZERO(&set);
-	CPU_SET(b, &set);
-	/* Pinned from its start: no turn of its loop on another CPU. */
-	if (pin(a) || pthread_attr_init(&attr) ||
-	    pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
-	    pthread_create(&t, &attr, echo, NULL)) {
-		fprintf(stderr, "linexfer: cannot run on CPUs %d and %d\n", a, b);
+	sa = only(atoi(argv[1]));
+	sb = only(atoi(argv[2]));
+	/* The other side pinned from its start: no turn of its loop elsewhere. */
+	err = pthread_attr_init(&attr);
+	if (!err) {
+		err = pthread_setaffinity_np(pthread_self(), sizeof(sa), &sa) ?:
+		      pthread_attr_setaffinity_np(&attr, sizeof(sb), &sb) ?:
+		      pthread_create(&t, &attr, echo, NULL);
+		pthread_attr_destroy(&attr);
+	}
+	if (err) {
+		fprintf(stderr, "linexfer: cannot run on CPUs %s and %s\n", argv[1], argv[2]);
 		return 1;
 	}
 	for (int k = 0; k < BATCHES; k++) {
