@@ -81,11 +81,12 @@ bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 	const volatile struct pt_reader_stamp *vst = &m->run.tr->skel->bss->reader_stamp;
 	struct pt_reader_stamp st;
 
-	/* With a filter, only a followed packet's read counts: one stamped. */
-	if (vst->seq == m->stamp_seq && pt_filter_on(m->run.filter))
-		return false;
-	if (vst->seq != m->stamp_seq && vst->pclass < PT_HIST_PCLASSES) {
-		/* Written in our read(), which has returned: a plain copy */
+	if (vst->seq == m->stamp_seq) {
+		/* With a filter, only a followed packet's read counts: one stamped. */
+		if (pt_filter_on(m->run.filter))
+			return false;
+	} else {
+		/* Written in our read(), which has returned: a plain copy, used alone */
 		memcpy(&st, (const void *)vst, sizeof(st));
 		/*
 		 * A stamp overwritten before we looked (two of our copied
@@ -94,13 +95,15 @@ bool pt_histmode_read(struct pt_histmode *m, uint64_t t)
 		 */
 		m->lost += st.seq - m->stamp_seq - 1;
 		m->stamp_seq = st.seq;
+		if (st.pclass < PT_HIST_PCLASSES) {	/* the kernel's are */
 #define USER_ADD(from, to, d) pt_hist_put(user_hist(m, st.pclass, from, to), d)
 #define USER_LOST() m->lost++
-		pt_hrec_for_each_step(st.off, st.first, st.copy, USER_ADD, USER_LOST);
+			pt_hrec_for_each_step(st.off, st.first, st.copy, USER_ADD, USER_LOST);
 #undef USER_ADD
 #undef USER_LOST
-		pt_hist_put(user_hist(m, st.pclass, PT_STAGE_COPY, PT_STAGE_USER), t - st.copy);
-		pt_hist_put(user_hist(m, st.pclass, PT_HIST_TOTAL, PT_STAGE_USER), t - st.first);
+			pt_hist_put(user_hist(m, st.pclass, PT_STAGE_COPY, PT_STAGE_USER), t - st.copy);
+			pt_hist_put(user_hist(m, st.pclass, PT_HIST_TOTAL, PT_STAGE_USER), t - st.first);
+		}
 	}
 	m->reads++;
 	m->iv_reads++;
