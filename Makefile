@@ -236,9 +236,9 @@ $(OUT)/bench/empty.skel.h: $(OUT)/bench/empty.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name empty_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h
+$(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h user/nflink.h
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(OUT)/bench $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(OUT)/bench -Iuser $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
 
 # tunsink answers with --echo's own code (user/echo.c: memcpy only).
 $(OUT)/bench/tunsink: bench/tunsink.c $(OUT)/user/echo.o | $(OUT)/bench

@@ -12,7 +12,8 @@
  * and stamps it; at the free, it ends it. That line goes from the
  * sender's CPU to the reader's and back once a packet: what any tracer
  * pays that carries a packet's stamps to the CPU that reads it.
- * bench/emptyload loads one set.
+ * clockj_*: the clock floor on journeys' hooks (below). bench/emptyload
+ * loads one set.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -127,4 +128,39 @@ int BPF_PROG(handoff_consume_skb, struct sk_buff *skb)
 	if (l && l->skb == (__u64)skb)
 		l->skb = 0;	/* ended */
 	return 0;
+}
+
+/*
+ * clockj: the clock's, and the hooks journeys add where no tracepoint
+ * serves a stage (doc/design.md): netfilter LOCAL_OUT (a look at the
+ * protocol there, TCP's sendq: a UDP packet is not stamped), POST_ROUTING
+ * (ip: stamped), and the packet-socket tap on the device (xmit: stamped;
+ * the kernel clones each packet sent for it, and frees the clone, which
+ * consume_skb sees). emptyload sets the netfilter programs' type and
+ * links them in the benchmark's namespace, and binds the tap there.
+ */
+SENDTO(clockj)
+STAMP(clockj, fib_table_lookup)
+STAMP(clockj, net_dev_queue)
+STAMP(clockj, net_dev_start_xmit)
+STAMP(clockj, skb_copy_datagram_iovec)
+SEC("cgroup/sendmsg4") int clockj_sendmsg4(struct bpf_sock_addr *ctx) { stamp_now(); return 1; }
+NOP(clockj, consume_skb)
+NOP(clockj, kfree_skb)
+
+/* A netfilter program's context (struct bpf_nf_ctx, Linux 6.4). */
+struct nf_ctx {
+	const void *state;
+	struct sk_buff *skb;
+};
+
+SEC("socket") int clockj_nf_local_out(struct nf_ctx *ctx) { return 1; }
+SEC("socket") int clockj_nf_post_routing(struct nf_ctx *ctx) { stamp_now(); return 1; }
+
+SEC("socket")
+int clockj_tap(struct __sk_buff *skb)
+{
+	if (skb->pkt_type == 4)		/* PACKET_OUTGOING */
+		stamp_now();
+	return 0;		/* the socket gets no copy */
 }

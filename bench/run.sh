@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark (make bench): 64-byte UDP datagrams as fast as one sender
 # can through a TUN device to a reader, in a network namespace made here,
-# under nineteen set-ups measured in one invocation, round after round so that
+# under twenty set-ups measured in one invocation, round after round so that
 # drift hits all alike: RUNS rounds (default 7) of DUR seconds (default 3),
 # each round's overheads against that round's untraced run, medians.
 #
@@ -13,6 +13,10 @@
 #               the queue writes and the reader's copy and free find by the
 #               skb's address (the floor of any tracer that carries a
 #               packet's stamps from the sender's CPU to the reader's)
+#   clockj      tunsink reads, the clock's programs, and the hooks journeys
+#               add where no tracepoint serves a stage (netfilter LOCAL_OUT
+#               and POST_ROUTING, the packet-socket tap on the device), the
+#               last two reading the clock: journeys' own clock floor
 #   hist        pathtrace --hist reads (in-kernel histograms)
 #   journey     pathtrace --json reads (one ring record and one JSON line per packet, to /dev/null)
 #   bpftrace    tunsink reads, bpftrace runs bench/hist.bt (the same tracepoints, histograms)
@@ -89,7 +93,7 @@ DEV=pt_bench0
 NS=pt-bench-$$
 TMP=$(mktemp -d)
 CONFIGS_GIVEN=${CONFIGS:-}
-read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock handoff hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap untraced-l2 hist-l2 journey-l2}"
+read -ra CONFIGS <<<"${CONFIGS:-untraced empty clock handoff clockj hist journey bpftrace hist-nomatch hist-match journey-match metrics untraced-busy hist-busy untraced-echo echo untraced-tap untraced-l2 hist-l2 journey-l2}"
 PEER_MAC=02:00:5e:00:53:02	# the layer-2 set-ups' peer (a permanent neighbour entry)
 MPORT=9469	# the metrics set-up's port, in the bench's namespace
 PORT=9		# flood's destination port
@@ -239,8 +243,10 @@ run() {
 	esac
 	PIDS+=("$reader")
 	case $cfg in
-	empty | empty-nocg | empty-nosys | clock | handoff)
-		"$B/emptyload" "$cfg" "$TMP/xready" &
+	empty | empty-nocg | empty-nosys | clock | handoff | clockj)
+		local at=()
+		[ "$cfg" = clockj ] && at=("$NS" $DEV)
+		"$B/emptyload" "$cfg" "$TMP/xready" "${at[@]}" &
 		extra=$!
 		wait_file "$TMP/xready" "$extra" || die "emptyload did not start"
 		;;
@@ -418,6 +424,8 @@ done
 		# go under while pathtrace runs programs on these hooks.
 		ratio("empty", "bpftrace", "")
 		ratio("clock", "bpftrace", "")
+		ratio("clockj", "bpftrace", "")
+		ratio("journey", "clockj", "")
 		ratio("hist", "empty", "")
 		ratio("clock", "empty", "")
 		ratio("hist", "clock", "")
@@ -542,7 +550,8 @@ if [ "$COSTS" = 1 ] && [ "$TRACED" = 1 ]; then
 			for (i = 1; i <= nc; i++)
 				printf "%-13s %14d%s\n", c[i], ns[c[i]],
 					("clock" in ns && ns["clock"] > 0 && c[i] != "clock" ? sprintf("  %.2fx the clock floor", ns[c[i]] / ns["clock"]) : "") \
-					("handoff" in ns && ns["handoff"] > 0 && c[i] != "handoff" && c[i] != "clock" && c[i] != "empty" ? sprintf(", %.2fx the handoff floor", ns[c[i]] / ns["handoff"]) : "")
+					("handoff" in ns && ns["handoff"] > 0 && c[i] != "handoff" && c[i] != "clock" && c[i] !~ /^(empty|clockj)/ ? sprintf(", %.2fx the handoff floor", ns[c[i]] / ns["handoff"]) : "") \
+					("clockj" in ns && ns["clockj"] > 0 && c[i] ~ /^journey/ ? sprintf(", %.2fx journeys'"'"' clock floor", ns[c[i]] / ns["clockj"]) : "")
 			target("hist-nomatch", "clock", "/", "1.0")
 			target("hist-match", "hist", "-", "100")
 			target("journey-match", "journey", "-", "100")

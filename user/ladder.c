@@ -13,7 +13,6 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <stddef.h>
@@ -28,6 +27,7 @@
 #include "ladder.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
 #include "cbpf.h"
+#include "nflink.h"
 #include "pt_filter.h"
 #include "util.h"
 
@@ -555,31 +555,6 @@ static void attach_fn_hook(struct rung *r, unsigned int h)
 			 pt_hook_tp_blind(s) ?: "no tracepoint" : "not attached");
 }
 
-/*
- * A netfilter link (BPF_LINK_CREATE; Debian 12's libbpf has no call for
- * it), in the caller's network namespace: the traced device's. It runs
- * before the hook's other functions: priority INT_MIN + 1 (the kernel
- * refuses NF_IP_PRI_FIRST itself). Its fd (close-on-exec), or -errno.
- */
-static int nf_link(int prog_fd, const struct pt_nf_hook *h)
-{
-	struct {
-		__u32 prog_fd, target_fd, attach_type, flags;
-		__u32 pf, hooknum;
-		__s32 priority;
-		__u32 nf_flags;
-	} lc = { .prog_fd = (__u32)prog_fd, .attach_type = PT_BPF_NETFILTER,
-		 .pf = (__u32)h->pf, .hooknum = (__u32)h->hooknum, .priority = INT_MIN + 1 };
-	union bpf_attr attr;
-	int fd;
-
-	_Static_assert(sizeof(lc) <= sizeof(attr), "the link's attributes fit bpf_attr");
-	memset(&attr, 0, sizeof(attr));
-	memcpy(&attr, &lc, sizeof(lc));
-	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
-	return fd < 0 ? -errno : fd;
-}
-
 /* The netfilter hooks of stages nothing served yet. */
 static void attach_nf_hooks(struct rung *r)
 {
@@ -603,7 +578,7 @@ static void attach_nf_hooks(struct rung *r)
 				 "(it costs every packet about 70 to 100 ns)", h->name);
 			continue;
 		}
-		fd = nf_link(bpf_program__fd(prog_at(tr, nf_progs[n])), h);
+		fd = pt_nf_link(bpf_program__fd(prog_at(tr, nf_progs[n])), h->pf, h->hooknum);
 		if (fd < 0) {
 			snprintf(tr->why[s], sizeof(tr->why[0]), "netfilter %s link: %s", h->name,
 				 strerror(-fd));

@@ -12,14 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hooks.h"
+#include "nflink.h"	/* the netfilter program type, for the probe */
 
 #define PT_MAX_DROP_REASONS 512
 
 /* Measured once at open. */
-/* Netfilter BPF programs and links, by number (Debian 12's headers predate them). */
-#define PT_BPF_PROG_TYPE_NETFILTER 32
-#define PT_BPF_NETFILTER 45
-
 struct pt_features {
 	bool known;		/* the probes could run: false without privileges */
 	bool tracing;		/* fentry programs load (BPF_PROG_TYPE_TRACING) */
