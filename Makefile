@@ -236,7 +236,7 @@ $(OUT)/bench/empty.skel.h: $(OUT)/bench/empty.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name empty_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h user/nflink.h
+$(OUT)/bench/emptyload: bench/emptyload.c $(OUT)/bench/empty.skel.h user/standin.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(OUT)/bench -Iuser $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
 

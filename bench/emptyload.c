@@ -19,15 +19,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
+#include <arpa/inet.h>	/* glibc's in.h before linux/netfilter.h's */
 #include <linux/netfilter.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "empty.skel.h"
-#include "nflink.h"
+#include "standin.h"
 
 /* The cgroup v2 root, where mounted (the benchmark runs us in the host's mounts), or -1. */
 static int cgroup2_root(void)
@@ -45,15 +42,14 @@ static int cgroup2_root(void)
 }
 
 /*
- * clockj's hooks in namespace @netns: the two netfilter links (@fds[0],
- * @fds[1]) and the tap, a packet socket on @dev with its filter on before
- * it is bound to every protocol (@fds[2]). 0, or -1 with a message.
+ * clockj's hooks in namespace @netns, made as pathtrace makes them
+ * (standin.h): the two netfilter links (@fds[0], @fds[1]) and the tap on
+ * @dev (@fds[2]). 0, or -1 with a message.
  */
 static int journey_hooks(struct empty_bpf *skel, const char *netns, const char *dev, int *fds)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	char path[256];
-	int ns, prog;
+	int ns;
 
 	snprintf(path, sizeof(path), "/run/netns/%s", netns);
 	ns = open(path, O_RDONLY | O_CLOEXEC);
@@ -71,13 +67,9 @@ static int journey_hooks(struct empty_bpf *skel, const char *netns, const char *
 			strerror(-(fds[0] < 0 ? fds[0] : fds[1])));
 		return -1;
 	}
-	prog = bpf_program__fd(skel->progs.clockj_tap);
-	sll.sll_ifindex = (int)if_nametoindex(dev);
-	fds[2] = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (!sll.sll_ifindex || fds[2] < 0 ||
-	    setsockopt(fds[2], SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) ||
-	    bind(fds[2], (struct sockaddr *)&sll, sizeof(sll))) {
-		fprintf(stderr, "emptyload: cannot tap %s: %m\n", dev);
+	fds[2] = pt_tap_socket(bpf_program__fd(skel->progs.clockj_tap), (int)if_nametoindex(dev));
+	if (fds[2] < 0) {
+		fprintf(stderr, "emptyload: cannot tap %s: %s\n", dev, strerror(-fds[2]));
 		return -1;
 	}
 	return 0;
@@ -93,6 +85,7 @@ int main(int argc, char **argv)
 	struct empty_bpf *skel;
 	struct bpf_program *p;
 	const char *set;
+	char name[32];
 	sigset_t mask;
 
 	for (size_t i = 0; argc >= 3 && i < sizeof(sets) / sizeof(sets[0]); i++)
@@ -130,13 +123,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* The skeleton does not attach cgroup programs: it has no cgroup. */
-	p = !strcmp(set, "empty") ? skel->progs.empty_sendmsg4 :
-	    !strcmp(set, "clock") ? skel->progs.clock_sendmsg4 :
-	    journey ? skel->progs.clockj_sendmsg4 : skel->progs.handoff_sendmsg4;
+	snprintf(name, sizeof(name), "%s_sendmsg4", set);
+	p = bpf_object__find_program_by_name(skel->obj, name);
 	fd = nocg ? -1 : cgroup2_root();
-	if (!nocg && (fd < 0 || !(cg = bpf_program__attach_cgroup(p, fd)))) {
-		fprintf(stderr, "emptyload: cannot link %s at the cgroup v2 root\n",
-			bpf_program__name(p));
+	if (!nocg && (!p || fd < 0 || !(cg = bpf_program__attach_cgroup(p, fd)))) {
+		fprintf(stderr, "emptyload: cannot link %s at the cgroup v2 root\n", name);
 		goto out;
 	}
 	if (fd >= 0)

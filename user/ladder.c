@@ -13,21 +13,16 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>	/* htons */
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include "ladder.h"	/* first: the skeleton uses its types */
 #include "pathtrace.skel.h"
 #include "cbpf.h"
-#include "nflink.h"
+#include "standin.h"
 #include "pt_filter.h"
 #include "util.h"
 
@@ -650,11 +645,9 @@ static void attach_cg_hooks(struct rung *r)
  */
 static void attach_tap(struct rung *r)
 {
-	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
-				  .sll_ifindex = (int)r->cfg->ifindex };
 	struct pt_tracer *tr = r->tr;
 	char *why = tr->why[PT_STAGE_XMIT];
-	int fd, prog;
+	int fd;
 
 	if (!r->tap_on || r->served[PT_STAGE_XMIT])
 		return;
@@ -664,15 +657,10 @@ static void attach_tap(struct rung *r)
 			   PT_TAP_COST);
 		return;
 	}
-	/* No protocol until the filter is on: nothing is queued meanwhile. */
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	prog = bpf_program__fd(tr->skel->progs.pk_xmit);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog, sizeof(prog)) ||
-	    bind(fd, (struct sockaddr *)&ll, sizeof(ll))) {
+	fd = pt_tap_socket(bpf_program__fd(tr->skel->progs.pk_xmit), (int)r->cfg->ifindex);
+	if (fd < 0) {
 		pt_appendf(why, sizeof(tr->why[0]), "%spacket-socket tap: %s", why[0] ? "; " : "",
-			   strerror(errno));
-		if (fd >= 0)
-			close(fd);
+			   strerror(-fd));
 		return;
 	}
 	tr->fds[tr->nr_fds++] = fd;

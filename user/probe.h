@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hooks.h"
-#include "nflink.h"	/* the netfilter program type, for the probe */
+#include "standin.h"	/* the netfilter program type, for the probe */
 
 #define PT_MAX_DROP_REASONS 512
 
